@@ -1,0 +1,73 @@
+"""Fixtures for every tier: a real Kafka-protocol broker and real databases (SQLite and
+PostgreSQL), fresh per test, with random topic namespaces instead of cleanup."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from shared.eventstore import connect
+from shared.messaging.local_broker import LocalBroker, free_port
+from shared.settings import KafkaSettings
+from tests.support.postgres import PostgresServer
+
+BACKENDS = os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if given:
+        yield given
+        return
+    broker = LocalBroker(port=free_port()).start()
+    yield broker.bootstrap_servers
+    broker.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> PostgresServer:
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kafka(kafka_bootstrap) -> KafkaSettings:
+    """Kafka settings with a namespace of this test's own."""
+    return KafkaSettings(
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, KAFKA_NAMESPACE=f"t{uuid.uuid4().hex[:10]}."
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def database_url(backend, tmp_path, request) -> str:
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'service.sqlite'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    yield url
+    await server.drop_database(url)
+
+
+@pytest.fixture
+async def postgres_url(postgres_server) -> str:
+    url = await postgres_server.create_database()
+    yield url
+    await postgres_server.drop_database(url)
+
+
+@pytest.fixture
+async def database(database_url):
+    db = connect(database_url)
+    await db.migrate()
+    yield db
+    await db.dispose()
