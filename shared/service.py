@@ -4,9 +4,11 @@ timers, command bus and HTTP API, opened on startup and closed on shutdown."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
@@ -36,10 +38,11 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class Subscription:
-    """Events of other services this service keeps a projection of."""
+    """Events of other services this service keeps a projection of; services "*" means every
+    service's events, including services added later."""
 
     name: str
-    services: Sequence[str]
+    services: Sequence[str] | Literal["*"]
     apply: EventApplier
 
 
@@ -89,8 +92,13 @@ class Runtime:
             )
         for sub in self.definition.subscriptions:
             handle = event_consumer(self.store, self.clock, sub.name, sub.apply)
-            topics = [events_topic(kafka, s) for s in sub.services]
-            subscribe(self.broker, kafka, handle, *topics, group_id=f"{name}.{sub.name}")
+            group_id = f"{name}.{sub.name}"
+            if sub.services == "*":
+                pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$"
+                subscribe(self.broker, kafka, handle, pattern=pattern, group_id=group_id)
+            else:
+                topics = [events_topic(kafka, s) for s in sub.services]
+                subscribe(self.broker, kafka, handle, *topics, group_id=group_id)
 
     async def start(self, background: bool = True) -> None:
         migrations = [self.definition.migrations] if self.definition.migrations else []
@@ -98,7 +106,8 @@ class Runtime:
         kafka, name = self.settings.kafka, self.definition.name
         needed = service_topics(kafka, name)
         for sub in self.definition.subscriptions:
-            needed += [events_topic(kafka, s) for s in sub.services]
+            if sub.services != "*":
+                needed += [events_topic(kafka, s) for s in sub.services]
         created = await ensure_topics(kafka, needed)
         if events_topic(kafka, name) in created:
             # A fresh broker (the local one forgets everything on restart): publish the store

@@ -14,3 +14,6 @@ __all__ = [
     "events",
     "new_id",
 ]
+
+# Importing the contracts registers the whole catalogue.
+from shared.contracts import complaints  # noqa: E402

@@ -17,6 +17,8 @@ def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
         linger_ms=5,
         max_batch_size=128 * 1024,
         allow_auto_create_topics=False,
+        # Pattern subscribers (monitoring) find topics created later within seconds.
+        metadata_max_age_ms=5000,
         logger=None,
     )
 
