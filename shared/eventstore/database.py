@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from shared.eventstore.migrate import STORE_MIGRATIONS, upgrade
 
@@ -28,15 +32,22 @@ class Database:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
-    @property
-    def writer(self) -> AsyncEngine:
-        """Connections for writing: on SQLite their transactions take the write lock at once,
-        so concurrent writers queue instead of failing when a read turns into a write."""
-        return self._writer
+    @asynccontextmanager
+    async def writer(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for writing. On SQLite its transactions take the write lock at once, so
+        concurrent writers queue instead of failing when a read turns into a write; the writers
+        of one process queue on an asyncio lock first, as SQLite's busy handler waits by
+        sleeping with back-off and would throttle them."""
+        async with self._write_lock:
+            async with self._writer.connect() as conn:
+                yield conn
 
-    def begin(self):
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction, committed when the block ends without error."""
-        return self._writer.begin()
+        async with self.writer() as conn:
+            async with conn.begin():
+                yield conn
 
     def read(self):
         """A read-only transaction."""
@@ -52,6 +63,7 @@ class Database:
 
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(mutualis_write=True)
+        self._write_lock = asyncio.Lock() if not self.is_postgres else contextlib.nullcontext()
 
 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:

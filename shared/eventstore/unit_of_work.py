@@ -141,7 +141,7 @@ async def load_checkpoint(conn: AsyncConnection, name: str) -> Position:
 
 @asynccontextmanager
 async def unit_of_work(store: EventStore, clock: Clock) -> AsyncIterator[UnitOfWork]:
-    async with store.database.writer.connect() as conn:
+    async with store.database.writer() as conn:
         await conn.begin()
         uow = UnitOfWork(store, clock, conn)
         try:

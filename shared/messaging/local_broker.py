@@ -7,6 +7,7 @@ import asyncio
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -51,7 +52,7 @@ class LocalBroker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"tansu exited with {self.process.returncode} on {url}")
-            if asyncio.run(_answers(self.bootstrap_servers)):
+            if run_in_thread(_answers(self.bootstrap_servers)):
                 return self
             time.sleep(0.1)
         self.stop()
@@ -65,6 +66,12 @@ class LocalBroker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def run_in_thread(coroutine):
+    """Runs a coroutine to completion from synchronous code, even inside a running loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _answers(bootstrap_servers: str) -> bool:

@@ -4,7 +4,6 @@ Every test gets a database of its own."""
 
 from __future__ import annotations
 
-import asyncio
 import glob
 import os
 import shutil
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
-from shared.messaging.local_broker import free_port
+from shared.messaging.local_broker import free_port, run_in_thread
 
 
 def _binaries() -> Path:
@@ -39,7 +38,7 @@ class PostgresServer:
         given = os.environ.get("TEST_POSTGRES_URL")
         if given:
             self.url = given.rstrip("/")
-        elif asyncio.run(_answers("postgresql://postgres@127.0.0.1:5432/postgres")):
+        elif run_in_thread(_answers("postgresql://postgres@127.0.0.1:5432/postgres")):
             self.url = "postgresql://postgres@127.0.0.1:5432"
         else:
             self._start_throwaway()

@@ -1,0 +1,214 @@
+"""Figure 1: appends per second, ours against eventsourcing's recorders and raw executemany.
+
+Every contender gets a fresh database, warms up on transactions of its own, then writes the
+same rows. Each is handed its natural input, built before the clock starts: ours pydantic
+events (it serialises them itself), eventsourcing `StoredEvent`s with the payload bytes, the
+raw inserts tuples of the same column values."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
+from urllib.parse import urlsplit
+
+import asyncpg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnectionPool, SQLiteDatastore
+
+from bench.infra import Backends, Sizes, plain_url, sqlite_path
+from bench.report import Baseline, Figure
+from bench.rows import PRODUCER, Transaction, transactions
+from shared.clock import SystemClock
+from shared.eventstore import EventStore, PendingEvent, connect, unit_of_work
+
+# What one contender does: (database url, warm-up transactions, one list per writer) → seconds.
+Contender = Callable[[str, list[Transaction], list[list[Transaction]]], Awaitable[float]]
+
+CASES = [  # section, label, writers, transactions per writer (a Sizes field), events per txn
+    ("1a", "append, 1 event/txn, 1 writer", 1, "single", 1),
+    ("1b", "append, 1 event/txn, 4 writers", 4, "concurrent", 1),
+    ("1c", "append, 100 events/txn, 1 writer", 1, "batches", 100),
+]
+
+
+async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure]:
+    raw_name = "raw sqlite3 executemany" if backend == "sqlite" else "raw asyncpg executemany"
+    contenders: list[tuple[str, Contender]] = [
+        (f"eventsourcing {version('eventsourcing')}", eventsourcing_recorder),
+        (raw_name, raw_sqlite if backend == "sqlite" else raw_asyncpg),
+    ]
+    result = []
+    for section, label, writers, size_field, per_txn in CASES:
+        count = getattr(sizes, size_field)
+        warmup = transactions("warm", sizes.warmup, per_txn)
+        workload = [transactions(f"w{w}", count, per_txn) for w in range(writers)]
+        events = writers * count * per_txn
+        async with backends.database_url(backend) as url:
+            ours = events / await our_store(url, warmup, workload)
+        baselines = []
+        for name, contender in contenders:
+            async with backends.database_url(backend) as url:
+                baselines.append(Baseline(name, events / await contender(url, warmup, workload)))
+        result.append(Figure(section, label, backend, "events/s", ours, baselines))
+    return result
+
+
+async def our_store(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+    database = connect(url)
+    await database.migrate()
+    store, clock = EventStore(database, producer=PRODUCER), SystemClock()
+    inputs = lambda txns: [[PendingEvent(r.event, r.event_id) for r in txn] for txn in txns]  # noqa: E731
+
+    async def write(txns: list[Transaction]) -> None:
+        for txn, pending in zip(txns, inputs(txns)):
+            first = txn[0]
+            async with unit_of_work(store, clock) as uow:
+                await uow.append(
+                    first.stream_id, first.stream_version - 1, pending,
+                    correlation_id=first.event_id,
+                )
+                await uow.commit()
+
+    try:
+        await write(warmup)
+        started = time.perf_counter()
+        await asyncio.gather(*(write(txns) for txns in workload))
+        return time.perf_counter() - started
+    finally:
+        await database.dispose()
+
+
+# eventsourcing's recorders are synchronous: several writers are several threads.
+
+class _SameDurabilityPool(SQLiteConnectionPool):
+    """eventsourcing leaves SQLite at synchronous=FULL; ours (and the raw baseline) run WAL with
+    synchronous=NORMAL. Give it the same, so the comparison is of software, not of fsyncs."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+
+def _recorder(url: str, writers: int):
+    if url.startswith("sqlite"):
+        datastore = SQLiteDatastore(sqlite_path(url), pool_size=writers + 1)
+        datastore.pool = _SameDurabilityPool(db_name=sqlite_path(url), pool_size=writers + 1)
+        recorder = SQLiteApplicationRecorder(datastore)
+    else:
+        parts = urlsplit(plain_url(url))
+        datastore = PostgresDatastore(
+            dbname=parts.path.lstrip("/"), host=parts.hostname, port=parts.port or 5432,
+            user=parts.username or "postgres", password=parts.password or "",
+            pool_size=writers,
+        )
+        recorder = PostgresApplicationRecorder(datastore)
+    recorder.create_table()
+    return datastore, recorder
+
+
+async def eventsourcing_recorder(
+    url: str, warmup: list[Transaction], workload: list[list[Transaction]]
+) -> float:
+    topic = "bench.rows:BenchEventRecorded"
+    stored = lambda txns: [  # noqa: E731
+        [StoredEvent(r.originator_id, r.stream_version, topic, r.payload_json.encode()) for r in txn]
+        for txn in txns
+    ]
+    datastore, recorder = _recorder(url, len(workload))
+
+    def write(txns: list[list[StoredEvent]]) -> None:
+        for txn in txns:
+            recorder.insert_events(txn)
+
+    try:
+        write(stored(warmup))
+        inputs = [stored(txns) for txns in workload]
+        with ThreadPoolExecutor(len(inputs)) as threads:
+            started = time.perf_counter()
+            list(threads.map(write, inputs))
+            return time.perf_counter() - started
+    finally:
+        datastore.close()
+
+
+# Raw inserts into a plain table with the columns of our events table (no secondary indexes).
+
+RAW_INSERT = (
+    "INSERT INTO raw_events (event_id, stream_id, stream_version, type, version, occurred_at,"
+    " correlation_id, causation_id, producer, payload) VALUES ({})"
+)
+RAW_TABLE = (
+    "CREATE TABLE raw_events (position {serial} PRIMARY KEY, event_id VARCHAR(36) NOT NULL,"
+    " stream_id VARCHAR(200) NOT NULL, stream_version INTEGER NOT NULL,"
+    " type VARCHAR(200) NOT NULL, version INTEGER NOT NULL, occurred_at {timestamp} NOT NULL,"
+    " correlation_id VARCHAR(64) NOT NULL, causation_id VARCHAR(64),"
+    " producer VARCHAR(64) NOT NULL, payload {json} NOT NULL)"
+)
+
+
+def sqlite_connection(path: str) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the pragmas our store's connections get."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def _sqlite_values(row) -> tuple:
+    values = list(row.raw_values())
+    values[5] = values[5].isoformat()  # sqlite3 stores datetimes as text
+    return tuple(values)
+
+
+async def raw_sqlite(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+    path = sqlite_path(url)
+    insert = RAW_INSERT.format(",".join("?" * 10))
+    values = lambda txns: [[_sqlite_values(r) for r in txn] for txn in txns]  # noqa: E731
+    conns = [sqlite_connection(path) for _ in workload]
+    conns[0].execute(RAW_TABLE.format(serial="INTEGER", timestamp="TEXT", json="TEXT"))
+
+    def write(conn: sqlite3.Connection, txns: list[list[tuple]]) -> None:
+        for rows in txns:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(insert, rows)
+            conn.execute("COMMIT")
+
+    try:
+        write(conns[0], values(warmup))
+        inputs = [values(txns) for txns in workload]
+        with ThreadPoolExecutor(len(inputs)) as threads:
+            started = time.perf_counter()
+            list(threads.map(write, conns, inputs))
+            return time.perf_counter() - started
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+async def raw_asyncpg(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+    insert = RAW_INSERT.format(",".join(f"${n}" for n in range(1, 11)))
+    values = lambda txns: [[r.raw_values() for r in txn] for txn in txns]  # noqa: E731
+    conns = [await asyncpg.connect(plain_url(url)) for _ in workload]
+    await conns[0].execute(RAW_TABLE.format(serial="BIGSERIAL", timestamp="TIMESTAMPTZ", json="JSON"))
+
+    async def write(conn: asyncpg.Connection, txns: list[list[tuple]]) -> None:
+        for rows in txns:
+            async with conn.transaction():
+                await conn.executemany(insert, rows)
+
+    try:
+        await write(conns[0], values(warmup))
+        inputs = [values(txns) for txns in workload]
+        started = time.perf_counter()
+        await asyncio.gather(*(write(c, txns) for c, txns in zip(conns, inputs)))
+        return time.perf_counter() - started
+    finally:
+        for conn in conns:
+            await conn.close()

@@ -1,0 +1,118 @@
+"""What the bench runs against: a Kafka broker, a PostgreSQL server, fresh databases."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from shared.messaging.local_broker import LocalBroker, free_port
+from shared.settings import KafkaSettings
+from tests.support.postgres import PostgresServer
+
+
+@dataclass(frozen=True)
+class Sizes:
+    single: int  # transactions of 1 event, 1 writer
+    concurrent: int  # transactions of 1 event per writer, 4 writers
+    batches: int  # transactions of 100 events
+    relay: int  # events the relay publishes
+    rebuild: int  # events a projection rebuild applies
+    latency: int  # commands timed one at a time
+    warmup: int  # transactions (or events) done untimed first
+
+    @classmethod
+    def full(cls) -> "Sizes":
+        return cls(single=2000, concurrent=500, batches=100, relay=20_000, rebuild=20_000,
+                   latency=200, warmup=100)
+
+    @classmethod
+    def quick(cls) -> "Sizes":
+        return cls(single=200, concurrent=50, batches=10, relay=2_000, rebuild=2_000,
+                   latency=20, warmup=10)
+
+
+@dataclass
+class Backends:
+    """The broker and database server of one run; started before, stopped after, the loop."""
+
+    kafka: KafkaSettings
+    postgres: PostgresServer
+    tmp: Path
+    _broker: LocalBroker | None = None
+
+    @classmethod
+    def start(cls) -> "Backends":
+        broker = None
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if not bootstrap:
+            # aiokafka logs each refused connection while the broker comes up.
+            logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+            try:
+                broker = LocalBroker(port=free_port()).start()
+            finally:
+                logging.getLogger("aiokafka").setLevel(logging.NOTSET)
+            bootstrap = broker.bootstrap_servers
+        kafka = KafkaSettings(
+            KAFKA_BOOTSTRAP_SERVERS=bootstrap, KAFKA_NAMESPACE=f"bench{uuid.uuid4().hex[:8]}."
+        )
+        postgres = PostgresServer()
+        given = os.environ.get("BENCH_POSTGRES_URL")
+        if given:  # a server; any database name in it is ignored
+            parts = urlsplit(given)
+            postgres.url = f"{parts.scheme}://{parts.netloc}"
+        else:
+            postgres.start()
+        tmp = Path(tempfile.mkdtemp(prefix="mutualis-bench-"))
+        return cls(kafka, postgres, tmp, broker)
+
+    def stop(self) -> None:
+        import shutil
+
+        if self._broker:
+            self._broker.stop()
+        self.postgres.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @contextmanager
+    def sqlite_file(self):
+        """A fresh SQLite file path in the run's temp dir; removed afterwards."""
+        path = self.tmp / f"{uuid.uuid4().hex[:12]}.sqlite"
+        try:
+            yield path
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    @asynccontextmanager
+    async def postgres_database(self):
+        """A fresh PostgreSQL database; yields its SQLAlchemy (asyncpg) URL; dropped afterwards."""
+        url = await self.postgres.create_database()
+        try:
+            yield url
+        finally:
+            await self.postgres.drop_database(url)
+
+    @asynccontextmanager
+    async def database_url(self, backend: str):
+        """A fresh database of our store's kind: `sqlite` or `postgresql`."""
+        if backend == "sqlite":
+            with self.sqlite_file() as path:
+                yield f"sqlite+aiosqlite:///{path}"
+        else:
+            async with self.postgres_database() as url:
+                yield url
+
+
+def plain_url(sqlalchemy_url: str) -> str:
+    """postgresql+asyncpg://… → postgresql://… (for asyncpg and psycopg themselves)."""
+    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def sqlite_path(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.removeprefix("sqlite+aiosqlite:///")

@@ -1,0 +1,89 @@
+"""Creates the topics of deploy/topics.yaml that the broker in KAFKA_BOOTSTRAP_SERVERS lacks.
+
+Run once before the services start (compose: kafka-init); topics that exist are left as they
+are, so running it again is harmless. KAFKA_REPLICATION_FACTOR, when set, replaces the file's
+replication factor: a one-broker stack cannot hold three copies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import yaml
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+TOPICS_FILE = Path(__file__).with_name("topics.yaml")
+
+log = logging.getLogger("create_topics")
+
+
+def load_topics(path: Path = TOPICS_FILE, replication_factor: int | None = None) -> list[dict]:
+    """Every topic of the file with the defaults filled in: {name, partitions,
+    replication_factor, config}."""
+    spec = yaml.safe_load(path.read_text())
+    defaults = spec.get("defaults") or {}
+    topics = []
+    for entry in spec["topics"]:
+        config = {**defaults.get("config", {}), **entry.get("config", {})}
+        topic = {**defaults, **entry, "config": config}
+        if replication_factor is not None:
+            topic["replication_factor"] = replication_factor
+            # More required in-sync copies than copies would refuse every acks=all write.
+            if int(topic["config"].get("min.insync.replicas", 1)) > replication_factor:
+                topic["config"]["min.insync.replicas"] = replication_factor
+        topics.append(topic)
+    return topics
+
+
+def new_topic(topic: dict) -> NewTopic:
+    # The protocol carries every config value as a string.
+    configs = {key: str(value) for key, value in topic["config"].items()}
+    return NewTopic(
+        topic["name"], topic["partitions"], topic["replication_factor"], topic_configs=configs
+    )
+
+
+async def create_missing(bootstrap_servers: str, topics: list[dict]) -> list[str]:
+    """Creates the topics the broker lacks; returns the names it created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t["name"] not in existing]
+        if not missing:
+            return []
+        response = await admin.create_topics([new_topic(t) for t in missing])
+        created, failed = [], []
+        # aiokafka reports per-topic errors in the response instead of raising them.
+        for name, code, *message in response.topic_errors:
+            error = for_code(code) if code else None
+            if error is None:
+                created.append(name)
+            elif error is not TopicAlreadyExistsError:  # another init raced us: fine
+                failed.append(f"{name}: {error.__name__} {message[0] if message else ''}".strip())
+        if failed:
+            raise RuntimeError("could not create topics:\n  " + "\n  ".join(failed))
+        return created
+    finally:
+        await admin.close()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    factor = os.environ.get("KAFKA_REPLICATION_FACTOR")
+    topics = load_topics(replication_factor=int(factor) if factor else None)
+    created = asyncio.run(create_missing(bootstrap, topics))
+    log.info("%d topics created, %d already there", len(created), len(topics) - len(created))
+    for name in created:
+        log.info("created %s", name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The deployment files agree with the code: every built service is in docker-compose.yml, has
+its database and its topics. Reads the files only; no Docker needed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shared.messaging.topics import RETENTION_MS
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+INFRASTRUCTURE = {"kafka", "postgres", "kafka-init"}
+# Services without topics of their own: they only read the others'.
+WITHOUT_TOPICS = {"monitoring"}
+
+
+def built_services() -> list[str]:
+    return sorted(p.parent.name for p in (ROOT / "services").glob("*/__main__.py"))
+
+
+def compose_services() -> dict[str, dict]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def environment(service: dict) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def created_databases() -> set[str]:
+    sql = (DEPLOY / "postgres-init.sql").read_text()
+    return set(re.findall(r"CREATE DATABASE\s+\"?(\w+)\"?", sql, flags=re.IGNORECASE))
+
+
+def load_create_topics():
+    spec = importlib.util.spec_from_file_location("create_topics", DEPLOY / "create_topics.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def topics() -> dict[str, dict]:
+    return {t["name"]: t for t in load_create_topics().load_topics()}
+
+
+def test_some_service_is_built():
+    assert "complaints" in built_services()
+
+
+def test_compose_file_names_every_service():
+    names = set(compose_services())
+    missing = (set(built_services()) | INFRASTRUCTURE) - names
+    assert not missing, f"docker-compose.yml lacks {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", built_services())
+def test_each_service_runs_its_module_from_the_project_image(name):
+    service = compose_services()[name]
+    assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert service["command"] == [f"services.{name}"]
+
+
+@pytest.mark.parametrize("name", built_services())
+def test_each_service_is_told_where_kafka_and_its_database_are(name):
+    env = environment(compose_services()[name])
+    assert env.get("KAFKA_BOOTSTRAP_SERVERS") == "kafka:9092"
+    url = env.get(f"{name.upper()}_DATABASE_URL", "")
+    assert url.startswith("postgresql+asyncpg://"), url
+    database = url.rsplit("/", 1)[-1]
+    assert database in created_databases(), f"postgres-init.sql does not create {database}"
+    assert env.get(f"{name.upper()}_HOST") == "0.0.0.0"
+    assert env.get(f"{name.upper()}_PORT", "").isdigit()
+
+
+def test_services_start_after_the_topics_and_the_database():
+    for name in built_services():
+        depends_on = compose_services()[name]["depends_on"]
+        assert depends_on["kafka-init"]["condition"] == "service_completed_successfully"
+        assert depends_on["postgres"]["condition"] == "service_healthy"
+
+
+def test_kafka_init_creates_the_topics_from_the_project_image():
+    init = compose_services()["kafka-init"]
+    assert init["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert init["entrypoint"] == ["python", "deploy/create_topics.py"]
+    assert init["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_postgres_runs_the_database_script_on_first_start():
+    volumes = compose_services()["postgres"]["volumes"]
+    assert any(
+        v.startswith("./deploy/postgres-init.sql:/docker-entrypoint-initdb.d/") for v in volumes
+    )
+
+
+@pytest.mark.parametrize("name", sorted(set(built_services()) - WITHOUT_TOPICS))
+def test_topics_file_has_the_topics_of_each_service(name, topics):
+    for kind in ("events", "commands", "outcomes"):
+        assert f"{name}.{kind}" in topics
+        assert int(topics[f"{name}.{kind}"]["config"]["retention.ms"]) == RETENTION_MS[kind]
+    for kind in ("events", "commands"):
+        assert f"{name}.{kind}.dlq" in topics
+
+
+def test_every_topic_has_partitions_and_a_replication_factor(topics):
+    for topic in topics.values():
+        assert topic["partitions"] >= 1, topic["name"]
+        assert topic["replication_factor"] >= 1, topic["name"]
+
+
+def test_events_need_two_in_sync_copies_in_production(topics):
+    for name, topic in topics.items():
+        if name.endswith(".events"):
+            assert topic["config"]["min.insync.replicas"] == 2
+            assert topic["replication_factor"] >= 3
+
+
+def test_a_one_broker_replication_factor_also_lowers_min_insync_replicas():
+    topics = load_create_topics().load_topics(replication_factor=1)
+    for topic in topics:
+        assert topic["replication_factor"] == 1
+        assert topic["config"]["min.insync.replicas"] == 1
+
+
+def test_topic_configs_are_sent_as_strings():
+    module = load_create_topics()
+    new_topic = module.new_topic(module.load_topics()[0])
+    assert all(isinstance(v, str) for v in new_topic.topic_configs.values())
+
+
+def test_dockerfile_installs_the_project():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim" in dockerfile
+    assert re.search(r"pip install\b.*\s\.(\s|$)", dockerfile, flags=re.MULTILINE)
+    assert re.search(r"^USER\s+(?!root\b)\S+", dockerfile, flags=re.MULTILINE)
+    assert 'ENTRYPOINT ["python", "-m"]' in dockerfile
