@@ -126,7 +126,12 @@ class Runtime:
     async def stop(self) -> None:
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.broker.stop()
+        try:
+            # Leaving a group in the middle of a rebalance can wait for ever; Kafka copes with
+            # a member that just goes (its session times out).
+            await asyncio.wait_for(self.broker.stop(), 15)
+        except TimeoutError:
+            log.warning("service.broker_stop_timed_out")
         await self.database.dispose()
         log.info("service.stopped", service=self.definition.name)
 

@@ -1,0 +1,222 @@
+"""Figure 4: command → read model latency through a running complaints service, against a raw
+Kafka round trip (produce one message, a running AIOKafkaConsumer receives it).
+
+Commands go one at a time, from the same producer the round trip uses (linger 0: a lone
+message is sent at once), each after the same idle pause. The clock stops when the complaint's
+row can be read: the bench polls the read model every millisecond on a connection of its own.
+4b shows what consumers that long-poll 10 ms would give (patched in this process only)."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from contextlib import contextmanager
+from unittest.mock import patch
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+import shared.messaging.consumer
+from bench.appends import sqlite_connection
+from bench.infra import Backends, Sizes, plain_url, sqlite_path
+from bench.report import Baseline, Figure
+from services.complaints.app import definition
+from shared.contracts import CommandEnvelope
+from shared.contracts.complaints import RegisterComplaint
+from shared.messaging.broker import consumer_options
+from shared.messaging.topics import commands_topic, ensure_topics
+from shared.service import Runtime
+from shared.settings import KafkaSettings, ServiceSettings
+
+POLL_S = 0.001
+# Both consumers are idle, a fetch pending, when a message is sent: the local broker (tansu)
+# answers a pending fetch only when its fetch_max_wait_ms runs out, not when data arrives, so a
+# message sent right after the previous one was received (before the next fetch) would be
+# faster than any sent to an idle consumer.
+IDLE_S = 0.02
+TUNED_FETCH_MAX_WAIT_MS = 10
+FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
+TIMEOUT_S = 30.0
+
+
+def command(n: int) -> bytes:
+    payload = RegisterComplaint(
+        complainant_name=f"Lid {n}",
+        complainant_email=f"lid{n}@example.be",
+        member_number=f"{n:011d}",
+        channel="portal",
+        subject="Terugbetaling kinesitherapie",
+        description="De terugbetaling van mijn sessies kinesitherapie werd geweigerd.",
+    )
+    envelope = CommandEnvelope(
+        type=RegisterComplaint.type_name,
+        payload=payload.model_dump(mode="json"),
+        issued_at=datetime.now(timezone.utc),
+        issued_by="bench",
+    )
+    return envelope.model_dump_json().encode()
+
+
+def _producer(kafka: KafkaSettings) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=kafka.bootstrap_servers, client_id="bench-latency", acks="all",
+        linger_ms=0, enable_idempotence=False,
+    )
+
+
+async def figures(backends: Backends, sizes: Sizes) -> list[Figure]:
+    result = []
+    # As shipped, against a raw consumer with the same settings.
+    raw = await raw_round_trip(backends.kafka, sizes, fetch_max_wait_ms=None)
+    ours = await command_to_read_model(backends, "sqlite", sizes, fetch_max_wait_ms=None)
+    result += _pair("4a", "command → read model", "sqlite", ours, "raw Kafka round trip", raw)
+    # What-if: consumers that long-poll 10 ms (patched in this process only).
+    raw = await raw_round_trip(backends.kafka, sizes, fetch_max_wait_ms=TUNED_FETCH_MAX_WAIT_MS)
+    for backend in ("sqlite", "postgresql"):
+        ours = await command_to_read_model(backends, backend, sizes, TUNED_FETCH_MAX_WAIT_MS)
+        result += _pair(
+            "4b", f"same, fetch_max_wait_ms={TUNED_FETCH_MAX_WAIT_MS}", backend, ours,
+            f"raw round trip, fetch_max_wait_ms={TUNED_FETCH_MAX_WAIT_MS}", raw,
+        )
+    return result
+
+
+def _pair(section, what, backend, ours, raw_name, raw) -> list[Figure]:
+    return [
+        Figure(f"{section} {q}", f"{what}, {q}", backend, "ms", ours[i], [Baseline(f"{raw_name} {q}", raw[i])])
+        for i, q in enumerate(("p50", "p99"))
+    ]
+
+
+@contextmanager
+def _consumers_fetching(fetch_max_wait_ms: int | None):
+    """Makes the service's consumers (created in Runtime's constructor) long-poll this long."""
+    if fetch_max_wait_ms is None:
+        yield
+        return
+    options = shared.messaging.consumer.consumer_options
+    tuned = lambda kafka: options(kafka) | {"fetch_max_wait_ms": fetch_max_wait_ms}  # noqa: E731
+    with patch.object(shared.messaging.consumer, "consumer_options", tuned):
+        yield
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles([s * 1000 for s in samples], n=100, method="inclusive")
+    return cuts[49], cuts[98]
+
+
+async def _wait_for(check: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while not await check():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the complaint did not reach the read model")
+        await asyncio.sleep(POLL_S)
+
+
+async def command_to_read_model(
+    backends: Backends, backend: str, sizes: Sizes, fetch_max_wait_ms: int | None
+) -> tuple[float, float]:
+    # A namespace per run: a service of its own, with topics and a consumer group of its own.
+    tag = f"{backend}{fetch_max_wait_ms or ''}"
+    kafka = backends.kafka.model_copy(update={"namespace": f"{backends.kafka.namespace}{tag}."})
+    async with backends.database_url(backend) as url:
+        settings = ServiceSettings(
+            name=definition.name, database_url=url, kafka=kafka, port=0, poll_interval_s=0.005
+        )
+        with _consumers_fetching(fetch_max_wait_ms):
+            runtime = Runtime(definition, settings)
+        await runtime.start(background=True)
+        producer = _producer(kafka)
+        await producer.start()
+        count_rows = await _row_counter(backend, url)
+        topic = commands_topic(kafka, definition.name)
+        try:
+            async def one(n: int, timeout: float = TIMEOUT_S) -> float:
+                body = command(n)
+                await asyncio.sleep(IDLE_S)
+                started = time.perf_counter()
+                await producer.send(topic, body, key=str(n).encode())
+                await _wait_for(lambda: _has(count_rows, n + 1), timeout)
+                return time.perf_counter() - started
+
+            await one(0, FIRST_TIMEOUT_S)  # warm-up, and the consumer group forms
+            for n in range(1, 5):
+                await one(n)
+            samples = [await one(n) for n in range(5, 5 + sizes.latency)]
+        finally:
+            await count_rows.close()
+            await producer.stop()
+            await runtime.stop()
+    return _percentiles(samples)
+
+
+async def _has(count_rows, expected: int) -> bool:
+    return await count_rows() >= expected
+
+
+async def _row_counter(backend: str, url: str):
+    """An async callable counting read-model rows, with a close(); cheap enough to poll."""
+    query = "SELECT count(*) FROM complaints"
+    if backend == "sqlite":
+        conn = sqlite_connection(sqlite_path(url))
+
+        async def count() -> int:  # a local file read: faster than a thread hop
+            return conn.execute(query).fetchone()[0]
+
+        async def close() -> None:
+            conn.close()
+    else:
+        pg = await asyncpg.connect(plain_url(url))
+
+        async def count() -> int:
+            return await pg.fetchval(query)
+
+        async def close() -> None:
+            await pg.close()
+    count.close = close
+    return count
+
+
+async def raw_round_trip(
+    kafka: KafkaSettings, sizes: Sizes, fetch_max_wait_ms: int | None
+) -> tuple[float, float]:
+    topic = kafka.topic(f"bench-roundtrip{fetch_max_wait_ms or ''}")
+    await ensure_topics(kafka, [topic])
+    producer = _producer(kafka)
+    options = consumer_options(kafka)  # what the service's consumers get
+    if fetch_max_wait_ms is not None:
+        options["fetch_max_wait_ms"] = fetch_max_wait_ms
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka.bootstrap_servers, group_id=topic, **options
+    )
+    await producer.start()
+    await consumer.start()
+    received: asyncio.Queue[float] = asyncio.Queue()
+
+    async def consume() -> None:  # a running consumer, as faststream's subscriber loop is
+        while True:
+            await consumer.getone()
+            received.put_nowait(time.perf_counter())
+
+    consuming = asyncio.create_task(consume())
+    try:
+        async def one(n: int, timeout: float = TIMEOUT_S) -> float:
+            body = command(n)
+            await asyncio.sleep(IDLE_S)
+            started = time.perf_counter()
+            await producer.send(topic, body, key=str(n).encode())
+            return await asyncio.wait_for(received.get(), timeout) - started
+
+        await one(0, FIRST_TIMEOUT_S)
+        for n in range(1, 5):
+            await one(n)
+        samples = [await one(n) for n in range(5, 5 + sizes.latency)]
+    finally:
+        consuming.cancel()
+        await asyncio.gather(consuming, return_exceptions=True)
+        await consumer.stop()
+        await producer.stop()
+    return _percentiles(samples)

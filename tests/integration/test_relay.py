@@ -1,0 +1,91 @@
+"""Transactional publishing: every committed event reaches Kafka, none is skipped, even when
+transactions commit out of order on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.complaints.app import definition as complaints_service
+from services.complaints.read_model import ComplaintsProjection, complaints
+from shared.clock import SystemClock
+from shared.eventstore import EventStore, connect, unit_of_work
+from shared.messaging.broker import make_broker
+from shared.messaging.relay import Relay
+from shared.messaging.topics import ensure_topics
+from shared.projections import Projector
+from sqlalchemy import func, select
+from tests.support.events import complaint_registered, pending, random_stream
+from tests.support.kafka import read_topic
+
+
+@pytest.fixture
+async def relay_setup(database, kafka):
+    topic = kafka.topic("complaints.events")
+    await ensure_topics(kafka, [topic])
+    broker = make_broker(kafka, "test-relay")
+    await broker.start()
+    store = EventStore(database, producer="complaints")
+    yield store, Relay(store, broker, topic), topic
+    await broker.stop()
+
+
+async def append_one(store, n=1):
+    async with unit_of_work(store, SystemClock()) as uow:
+        await uow.append(random_stream(), 0, [pending(complaint_registered(n))], correlation_id="c")
+        await uow.commit()
+
+
+async def test_on_postgres_relay_and_projection_wait_for_an_uncommitted_append(postgres_url, kafka):
+    database = connect(postgres_url)
+    await database.migrate(complaints_service.migrations)
+    store = EventStore(database, producer="complaints")
+    topic = kafka.topic("complaints.events")
+    await ensure_topics(kafka, [topic])
+    broker = make_broker(kafka, "test-relay")
+    await broker.start()
+    relay, projector = Relay(store, broker, topic), Projector(store, [ComplaintsProjection()])
+    try:
+        # An append is held open (it took position 1) while two later appends commit.
+        async with unit_of_work(store, SystemClock()) as held:
+            event = pending(complaint_registered(1))
+            await held.append(random_stream(), 0, [event], correlation_id="held")
+            await append_one(store, 2)
+            await append_one(store, 3)
+
+            assert await relay.publish_pending() == 0
+            assert await projector.catch_up() == 0
+
+            await held.commit()
+
+        assert await relay.publish_pending() == 3
+        assert await projector.run_until_caught_up() == 3
+        records = await read_topic(kafka.bootstrap_servers, topic, at_least=3)
+        assert [dict(r.headers)["event-type"] for r in records] == [b"ComplaintRegistered"] * 3
+        assert len({dict(r.headers)["event-id"] for r in records}) == 3
+        async with database.read() as conn:
+            assert await conn.scalar(select(func.count()).select_from(complaints)) == 3
+    finally:
+        await broker.stop()
+        await database.dispose()
+
+
+async def test_twenty_concurrent_writers_every_event_relayed(relay_setup, kafka):
+    store, relay, topic = relay_setup
+    stop = asyncio.Event()
+    relaying = asyncio.create_task(relay.run(stop, idle_wait=0.01))
+
+    async def writer(w: int) -> None:
+        for n in range(500):
+            await append_one(store, w * 1000 + n)
+
+    await asyncio.gather(*(writer(w) for w in range(20)))
+    async with store.database.read() as conn:
+        stored = {r.envelope.event_id for r in await store.read_all(conn, limit=20_000)}
+    records = await read_topic(kafka.bootstrap_servers, topic, at_least=10_000, timeout=60)
+    stop.set()
+    await relaying
+
+    assert len(stored) == 10_000
+    assert {dict(r.headers)["event-id"].decode() for r in records} == stored
