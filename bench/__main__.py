@@ -66,7 +66,8 @@ def header(backends: Backends, sizes: Sizes, pg_version: str, quick: bool, secon
         f"PostgreSQL {pg_version} (fresh database per case) · Kafka: {broker}",
         packages,
         f"payload ≈ {payload_size()} bytes JSON; sizes: 1a {sizes.single} txns, "
-        f"1b 4×{sizes.concurrent} txns, 1c {sizes.batches}×100 events, relay {sizes.relay:,} events, "
+        f"1b 4×{sizes.concurrent} txns, 1c {sizes.batches}×100 events (appends onto a history "
+        f"of {sizes.history:,} events, ANALYZEd), relay {sizes.relay:,} events, "
         f"rebuild {sizes.rebuild:,}+500 events, latency {sizes.latency} samples; "
         f"warm-up first in each case",
     ]

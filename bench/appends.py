@@ -1,7 +1,10 @@
 """Figure 1: appends per second, ours against eventsourcing's recorders and raw executemany.
 
-Every contender gets a fresh database, warms up on transactions of its own, then writes the
-same rows. Each is handed its natural input, built before the clock starts: ours pydantic
+Every contender gets a fresh database and goes through the same steps: it writes the same
+history (untimed), the database is ANALYZEd (as autovacuum would have done in a running
+system; PostgreSQL plans made while a table is empty would otherwise stay cached on pooled
+connections), it warms up on transactions of its own, then the clock runs while it writes
+the same rows. Each is handed its natural input, built before the clock starts: ours pydantic
 events (it serialises them itself), eventsourcing `StoredEvent`s with the payload bytes, the
 raw inserts tuples of the same column values."""
 
@@ -10,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib.metadata import version
 from urllib.parse import urlsplit
 
@@ -26,9 +29,6 @@ from bench.rows import PRODUCER, Transaction, transactions
 from shared.clock import SystemClock
 from shared.eventstore import EventStore, PendingEvent, connect, unit_of_work
 
-# What one contender does: (database url, warm-up transactions, one list per writer) → seconds.
-Contender = Callable[[str, list[Transaction], list[list[Transaction]]], Awaitable[float]]
-
 CASES = [  # section, label, writers, transactions per writer (a Sizes field), events per txn
     ("1a", "append, 1 event/txn, 1 writer", 1, "single", 1),
     ("1b", "append, 1 event/txn, 4 writers", 4, "concurrent", 1),
@@ -36,48 +36,71 @@ CASES = [  # section, label, writers, transactions per writer (a Sizes field), e
 ]
 
 
+@dataclass(frozen=True)
+class Workload:
+    history: list[Transaction]  # written first, then ANALYZE
+    warmup: list[Transaction]
+    writers: list[list[Transaction]]  # timed: one list per concurrent writer
+
+
 async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure]:
-    raw_name = "raw sqlite3 executemany" if backend == "sqlite" else "raw asyncpg executemany"
-    contenders: list[tuple[str, Contender]] = [
-        (f"eventsourcing {version('eventsourcing')}", eventsourcing_recorder),
-        (raw_name, raw_sqlite if backend == "sqlite" else raw_asyncpg),
-    ]
+    raw = ("raw sqlite3 executemany", raw_sqlite) if backend == "sqlite" else (
+        "raw asyncpg executemany", raw_asyncpg)
+    contenders = [(f"eventsourcing {version('eventsourcing')}", eventsourcing_recorder), raw]
+    history = transactions("history", sizes.history // 100, 100)
     result = []
     for section, label, writers, size_field, per_txn in CASES:
         count = getattr(sizes, size_field)
-        warmup = transactions("warm", sizes.warmup, per_txn)
-        workload = [transactions(f"w{w}", count, per_txn) for w in range(writers)]
+        work = Workload(
+            history,
+            transactions("warm", max(10, sizes.warmup // per_txn), per_txn),
+            [transactions(f"w{w}", count, per_txn) for w in range(writers)],
+        )
         events = writers * count * per_txn
         async with backends.database_url(backend) as url:
-            ours = events / await our_store(url, warmup, workload)
+            ours = events / await our_store(url, work)
         baselines = []
         for name, contender in contenders:
             async with backends.database_url(backend) as url:
-                baselines.append(Baseline(name, events / await contender(url, warmup, workload)))
+                baselines.append(Baseline(name, events / await contender(url, work)))
         result.append(Figure(section, label, backend, "events/s", ours, baselines))
     return result
 
 
-async def our_store(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+async def analyze(url: str) -> None:
+    if url.startswith("sqlite"):
+        with sqlite3.connect(sqlite_path(url)) as conn:
+            conn.execute("ANALYZE")
+    else:
+        conn = await asyncpg.connect(plain_url(url))
+        try:
+            await conn.execute("ANALYZE")
+        finally:
+            await conn.close()
+
+
+async def our_store(url: str, work: Workload) -> float:
     database = connect(url)
     await database.migrate()
     store, clock = EventStore(database, producer=PRODUCER), SystemClock()
     inputs = lambda txns: [[PendingEvent(r.event, r.event_id) for r in txn] for txn in txns]  # noqa: E731
 
-    async def write(txns: list[Transaction]) -> None:
-        for txn, pending in zip(txns, inputs(txns)):
+    async def write(txns: list[Transaction], pending: list[list[PendingEvent]]) -> None:
+        for txn, events in zip(txns, pending):
             first = txn[0]
             async with unit_of_work(store, clock) as uow:
                 await uow.append(
-                    first.stream_id, first.stream_version - 1, pending,
-                    correlation_id=first.event_id,
+                    first.stream_id, first.stream_version - 1, events, correlation_id=first.event_id
                 )
                 await uow.commit()
 
     try:
-        await write(warmup)
+        await write(work.history, inputs(work.history))
+        await analyze(url)
+        await write(work.warmup, inputs(work.warmup))
+        writers = [(txns, inputs(txns)) for txns in work.writers]
         started = time.perf_counter()
-        await asyncio.gather(*(write(txns) for txns in workload))
+        await asyncio.gather(*(write(txns, pending) for txns, pending in writers))
         return time.perf_counter() - started
     finally:
         await database.dispose()
@@ -112,23 +135,23 @@ def _recorder(url: str, writers: int):
     return datastore, recorder
 
 
-async def eventsourcing_recorder(
-    url: str, warmup: list[Transaction], workload: list[list[Transaction]]
-) -> float:
+async def eventsourcing_recorder(url: str, work: Workload) -> float:
     topic = "bench.rows:BenchEventRecorded"
     stored = lambda txns: [  # noqa: E731
         [StoredEvent(r.originator_id, r.stream_version, topic, r.payload_json.encode()) for r in txn]
         for txn in txns
     ]
-    datastore, recorder = _recorder(url, len(workload))
+    datastore, recorder = _recorder(url, len(work.writers))
 
     def write(txns: list[list[StoredEvent]]) -> None:
         for txn in txns:
             recorder.insert_events(txn)
 
     try:
-        write(stored(warmup))
-        inputs = [stored(txns) for txns in workload]
+        write(stored(work.history))
+        await analyze(url)
+        write(stored(work.warmup))
+        inputs = [stored(txns) for txns in work.writers]
         with ThreadPoolExecutor(len(inputs)) as threads:
             started = time.perf_counter()
             list(threads.map(write, inputs))
@@ -167,11 +190,11 @@ def _sqlite_values(row) -> tuple:
     return tuple(values)
 
 
-async def raw_sqlite(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+async def raw_sqlite(url: str, work: Workload) -> float:
     path = sqlite_path(url)
     insert = RAW_INSERT.format(",".join("?" * 10))
     values = lambda txns: [[_sqlite_values(r) for r in txn] for txn in txns]  # noqa: E731
-    conns = [sqlite_connection(path) for _ in workload]
+    conns = [sqlite_connection(path) for _ in work.writers]
     conns[0].execute(RAW_TABLE.format(serial="INTEGER", timestamp="TEXT", json="TEXT"))
 
     def write(conn: sqlite3.Connection, txns: list[list[tuple]]) -> None:
@@ -181,8 +204,10 @@ async def raw_sqlite(url: str, warmup: list[Transaction], workload: list[list[Tr
             conn.execute("COMMIT")
 
     try:
-        write(conns[0], values(warmup))
-        inputs = [values(txns) for txns in workload]
+        write(conns[0], values(work.history))
+        await analyze(url)
+        write(conns[0], values(work.warmup))
+        inputs = [values(txns) for txns in work.writers]
         with ThreadPoolExecutor(len(inputs)) as threads:
             started = time.perf_counter()
             list(threads.map(write, conns, inputs))
@@ -192,10 +217,10 @@ async def raw_sqlite(url: str, warmup: list[Transaction], workload: list[list[Tr
             conn.close()
 
 
-async def raw_asyncpg(url: str, warmup: list[Transaction], workload: list[list[Transaction]]) -> float:
+async def raw_asyncpg(url: str, work: Workload) -> float:
     insert = RAW_INSERT.format(",".join(f"${n}" for n in range(1, 11)))
     values = lambda txns: [[r.raw_values() for r in txn] for txn in txns]  # noqa: E731
-    conns = [await asyncpg.connect(plain_url(url)) for _ in workload]
+    conns = [await asyncpg.connect(plain_url(url)) for _ in work.writers]
     await conns[0].execute(RAW_TABLE.format(serial="BIGSERIAL", timestamp="TIMESTAMPTZ", json="JSON"))
 
     async def write(conn: asyncpg.Connection, txns: list[list[tuple]]) -> None:
@@ -204,8 +229,10 @@ async def raw_asyncpg(url: str, warmup: list[Transaction], workload: list[list[T
                 await conn.executemany(insert, rows)
 
     try:
-        await write(conns[0], values(warmup))
-        inputs = [values(txns) for txns in workload]
+        await write(conns[0], values(work.history))
+        await analyze(url)
+        await write(conns[0], values(work.warmup))
+        inputs = [values(txns) for txns in work.writers]
         started = time.perf_counter()
         await asyncio.gather(*(write(c, txns) for c, txns in zip(conns, inputs)))
         return time.perf_counter() - started

@@ -21,20 +21,21 @@ class Sizes:
     single: int  # transactions of 1 event, 1 writer
     concurrent: int  # transactions of 1 event per writer, 4 writers
     batches: int  # transactions of 100 events
+    history: int  # events already in the store when appends are timed
     relay: int  # events the relay publishes
     rebuild: int  # events a projection rebuild applies
     latency: int  # commands timed one at a time
-    warmup: int  # transactions (or events) done untimed first
+    warmup: int  # events written untimed before the clock starts (at least 10 transactions)
 
     @classmethod
     def full(cls) -> "Sizes":
-        return cls(single=2000, concurrent=500, batches=100, relay=20_000, rebuild=20_000,
-                   latency=200, warmup=100)
+        return cls(single=1000, concurrent=250, batches=100, history=5000, relay=20_000,
+                   rebuild=20_000, latency=200, warmup=100)
 
     @classmethod
     def quick(cls) -> "Sizes":
-        return cls(single=200, concurrent=50, batches=10, relay=2_000, rebuild=2_000,
-                   latency=20, warmup=10)
+        return cls(single=100, concurrent=25, batches=10, history=500, relay=2_000,
+                   rebuild=2_000, latency=20, warmup=10)
 
 
 @dataclass

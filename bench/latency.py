@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from contextlib import contextmanager
-from unittest.mock import patch
 from collections.abc import Awaitable, Callable
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from unittest.mock import patch
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -36,7 +36,7 @@ POLL_S = 0.001
 # answers a pending fetch only when its fetch_max_wait_ms runs out, not when data arrives, so a
 # message sent right after the previous one was received (before the next fetch) would be
 # faster than any sent to an idle consumer.
-IDLE_S = 0.02
+IDLE_S = 0.01
 TUNED_FETCH_MAX_WAIT_MS = 10
 FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
 TIMEOUT_S = 30.0
@@ -131,7 +131,7 @@ async def command_to_read_model(
         await runtime.start(background=True)
         producer = _producer(kafka)
         await producer.start()
-        count_rows = await _row_counter(backend, url)
+        count_rows, close_counter = await _row_counter(backend, url)
         topic = commands_topic(kafka, definition.name)
         try:
             async def one(n: int, timeout: float = TIMEOUT_S) -> float:
@@ -139,7 +139,7 @@ async def command_to_read_model(
                 await asyncio.sleep(IDLE_S)
                 started = time.perf_counter()
                 await producer.send(topic, body, key=str(n).encode())
-                await _wait_for(lambda: _has(count_rows, n + 1), timeout)
+                await _wait_for(lambda: _has(count_rows, n + 1), timeout)  # noqa: B023
                 return time.perf_counter() - started
 
             await one(0, FIRST_TIMEOUT_S)  # warm-up, and the consumer group forms
@@ -147,7 +147,7 @@ async def command_to_read_model(
                 await one(n)
             samples = [await one(n) for n in range(5, 5 + sizes.latency)]
         finally:
-            await count_rows.close()
+            await close_counter()
             await producer.stop()
             await runtime.stop()
     return _percentiles(samples)
@@ -158,7 +158,7 @@ async def _has(count_rows, expected: int) -> bool:
 
 
 async def _row_counter(backend: str, url: str):
-    """An async callable counting read-model rows, with a close(); cheap enough to poll."""
+    """(count, close): an async callable counting read-model rows, cheap enough to poll."""
     query = "SELECT count(*) FROM complaints"
     if backend == "sqlite":
         conn = sqlite_connection(sqlite_path(url))
@@ -176,8 +176,7 @@ async def _row_counter(backend: str, url: str):
 
         async def close() -> None:
             await pg.close()
-    count.close = close
-    return count
+    return count, close
 
 
 async def raw_round_trip(

@@ -8,6 +8,7 @@ import time
 
 from aiokafka import AIOKafkaProducer
 
+from bench.appends import analyze
 from bench.infra import Backends, Sizes
 from bench.report import Baseline, Figure
 from bench.rows import PRODUCER, fill, transactions
@@ -37,6 +38,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
             while await relay.publish_pending():  # warm-up
                 pass
             await fill(store, rows)
+            await analyze(url)  # as autovacuum would have, in a running system
             started = time.perf_counter()
             published = 0
             while batch := await relay.publish_pending():

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.admin import NewTopic
+
+from shared.messaging.topics import create_missing_topics
 
 TOPICS_FILE = Path(__file__).with_name("topics.yaml")
 
@@ -48,37 +49,12 @@ def new_topic(topic: dict) -> NewTopic:
     )
 
 
-async def create_missing(bootstrap_servers: str, topics: list[dict]) -> list[str]:
-    """Creates the topics the broker lacks; returns the names it created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [t for t in topics if t["name"] not in existing]
-        if not missing:
-            return []
-        response = await admin.create_topics([new_topic(t) for t in missing])
-        created, failed = [], []
-        # aiokafka reports per-topic errors in the response instead of raising them.
-        for name, code, *message in response.topic_errors:
-            error = for_code(code) if code else None
-            if error is None:
-                created.append(name)
-            elif error is not TopicAlreadyExistsError:  # another init raced us: fine
-                failed.append(f"{name}: {error.__name__} {message[0] if message else ''}".strip())
-        if failed:
-            raise RuntimeError("could not create topics:\n  " + "\n  ".join(failed))
-        return created
-    finally:
-        await admin.close()
-
-
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     factor = os.environ.get("KAFKA_REPLICATION_FACTOR")
     topics = load_topics(replication_factor=int(factor) if factor else None)
-    created = asyncio.run(create_missing(bootstrap, topics))
+    created = asyncio.run(create_missing_topics(bootstrap, [new_topic(t) for t in topics]))
     log.info("%d topics created, %d already there", len(created), len(topics) - len(created))
     for name in created:
         log.info("created %s", name)

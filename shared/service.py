@@ -88,11 +88,15 @@ class Runtime:
         # seconds on the local broker).
         if self.definition.command_handlers:
             subscribe(
-                self.broker, kafka, self.bus.handle_message, commands_topic(kafka, name), group_id=name
+                self.broker,
+                kafka,
+                self.bus.handle_message,
+                commands_topic(kafka, name),
+                group_id=kafka.topic(name),
             )
         for sub in self.definition.subscriptions:
             handle = event_consumer(self.store, self.clock, sub.name, sub.apply)
-            group_id = f"{name}.{sub.name}"
+            group_id = kafka.topic(f"{name}.{sub.name}")
             if sub.services == "*":
                 pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$"
                 subscribe(self.broker, kafka, handle, pattern=pattern, group_id=group_id)
@@ -104,7 +108,8 @@ class Runtime:
         migrations = [self.definition.migrations] if self.definition.migrations else []
         await self.database.migrate(*migrations)
         kafka, name = self.settings.kafka, self.definition.name
-        needed = service_topics(kafka, name)
+        # Only a service that handles commands writes events (and answers) of its own.
+        needed = service_topics(kafka, name) if self.definition.command_handlers else []
         for sub in self.definition.subscriptions:
             if sub.services != "*":
                 needed += [events_topic(kafka, s) for s in sub.services]

@@ -26,7 +26,8 @@ class KafkaSettings(BaseSettings):
     bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
     )
-    # Prefixes every topic name: lets several systems (or tests) share one broker.
+    # Prefixes every topic name and consumer group: lets several systems (or tests) share one
+    # broker.
     namespace: str = Field("", validation_alias=AliasChoices("KAFKA_NAMESPACE"))
     partitions: int = Field(3, validation_alias=AliasChoices("KAFKA_PARTITIONS"), ge=1)
     # On for Apache Kafka; the local broker cannot start an idempotent producer.

@@ -24,7 +24,7 @@ async def consumer_lag(kafka: KafkaSettings) -> dict[str, dict]:
             for p in sorted(probe.partitions_for_topic(topic) or ())
         ]
         ends = await probe.end_offsets(partitions) if partitions else {}
-        groups = [g[0] for g in await admin.list_consumer_groups()]
+        groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(kafka.namespace)]
         lag = {}
         for group in sorted(groups):
             committed = await admin.list_consumer_group_offsets(group, partitions=partitions)

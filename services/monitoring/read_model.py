@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, update
+from sqlalchemy import BigInteger, Column, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.contracts import EventEnvelope
 from shared.eventstore import UnitOfWork
@@ -21,18 +23,17 @@ event_counts = Table(
 
 
 async def count_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    key = (event_counts.c.producer == envelope.producer) & (event_counts.c.type == envelope.type)
-    result = await uow.conn.execute(
-        update(event_counts)
-        .where(key)
-        .values(count=event_counts.c.count + 1, last_occurred_at=envelope.occurred_at)
+    # One statement, so two instances counting the first event of a type cannot collide.
+    dialect_insert = pg_insert if uow.conn.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(event_counts).values(
+        producer=envelope.producer, type=envelope.type, count=1, last_occurred_at=envelope.occurred_at
     )
-    if result.rowcount == 0:
-        await uow.conn.execute(
-            insert(event_counts).values(
-                producer=envelope.producer,
-                type=envelope.type,
-                count=1,
-                last_occurred_at=envelope.occurred_at,
-            )
+    await uow.conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[event_counts.c.producer, event_counts.c.type],
+            set_={
+                "count": event_counts.c.count + 1,
+                "last_occurred_at": statement.excluded.last_occurred_at,
+            },
         )
+    )

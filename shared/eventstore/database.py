@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from shared.eventstore.migrate import STORE_MIGRATIONS, upgrade
@@ -56,6 +56,9 @@ class Database:
     async def migrate(self, *extra: Migrations) -> None:
         for migrations in (STORE, *extra):
             async with self.engine.begin() as conn:
+                if self.is_postgres:
+                    # Replicas starting together migrate one after the other.
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('migrations'))"))
                 await conn.run_sync(upgrade, migrations.folder, migrations.version_table)
 
     async def dispose(self) -> None:

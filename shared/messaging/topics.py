@@ -7,7 +7,7 @@ on restart; creating them ourselves keeps partitioning (and so per-stream order)
 from __future__ import annotations
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from shared.settings import KafkaSettings
 
@@ -38,21 +38,32 @@ def service_topics(kafka: KafkaSettings, service: str) -> list[str]:
 
 
 async def ensure_topics(kafka: KafkaSettings, names: list[str]) -> set[str]:
-    """Creates the topics that are missing; returns those it created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    """Creates the topics that are missing, with the configured partitions; returns those it
+    created."""
+    topics = [NewTopic(n, kafka.partitions, 1) for n in dict.fromkeys(names)]
+    return await create_missing_topics(kafka.bootstrap_servers, topics)
+
+
+async def create_missing_topics(bootstrap_servers: str, topics: list[NewTopic]) -> set[str]:
+    """Creates those of `topics` the broker lacks; returns the names it created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [n for n in dict.fromkeys(names) if n not in existing]
-        created = set()
-        for name in missing:
-            try:
-                await admin.create_topics(
-                    [NewTopic(name, num_partitions=kafka.partitions, replication_factor=1)]
-                )
-                created.add(name)
-            except TopicAlreadyExistsError:
-                pass
-        return created
+        missing = [t for t in topics if t.name not in existing]
+        if not missing:
+            return set()
+        response = await admin.create_topics(missing)
     finally:
         await admin.close()
+    created, failed = set(), []
+    # aiokafka reports per-topic errors in the response instead of raising them.
+    for name, code, *message in response.topic_errors:
+        error = for_code(code) if code else None
+        if error is None:
+            created.add(name)
+        elif error is not TopicAlreadyExistsError:  # another process raced us: fine
+            failed.append(f"{name}: {error.__name__} {message[0] if message else ''}".strip())
+    if failed:
+        raise RuntimeError("could not create topics:\n  " + "\n  ".join(failed))
+    return created
