@@ -28,7 +28,9 @@ def run(broker_port: int) -> int:
     if "KAFKA_BOOTSTRAP_SERVERS" not in env:
         broker = LocalBroker(port=broker_port).start()
         env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap_servers
-        print(f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)", flush=True)
+        print(
+            f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)", flush=True
+        )
     processes: dict[str, subprocess.Popen] = {}
     stopping = False
 
@@ -43,7 +45,10 @@ def run(broker_port: int) -> int:
             settings = ServiceSettings.for_service(name)
             processes[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
             _wait_healthy(name, settings, processes[name])
-            print(f"{name:<11} http://{settings.host}:{settings.port}  ({settings.database_url})", flush=True)
+            print(
+                f"{name:<11} http://{settings.host}:{settings.port}  ({settings.database_url})",
+                flush=True,
+            )
         for name in sorted(set(DEFAULT_PORTS) - set(processes)):
             print(f"{name:<11} not built yet", flush=True)
         print("running; Ctrl-C stops everything", flush=True)
@@ -81,6 +86,3 @@ def _wait_healthy(name: str, settings: ServiceSettings, process: subprocess.Pope
             pass
         time.sleep(0.2)
     raise SystemExit(f"{name} did not answer on {url}")
-
-
-

@@ -29,7 +29,9 @@ async def send_command(
     await consumer.start()
     await producer.start()
     try:
-        partitions = [TopicPartition(replies, p) for p in consumer.partitions_for_topic(replies) or ()]
+        partitions = [
+            TopicPartition(replies, p) for p in consumer.partitions_for_topic(replies) or ()
+        ]
         if not partitions:
             raise LookupError(f"no topic {replies!r}: is the {service} service running?")
         consumer.assign(partitions)

@@ -18,6 +18,7 @@ from shared.eventstore import EventStore, load_checkpoint
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
+from shared.polling import poll_until_stopped
 
 log = get_logger(__name__)
 
@@ -57,17 +58,7 @@ class Projector:
         return total
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
-        while not stop.is_set():
-            try:
-                applied = await self.catch_up()
-            except Exception:
-                log.exception("projection.failed")
-                applied = 0
-            if not applied:
-                try:
-                    await asyncio.wait_for(stop.wait(), idle_wait)
-                except TimeoutError:
-                    pass
+        await poll_until_stopped(self.catch_up, stop, idle_wait, "projection")
 
     async def rebuild(self, name: str) -> int:
         projection = self.projection(name)

@@ -66,5 +66,7 @@ class ServiceSettings(BaseSettings):
             settings.port = DEFAULT_PORTS.get(name, 0)
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            settings.database_url = f"sqlite+aiosqlite:///{settings.data_dir.resolve() / name}.sqlite"
+            settings.database_url = (
+                f"sqlite+aiosqlite:///{settings.data_dir.resolve() / name}.sqlite"
+            )
         return settings

@@ -15,6 +15,7 @@ from shared.clock import Clock
 from shared.eventstore import EventStore, Timer, UnitOfWork, unit_of_work
 from shared.eventstore.schema import timers
 from shared.logging import bind_correlation, get_logger
+from shared.polling import poll_until_stopped
 
 log = get_logger(__name__)
 
@@ -43,15 +44,7 @@ class Scheduler:
         return fired
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
-        while not stop.is_set():
-            try:
-                await self.fire_due()
-            except Exception:
-                log.exception("timers.failed")
-            try:
-                await asyncio.wait_for(stop.wait(), idle_wait)
-            except TimeoutError:
-                pass
+        await poll_until_stopped(self.fire_due, stop, idle_wait, "timers")
 
     async def _due(self) -> list[Timer]:
         async with self.store.database.read() as conn:
@@ -61,9 +54,7 @@ class Scheduler:
                 .order_by(timers.c.due_at, timers.c.timer_id)
                 .limit(self.batch_size)
             )
-            return [
-                Timer(r.timer_id, r.kind, r.due_at, r.payload, r.correlation_id) for r in rows
-            ]
+            return [Timer(r.timer_id, r.kind, r.due_at, r.payload, r.correlation_id) for r in rows]
 
     async def _fire(self, timer: Timer) -> int:
         handler = self.handlers.get(timer.kind)

@@ -33,7 +33,9 @@ def router(runtime: Runtime) -> APIRouter:
     async def get_complaint(file_number: str) -> ComplaintView:
         async with runtime.database.read() as conn:
             row = (
-                await conn.execute(select(complaints).where(complaints.c.file_number == file_number))
+                await conn.execute(
+                    select(complaints).where(complaints.c.file_number == file_number)
+                )
             ).first()
         if row is None:
             raise HTTPException(404, f"no complaint with file number {file_number!r}")

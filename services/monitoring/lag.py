@@ -24,14 +24,18 @@ async def consumer_lag(kafka: KafkaSettings) -> dict[str, dict]:
             for p in sorted(probe.partitions_for_topic(topic) or ())
         ]
         ends = await probe.end_offsets(partitions) if partitions else {}
-        groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(kafka.namespace)]
+        groups = [
+            g[0] for g in await admin.list_consumer_groups() if g[0].startswith(kafka.namespace)
+        ]
         lag = {}
         for group in sorted(groups):
             committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
             per_topic: dict[str, int] = {}
             for tp, meta in committed.items():
                 if meta.offset >= 0:
-                    per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(ends[tp] - meta.offset, 0)
+                    per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(
+                        ends[tp] - meta.offset, 0
+                    )
             if per_topic:
                 lag[group] = {"total": sum(per_topic.values()), "topics": per_topic}
         return lag

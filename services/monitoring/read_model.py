@@ -26,7 +26,10 @@ async def count_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     # One statement, so two instances counting the first event of a type cannot collide.
     dialect_insert = pg_insert if uow.conn.dialect.name == "postgresql" else sqlite_insert
     statement = dialect_insert(event_counts).values(
-        producer=envelope.producer, type=envelope.type, count=1, last_occurred_at=envelope.occurred_at
+        producer=envelope.producer,
+        type=envelope.type,
+        count=1,
+        last_occurred_at=envelope.occurred_at,
     )
     await uow.conn.execute(
         statement.on_conflict_do_update(

@@ -94,4 +94,3 @@ def _use_explicit_sqlite_transactions(engine: AsyncEngine) -> None:
     def on_begin(conn):
         write = conn.get_execution_options().get("mutualis_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-

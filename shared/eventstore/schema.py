@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+
 class UtcDateTime(TypeDecorator):
     """Timezone-aware in and out on every backend (SQLite stores no offset)."""
 

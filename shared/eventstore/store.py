@@ -86,7 +86,7 @@ class EventStore:
         if not pending:
             return []
         ids = [p.event_id for p in pending]
-        stored = (await conn.execute(select(events.c.event_id).where(events.c.event_id.in_(ids))))
+        stored = await conn.execute(select(events.c.event_id).where(events.c.event_id.in_(ids)))
         already = {row[0] for row in stored}
         if already:
             if already == set(ids):

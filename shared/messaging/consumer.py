@@ -72,7 +72,9 @@ async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, error: Exception) 
             "dlq-offset": str(record.offset),
         }
     )
-    await broker.publish(record.value, dead_letter_topic(record.topic), key=record.key, headers=headers)
+    await broker.publish(
+        record.value, dead_letter_topic(record.topic), key=record.key, headers=headers
+    )
     log.warning("message.dead_lettered", topic=record.topic, offset=record.offset, reason=reason)
 
 
@@ -83,7 +85,9 @@ def decode_event(raw: bytes) -> EventEnvelope:
         raise Poison(f"not an event envelope: {error.errors()[0]['msg']}") from error
 
 
-def event_consumer(store: EventStore, clock: Clock, name: str, apply: EventApplier) -> MessageHandler:
+def event_consumer(
+    store: EventStore, clock: Clock, name: str, apply: EventApplier
+) -> MessageHandler:
     """Applies each event once: the event id is recorded in the same transaction as the effect."""
 
     async def handle(msg: KafkaMessage) -> None:

@@ -16,6 +16,7 @@ from shared.eventstore import EventStore, load_checkpoint
 from shared.eventstore.schema import checkpoints, outbox
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
+from shared.polling import poll_until_stopped
 from shared.messaging.broker import event_headers
 
 log = get_logger(__name__)
@@ -36,17 +37,7 @@ class Relay:
         return await self._publish_events() + await self._publish_outbox()
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
-        while not stop.is_set():
-            try:
-                published = await self.publish_pending()
-            except Exception:
-                log.exception("relay.failed")
-                published = 0
-            if not published:
-                try:
-                    await asyncio.wait_for(stop.wait(), idle_wait)
-                except TimeoutError:
-                    pass
+        await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay")
 
     async def restart_from_beginning(self) -> None:
         """For a fresh broker (topics gone): publish the whole store again."""
@@ -98,6 +89,3 @@ class Relay:
         async with self.database.begin() as conn:
             await conn.execute(delete(outbox).where(outbox.c.id.in_([r.id for r in rows])))
         return len(rows)
-
-
-

@@ -57,11 +57,15 @@ def test_a_complaint_sent_by_staff_is_readable_over_http_and_seen_by_monitoring(
     ports, env = system
     tail = subprocess.Popen(
         [BIN / "mutualis", "monitor", "tail", "--from-beginning", "--limit", "2"],
-        env=env, stdout=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     payload = {"complainant_name": "Els Peeters", "subject": "Refund missing", "description": "…"}
 
-    sent = mutualis("staff", "send", "complaints", "RegisterComplaint", json.dumps(payload), env=env)
+    sent = mutualis(
+        "staff", "send", "complaints", "RegisterComplaint", json.dumps(payload), env=env
+    )
 
     assert sent.returncode == 0, sent.stdout + sent.stderr
     outcome = json.loads(sent.stdout)

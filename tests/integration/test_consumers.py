@@ -45,7 +45,9 @@ async def produce(kafka, topic: str, values: list[bytes]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, linger_ms=5)
     await producer.start()
     try:
-        sends = [await producer.send(topic, v, key=str(i % 7).encode()) for i, v in enumerate(values)]
+        sends = [
+            await producer.send(topic, v, key=str(i % 7).encode()) for i, v in enumerate(values)
+        ]
         await asyncio.gather(*sends)
     finally:
         await producer.stop()
@@ -92,8 +94,14 @@ async def test_a_consumer_joining_mid_stream_applies_every_event_once(database_u
 
 
 def crash(mode: str, database_url: str, kafka) -> int:
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers, "KAFKA_NAMESPACE": kafka.namespace}
-    result = subprocess.run([sys.executable, "-m", "tests.support.crash", mode, database_url], env=env, timeout=120)
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        "KAFKA_NAMESPACE": kafka.namespace,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.support.crash", mode, database_url], env=env, timeout=120
+    )
     return result.returncode
 
 

@@ -33,7 +33,9 @@ async def read_model(runtime) -> list[dict]:
 
 
 async def test_a_rebuilt_projection_equals_the_original(database_url, kafka):
-    async with running(complaints_service, database_url, kafka, FakeClock(NOW), background=False) as service:
+    async with running(
+        complaints_service, database_url, kafka, FakeClock(NOW), background=False
+    ) as service:
         for name in ("An", "Bram", "Chloé", "Dirk"):
             assert (await service.bus.execute(register(name))).status == "accepted"
         await service.projector.run_until_caught_up()

@@ -1,7 +1,7 @@
 """A complaints process that is killed (SIGKILL) at a chosen point, for the crash tests.
 
-    python -m tests.support.crash after-commit DATABASE_URL
-    python -m tests.support.crash after-publish DATABASE_URL
+python -m tests.support.crash after-commit DATABASE_URL
+python -m tests.support.crash after-publish DATABASE_URL
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ async def main(mode: str, database_url: str) -> None:
     runtime = Runtime(definition, settings)
     await runtime.start(background=False)
     async with unit_of_work(runtime.store, SystemClock()) as uow:
-        await uow.append(random_stream(), 0, [pending(complaint_registered())], correlation_id="crash")
+        await uow.append(
+            random_stream(), 0, [pending(complaint_registered())], correlation_id="crash"
+        )
         await uow.commit()
     if mode == "after-commit":
         die()

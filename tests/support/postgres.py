@@ -67,7 +67,10 @@ class PostgresServer:
 
     def stop(self) -> None:
         if self._dir and self._bin:
-            self._as(self._run_as, [self._bin / "pg_ctl", "-D", Path(self._dir) / "data", "-m", "immediate", "stop"])
+            self._as(
+                self._run_as,
+                [self._bin / "pg_ctl", "-D", Path(self._dir) / "data", "-m", "immediate", "stop"],
+            )
             shutil.rmtree(self._dir, ignore_errors=True)
 
     async def create_database(self) -> str:
