@@ -86,13 +86,13 @@ class EventStore:
         if not pending:
             return []
         ids = [p.event_id for p in pending]
-        stored = await conn.execute(select(events.c.event_id).where(events.c.event_id.in_(ids)))
-        already = {row[0] for row in stored}
+        current, already = (
+            await conn.execute(select(_version_of(stream_id), _stored_count(ids)))
+        ).one()
         if already:
-            if already == set(ids):
+            if already == len(ids):
                 return []
-            raise DuplicateEvent(f"events {sorted(already)} of this append are already stored")
-        current = await self._stream_version(conn, stream_id)
+            raise DuplicateEvent(f"{already} of the {len(ids)} events are already stored")
         if expected_version is not None and current != expected_version:
             raise WrongExpectedVersion(stream_id, expected_version, current)
         envelopes = [
@@ -141,10 +141,19 @@ class EventStore:
 
     @staticmethod
     async def _stream_version(conn: AsyncConnection, stream_id: str) -> int:
-        query = select(func.coalesce(func.max(events.c.stream_version), 0)).where(
-            events.c.stream_id == stream_id
-        )
-        return (await conn.execute(query)).scalar_one()
+        return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
+
+
+def _version_of(stream_id: str):
+    return (
+        select(func.coalesce(func.max(events.c.stream_version), 0))
+        .where(events.c.stream_id == stream_id)
+        .scalar_subquery()
+    )
+
+
+def _stored_count(event_ids: list[str]):
+    return select(func.count()).where(events.c.event_id.in_(event_ids)).scalar_subquery()
 
 
 def _envelope(row) -> EventEnvelope:
