@@ -12,6 +12,7 @@ from typing import Literal
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from shared.clock import Clock, SystemClock
 from shared.contracts import Command
@@ -20,7 +21,7 @@ from shared.eventstore.database import Migrations
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker
 from shared.messaging.commands import CommandBus, Handler
-from shared.messaging.consumer import EventApplier, event_consumer, subscribe
+from shared.messaging.consumer import EventApplier, MessageHandler, event_consumer, subscribe
 from shared.messaging.relay import Relay
 from shared.messaging.topics import (
     commands_topic,
@@ -83,26 +84,29 @@ class Runtime:
         self._subscribe()
 
     def _subscribe(self) -> None:
+        """One consumer group per service, one subscriber for everything it reads (each group
+        join costs seconds on the local broker); messages are routed by topic."""
         kafka, name = self.settings.kafka, self.definition.name
-        # One consumer group per service, one subscriber for all it reads (each group join costs
-        # seconds on the local broker).
+        routes: dict[str, MessageHandler] = {}
+        every_stream: MessageHandler | None = None
         if self.definition.command_handlers:
-            subscribe(
-                self.broker,
-                kafka,
-                self.bus.handle_message,
-                commands_topic(kafka, name),
-                group_id=kafka.topic(name),
-            )
+            routes[commands_topic(kafka, name)] = self.bus.handle_message
         for sub in self.definition.subscriptions:
             handle = event_consumer(self.store, self.clock, sub.name, sub.apply)
-            group_id = kafka.topic(f"{name}.{sub.name}")
             if sub.services == "*":
-                pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$"
-                subscribe(self.broker, kafka, handle, pattern=pattern, group_id=group_id)
+                every_stream = handle
             else:
-                topics = [events_topic(kafka, s) for s in sub.services]
-                subscribe(self.broker, kafka, handle, *topics, group_id=group_id)
+                routes.update({events_topic(kafka, s): handle for s in sub.services})
+        if every_stream and routes:
+            raise ValueError("a service that reads every event stream reads nothing else")
+        if not (routes or every_stream):
+            return
+
+        async def route(msg: KafkaMessage) -> None:
+            await routes.get(msg.raw_message.topic, every_stream)(msg)
+
+        pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$" if every_stream else None
+        subscribe(self.broker, kafka, route, *routes, pattern=pattern, group_id=kafka.topic(name))
 
     async def start(self, background: bool = True) -> None:
         migrations = [self.definition.migrations] if self.definition.migrations else []
