@@ -98,7 +98,7 @@ def rebuild(service: str, name: str) -> None:
 
     async def go() -> int:
         try:
-            await runtime.database.migrate(*filter(None, [definition.migrations]))
+            await runtime.database.migrate(*definition.migrations)
             return await runtime.projector.rebuild(name)
         finally:
             await runtime.database.dispose()

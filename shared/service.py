@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -54,7 +54,9 @@ class ServiceDefinition:
     projections: Callable[[], Sequence[Projection]] = lambda: ()
     timer_handlers: Mapping[str, TimerHandler] = field(default_factory=dict)
     subscriptions: Sequence[Subscription] = ()
-    migrations: Migrations | None = None
+    migrations: Sequence[Migrations] = ()
+    # Runs once the database is migrated, before the service takes work.
+    on_start: Callable[["Runtime"], Awaitable[None]] | None = None
     routers: Sequence[Callable[["Runtime"], APIRouter]] = ()
 
 
@@ -109,8 +111,9 @@ class Runtime:
         subscribe(self.broker, kafka, route, *routes, pattern=pattern, group_id=kafka.topic(name))
 
     async def start(self, background: bool = True) -> None:
-        migrations = [self.definition.migrations] if self.definition.migrations else []
-        await self.database.migrate(*migrations)
+        await self.database.migrate(*self.definition.migrations)
+        if self.definition.on_start:
+            await self.definition.on_start(self)
         kafka, name = self.settings.kafka, self.definition.name
         # Only a service that handles commands writes events (and answers) of its own.
         needed = service_topics(kafka, name) if self.definition.command_handlers else []
@@ -145,20 +148,10 @@ class Runtime:
         log.info("service.stopped", service=self.definition.name)
 
 
-def create_app(
-    definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
-) -> FastAPI:
-    runtime = Runtime(definition, settings, clock)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = FastAPI(title=f"mutualis {definition.name}", lifespan=lifespan)
+def build_app(runtime: Runtime) -> FastAPI:
+    """The HTTP API of a runtime that someone else starts and stops (tests, `create_app`)."""
+    definition = runtime.definition
+    app = FastAPI(title=f"mutualis {definition.name}")
     app.state.runtime = runtime
 
     @app.get("/healthz", tags=["operations"])
@@ -167,6 +160,25 @@ def create_app(
 
     for router in definition.routers:
         app.include_router(router(runtime))
+    return app
+
+
+def create_app(
+    definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
+) -> FastAPI:
+    """The HTTP API of a service process, which starts and stops the runtime with it."""
+    runtime = Runtime(definition, settings, clock)
+    app = build_app(runtime)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app.router.lifespan_context = lifespan
     return app
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.complaints.read_model import complaints
+from shared.access.http import Authenticated
 from shared.service import Runtime
 
 
@@ -30,7 +31,7 @@ def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(prefix="/complaints", tags=["complaints"])
 
     @api.get("/{file_number}", response_model=ComplaintView)
-    async def get_complaint(file_number: str) -> ComplaintView:
+    async def get_complaint(file_number: str, principal: Authenticated) -> ComplaintView:
         async with runtime.database.read() as conn:
             row = (
                 await conn.execute(

@@ -1,1 +1,1 @@
-"""The identity service: not built yet (see the open issues); the launcher skips it."""
+"""Identity: portal accounts, logins, blocks, and the tokens every service verifies."""

@@ -10,6 +10,6 @@ from shared.service import ServiceDefinition, Subscription
 definition = ServiceDefinition(
     name="monitoring",
     subscriptions=[Subscription("counts", services="*", apply=count_event)],
-    migrations=Migrations(Path(__file__).parent / "migrations", "alembic_version_monitoring"),
+    migrations=[Migrations(Path(__file__).parent / "migrations", "alembic_version_monitoring")],
     routers=[api.router],
 )

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,15 +18,17 @@ import pytest
 from shared.messaging.local_broker import free_port
 
 BIN = Path(sys.executable).parent
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    ports = {name: free_port() for name in ("broker", "complaints", "monitoring")}
+    ports = {name: free_port() for name in ("broker", "identity", "complaints", "monitoring")}
     env = {
         **os.environ,
         "MUTUALIS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "MUTUALIS_BROKER_PORT": str(ports["broker"]),
+        "IDENTITY_PORT": str(ports["identity"]),
         "COMPLAINTS_PORT": str(ports["complaints"]),
         "MONITORING_PORT": str(ports["monitoring"]),
     }
@@ -56,7 +59,7 @@ def mutualis(*args: str, env: dict, timeout: float = 60) -> subprocess.Completed
 def test_a_complaint_sent_by_staff_is_readable_over_http_and_seen_by_monitoring(system):
     ports, env = system
     tail = subprocess.Popen(
-        [BIN / "mutualis", "monitor", "tail", "--from-beginning", "--limit", "2"],
+        [BIN / "mutualis", "monitor", "tail", "--from-beginning"],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -71,10 +74,12 @@ def test_a_complaint_sent_by_staff_is_readable_over_http_and_seen_by_monitoring(
     outcome = json.loads(sent.stdout)
     [registered] = [e for e in outcome["events"] if e["type"] == "ComplaintRegistered"]
     file_number = registered["payload"]["file_number"]
-    complaint = _get_eventually(f"http://127.0.0.1:{ports['complaints']}/complaints/{file_number}")
+    token = _staff_token(ports, env)
+    complaint = _get_eventually(
+        f"http://127.0.0.1:{ports['complaints']}/complaints/{file_number}", token=token
+    )
     assert complaint["complainant_name"] == "Els Peeters"
-    tailed, _ = tail.communicate(timeout=60)
-    assert "ComplaintRegistered" in tailed
+    assert _prints_within(tail, '"type": "ComplaintRegistered"', seconds=60)
     counts = _get_eventually(f"http://127.0.0.1:{ports['monitoring']}/counts", "complaints")
     assert counts["complaints"]["ComplaintRegistered"] >= 1
 
@@ -98,10 +103,40 @@ def test_a_command_nobody_answers_times_out_non_zero(system):
     assert sent.returncode == 2
 
 
-def _get_eventually(url: str, key: str | None = None, timeout: float = 30) -> dict:
+def _prints_within(process: subprocess.Popen, text: str, seconds: float) -> bool:
+    """Reads `process`'s output until a line contains `text`, then stops the process."""
+    timer = threading.Timer(seconds, process.kill)
+    timer.start()
+    try:
+        return any(text in line for line in process.stdout)
+    finally:
+        timer.cancel()
+        process.kill()
+        process.wait()
+
+
+def _staff_token(ports: dict, env: dict) -> str:
+    account = {
+        "account_id": "handler-1",
+        "login": "handler",
+        "password": PASSWORD,
+        "role": "complaints_handler",
+    }
+    sent = mutualis(
+        "staff", "send", "identity", "RegisterPortalAccount", json.dumps(account), env=env
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    login = {"login": "handler", "password": PASSWORD}
+    response = httpx.post(f"http://127.0.0.1:{ports['identity']}/login", json=login, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def _get_eventually(url: str, key: str | None = None, token: str = "", timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     while True:
-        response = httpx.get(url, timeout=5)
+        response = httpx.get(url, timeout=5, headers=headers)
         body = response.json() if response.status_code == 200 else None
         if body is not None and (key is None or key in body):
             return body

@@ -55,7 +55,7 @@ async def append_one(store, n=1):
 
 async def test_on_postgres_relay_and_projection_wait_for_an_uncommitted_append(postgres_url, kafka):
     database = connect(postgres_url)
-    await database.migrate(complaints_service.migrations)
+    await database.migrate(*complaints_service.migrations)
     store = EventStore(database, producer="complaints")
     topic = kafka.topic("complaints.events")
     await ensure_topics(kafka, [topic])
