@@ -1,0 +1,1 @@
+"""Tooling around the services: the launcher, staff commands, monitoring on the terminal."""

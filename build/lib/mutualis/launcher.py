@@ -1,0 +1,88 @@
+"""`make run`: the broker and every built service, each in its own process, on embedded
+defaults; Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from shared.messaging.local_broker import LocalBroker
+from shared.settings import DEFAULT_PORTS, ServiceSettings
+
+SERVICES = ["identity", "dossier", "payments", "einvoicing", "complaints", "monitoring"]
+
+
+def built_services() -> list[str]:
+    return [s for s in SERVICES if importlib.util.find_spec(f"services.{s}.__main__")]
+
+
+def run(broker_port: int) -> int:
+    env = dict(os.environ)
+    broker = None
+    if "KAFKA_BOOTSTRAP_SERVERS" not in env:
+        broker = LocalBroker(port=broker_port).start()
+        env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap_servers
+        print(
+            f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)", flush=True
+        )
+    processes: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for name in built_services():
+            settings = ServiceSettings.for_service(name)
+            processes[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
+            _wait_healthy(name, settings, processes[name])
+            print(
+                f"{name:<11} http://{settings.host}:{settings.port}  ({settings.database_url})",
+                flush=True,
+            )
+        for name in sorted(set(DEFAULT_PORTS) - set(processes)):
+            print(f"{name:<11} not built yet", flush=True)
+        print("running; Ctrl-C stops everything", flush=True)
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping", file=sys.stderr)
+                    return 1
+            time.sleep(0.2)
+        return 0
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in processes.values():
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if broker:
+            broker.stop()
+        print("stopped", flush=True)
+
+
+def _wait_healthy(name: str, settings: ServiceSettings, process: subprocess.Popen) -> None:
+    url = f"http://{settings.host}:{settings.port}/healthz"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode} while starting")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{name} did not answer on {url}")

@@ -1,0 +1,1 @@
+"""Complaints (klachtenprocedure, seed 004): registration, deadlines, answers."""

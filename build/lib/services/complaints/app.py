@@ -1,0 +1,21 @@
+"""The complaints service, wired."""
+
+from pathlib import Path
+
+from services.complaints import api, handlers
+from services.complaints.read_model import ComplaintsProjection
+from shared import access
+from shared.eventstore.database import Migrations
+from shared.service import ServiceDefinition
+
+definition = ServiceDefinition(
+    name="complaints",
+    command_handlers=handlers.HANDLERS,
+    projections=lambda: [ComplaintsProjection()],
+    migrations=[
+        Migrations(Path(__file__).parent / "migrations", "alembic_version_complaints"),
+        access.MIGRATIONS,
+    ],
+    subscriptions=[access.subscription()],
+    routers=[api.router],
+)

@@ -1,0 +1,1 @@
+"""Identity: portal accounts, logins, blocks, and the tokens every service verifies."""

@@ -1,0 +1,111 @@
+"""A portal account: who may log in, how many wrong passwords in a row, whether access is
+blocked and why. Pure decisions from the account's history; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shared.contracts import Event
+from shared.contracts.identity import (
+    AccessBlocked,
+    AccessUnblocked,
+    BlockReason,
+    LoginFailed,
+    LoginSucceeded,
+    PortalAccountRegistered,
+    Role,
+)
+
+# Seed 000 art 6.2: access is blocked after 8 consecutive wrong passwords (ID-4).
+MAX_CONSECUTIVE_FAILURES = 8
+
+
+class AccountError(Exception):
+    """A decision the account refuses; the reason is safe to show to staff."""
+
+
+class AccessRefused(Exception):
+    """The password was right but access is blocked; the user may be told why (art 7.6)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Account:
+    account_id: str
+    version: int = 0
+    login: str | None = None
+    role: Role | None = None
+    consecutive_failures: int = 0
+    blocked_reason: BlockReason | None = None
+
+    @classmethod
+    def from_history(cls, account_id: str, history: Iterable[Event]) -> "Account":
+        account = cls(account_id)
+        for event in history:
+            account._apply(event)
+        return account
+
+    @property
+    def exists(self) -> bool:
+        return self.version > 0
+
+    def register(self, login: str, role: Role) -> list[Event]:
+        if self.exists:
+            raise AccountError(f"account {self.account_id!r} already exists")
+        return [PortalAccountRegistered(account_id=self.account_id, login=login, role=role)]
+
+    def log_in(self, password_ok: bool) -> list[Event]:
+        """The events of one login attempt. Raises AccessRefused for a blocked account whose
+        password was right; a wrong password on a blocked account changes nothing."""
+        if self.blocked_reason:
+            if password_ok:
+                raise AccessRefused(self.blocked_reason)
+            return []
+        if password_ok:
+            return [LoginSucceeded(account_id=self.account_id)]
+        failures = self.consecutive_failures + 1
+        failed = LoginFailed(account_id=self.account_id, consecutive_failures=failures)
+        if failures < MAX_CONSECUTIVE_FAILURES:
+            return [failed]
+        blocked = AccessBlocked(
+            account_id=self.account_id, reason="failed_logins", blocked_by="identity"
+        )
+        return [failed, blocked]
+
+    def block(self, reason: BlockReason, by: str) -> list[Event]:
+        self._must_exist()
+        if self.blocked_reason == reason:
+            return []
+        return [AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by)]
+
+    def unblock(self, by: str) -> list[Event]:
+        self._must_exist()
+        if not self.blocked_reason:
+            raise AccountError(f"access of account {self.account_id!r} is not blocked")
+        return [AccessUnblocked(account_id=self.account_id, unblocked_by=by)]
+
+    def _must_exist(self) -> None:
+        if not self.exists:
+            raise AccountError(f"no account {self.account_id!r}")
+
+    def _apply(self, event: Event) -> None:
+        self.version += 1
+        match event:
+            case PortalAccountRegistered(login=login, role=role):
+                self.login, self.role = login, role
+            case LoginSucceeded():
+                self.consecutive_failures = 0
+            case LoginFailed(consecutive_failures=n):
+                self.consecutive_failures = n
+            case AccessBlocked(reason=reason):
+                self.blocked_reason = reason
+            case AccessUnblocked():
+                self.blocked_reason, self.consecutive_failures = None, 0
+
+
+def stream_id(account_id: str) -> str:
+    return f"account-{account_id}"

@@ -1,0 +1,84 @@
+"""Identity's handlers: staff commands over Kafka, and the login the HTTP API calls."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import insert, select
+
+from services.identity.domain.accounts import Account, AccountError, stream_id
+from services.identity.passwords import hash_password, verify_password
+from services.identity.secrets import credentials
+from shared.contracts import events
+from shared.contracts.identity import BlockAccess, RegisterPortalAccount, UnblockAccess
+from shared.eventstore import PendingEvent, UnitOfWork
+from shared.messaging.commands import CommandContext, Rejected
+
+
+async def load_account(uow: UnitOfWork, account_id: str) -> Account:
+    history = await uow.read_stream(stream_id(account_id))
+    return Account.from_history(account_id, [_event(e) for e in history])
+
+
+async def register_portal_account(command: RegisterPortalAccount, ctx: CommandContext) -> None:
+    account = await load_account(ctx.uow, command.account_id)
+    taken = await ctx.uow.conn.scalar(
+        select(credentials.c.account_id).where(credentials.c.login == command.login)
+    )
+    if taken is not None:
+        raise Rejected(f"login {command.login!r} is taken")
+    events = _decide(lambda: account.register(command.login, command.role))
+    await ctx.uow.conn.execute(
+        insert(credentials).values(
+            login=command.login,
+            account_id=command.account_id,
+            password_hash=await hash_password(command.password),
+        )
+    )
+    await ctx.record(stream_id(account.account_id), account.version, events)
+
+
+async def block_access(command: BlockAccess, ctx: CommandContext) -> None:
+    account = await load_account(ctx.uow, command.account_id)
+    events = _decide(lambda: account.block(command.reason, by=ctx.envelope.issued_by))
+    await ctx.record(stream_id(account.account_id), account.version, events)
+
+
+async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
+    account = await load_account(ctx.uow, command.account_id)
+    events = _decide(lambda: account.unblock(by=ctx.envelope.issued_by))
+    await ctx.record(stream_id(account.account_id), account.version, events)
+
+
+async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str) -> Account | None:
+    """The account if the password is right; None otherwise. Raises AccessRefused when the
+    password is right but access is blocked."""
+    row = (await uow.conn.execute(select(credentials).where(credentials.c.login == login))).first()
+    password_ok = await verify_password(row.password_hash if row else None, password)
+    if row is None:
+        return None
+    account = await load_account(uow, row.account_id)
+    events = account.log_in(password_ok)
+    pending = [PendingEvent(event, str(uuid.uuid4())) for event in events]
+    await uow.append(
+        stream_id(account.account_id), account.version, pending, correlation_id=correlation_id
+    )
+    return account if password_ok else None
+
+
+def _decide(decision):
+    try:
+        return decision()
+    except AccountError as error:
+        raise Rejected(str(error)) from None
+
+
+def _event(envelope):
+    return events.parse(envelope.type, envelope.payload, envelope.version)
+
+
+HANDLERS = {
+    RegisterPortalAccount: register_portal_account,
+    BlockAccess: block_access,
+    UnblockAccess: unblock_access,
+}

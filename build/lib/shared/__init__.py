@@ -1,0 +1,1 @@
+"""Code every service stands on: contracts, event store, messaging, timers, settings."""

@@ -1,0 +1,54 @@
+"""The access projection each service keeps: identity's public signing keys, blocked users."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select
+
+from shared.contracts import EventEnvelope, events
+from shared.contracts.identity import AccessBlocked, AccessUnblocked, SigningKeyPublished
+from shared.eventstore import UnitOfWork
+from shared.eventstore.schema import UtcDateTime
+
+metadata = MetaData()
+
+signing_keys = Table(
+    "access_signing_keys",
+    metadata,
+    Column("key_id", String(64), primary_key=True),
+    Column("public_key_pem", Text, nullable=False),
+)
+
+blocked_accounts = Table(
+    "access_blocked_accounts",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("reason", String(64), nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+)
+
+
+async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    if envelope.type not in {"SigningKeyPublished", "AccessBlocked", "AccessUnblocked"}:
+        return
+    event = events.parse(envelope.type, envelope.payload, envelope.version)
+    conn = uow.conn
+    match event:
+        case SigningKeyPublished(key_id=key_id, public_key_pem=pem):
+            known = await conn.scalar(
+                select(signing_keys.c.key_id).where(signing_keys.c.key_id == key_id)
+            )
+            if known is None:
+                await conn.execute(insert(signing_keys).values(key_id=key_id, public_key_pem=pem))
+        case AccessBlocked(account_id=account_id, reason=reason):
+            await conn.execute(
+                delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
+            )
+            await conn.execute(
+                insert(blocked_accounts).values(
+                    account_id=account_id, reason=reason, since=envelope.occurred_at
+                )
+            )
+        case AccessUnblocked(account_id=account_id):
+            await conn.execute(
+                delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
+            )

@@ -1,0 +1,105 @@
+"""Contracts of the identity service: portal accounts, logins, blocks, signing keys."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from shared.contracts.registry import Command, Event, commands, events
+
+# The reasons of seed 000 art 6.2 for which the fund suspends or ends access (ID-4, ID-5).
+BlockReason = Literal[
+    "failed_logins",
+    "breach_of_obligations",
+    "legal_or_court_order",
+    "system_security",
+    "maintenance",
+    "reported_misuse",
+    "suspected_fraud",
+]
+Role = Literal["member", "complaints_handler", "mediator", "member_services", "admin"]
+
+
+@commands.register
+class RegisterPortalAccount(Command):
+    """For now staff register accounts; registration with a digital key comes with ID-1."""
+
+    type_name = "RegisterPortalAccount"
+
+    account_id: str = Field(min_length=1, max_length=64)
+    login: str = Field(min_length=3, max_length=64)
+    password: str = Field(min_length=12, max_length=256)
+    role: Role = "member"
+
+
+@commands.register
+class BlockAccess(Command):
+    """Staff suspend a user's access for one of the reasons of art 6.2 (ID-5)."""
+
+    type_name = "BlockAccess"
+
+    account_id: str
+    reason: BlockReason
+
+
+@commands.register
+class UnblockAccess(Command):
+    type_name = "UnblockAccess"
+
+    account_id: str
+
+
+@events.register
+class PortalAccountRegistered(Event):
+    type_name = "PortalAccountRegistered"
+
+    account_id: str
+    login: str
+    role: Role
+
+
+@events.register
+class LoginSucceeded(Event):
+    type_name = "LoginSucceeded"
+
+    account_id: str
+
+
+@events.register
+class LoginFailed(Event):
+    type_name = "LoginFailed"
+
+    account_id: str
+    consecutive_failures: int = Field(ge=1)
+
+
+@events.register
+class AccessBlocked(Event):
+    """The user's access is suspended; every service refuses their tokens (ID-4, ID-5)."""
+
+    type_name = "AccessBlocked"
+
+    account_id: str
+    reason: BlockReason
+    blocked_by: str
+
+
+@events.register
+class AccessUnblocked(Event):
+    type_name = "AccessUnblocked"
+
+    account_id: str
+    unblocked_by: str
+
+
+@events.register
+class SigningKeyPublished(Event):
+    """A public key every service verifies identity's tokens with, learnt from this event
+    instead of asking identity."""
+
+    type_name = "SigningKeyPublished"
+
+    key_id: str
+    algorithm: Literal["EdDSA"]
+    public_key_pem: str

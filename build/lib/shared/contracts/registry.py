@@ -1,0 +1,92 @@
+"""Versioned message types by explicit name, upcast on read, exported as JSON Schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class Event(BaseModel):
+    """An integration event: a past-tense fact, immutable, with an explicit type and version."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    type_name: ClassVar[str]
+    version: ClassVar[int] = 1
+
+
+class Command(BaseModel):
+    """An imperative request to one service; it may be rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    type_name: ClassVar[str]
+
+
+class UnknownMessageType(LookupError):
+    pass
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Registry(Generic[M]):
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._models: dict[str, type[M]] = {}
+        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+
+    def register(self, model: type[M]) -> type[M]:
+        name = model.type_name  # type: ignore[attr-defined]
+        if name in self._models:
+            raise ValueError(f"{self.kind} type {name!r} is registered twice")
+        self._models[name] = model
+        return model
+
+    def upcaster(self, type_name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+        """Registers the step that turns version N of a payload into version N+1."""
+
+        def add(step: Upcaster) -> Upcaster:
+            self._upcasters[(type_name, from_version)] = step
+            return step
+
+        return add
+
+    def model(self, type_name: str) -> type[M]:
+        try:
+            return self._models[type_name]
+        except KeyError:
+            raise UnknownMessageType(f"unknown {self.kind} type {type_name!r}") from None
+
+    def parse(self, type_name: str, payload: dict[str, Any], version: int = 1) -> M:
+        """Validates a payload as the current version of its type, upcasting older versions."""
+        model = self.model(type_name)
+        current = getattr(model, "version", 1)
+        if version > current:
+            raise UnknownMessageType(
+                f"{type_name} v{version} is newer than this service knows (v{current})"
+            )
+        while version < current:
+            step = self._upcasters.get((type_name, version))
+            if step is None:
+                raise UnknownMessageType(f"no upcaster for {type_name} v{version}")
+            payload = step(dict(payload))
+            version += 1
+        return model.model_validate(payload)
+
+    def names(self) -> list[str]:
+        return sorted(self._models)
+
+    def json_schemas(self) -> dict[str, dict[str, Any]]:
+        schemas = {}
+        for name, model in sorted(self._models.items()):
+            schema = model.model_json_schema()
+            schema["x-version"] = getattr(model, "version", 1)
+            schemas[name] = schema
+        return schemas
+
+
+events: Registry[Event] = Registry("event")
+commands: Registry[Command] = Registry("command")

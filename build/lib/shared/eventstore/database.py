@@ -1,0 +1,96 @@
+"""Engines for SQLite (embedded default) and PostgreSQL, and the migrations that shape them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from shared.eventstore.migrate import STORE_MIGRATIONS, upgrade
+
+
+@dataclass(frozen=True)
+class Migrations:
+    folder: Path
+    version_table: str
+
+
+STORE = Migrations(STORE_MIGRATIONS, "alembic_version_store")
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @asynccontextmanager
+    async def writer(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for writing. On SQLite its transactions take the write lock at once, so
+        concurrent writers queue instead of failing when a read turns into a write; the writers
+        of one process queue on an asyncio lock first, as SQLite's busy handler waits by
+        sleeping with back-off and would throttle them."""
+        async with self._write_lock:
+            async with self._writer.connect() as conn:
+                yield conn
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction, committed when the block ends without error."""
+        async with self.writer() as conn:
+            async with conn.begin():
+                yield conn
+
+    def read(self):
+        """A read-only transaction."""
+        return self.engine.begin()
+
+    async def migrate(self, *extra: Migrations) -> None:
+        for migrations in (STORE, *extra):
+            async with self.engine.begin() as conn:
+                if self.is_postgres:
+                    # Replicas starting together migrate one after the other.
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('migrations'))"))
+                await conn.run_sync(upgrade, migrations.folder, migrations.version_table)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    def __post_init__(self) -> None:
+        self._writer = self.engine.execution_options(mutualis_write=True)
+        self._write_lock = asyncio.Lock() if not self.is_postgres else contextlib.nullcontext()
+
+
+def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _use_explicit_sqlite_transactions(engine)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+    return Database(engine)
+
+
+def _use_explicit_sqlite_transactions(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling begins late and never IMMEDIATE; take it over, as
+    # SQLAlchemy's documentation recommends, and choose the BEGIN per transaction.
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn):
+        write = conn.get_execution_options().get("mutualis_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

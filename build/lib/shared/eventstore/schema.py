@@ -1,0 +1,100 @@
+"""Tables every service database has. Created and changed only by the migrations beside this."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware in and out on every backend (SQLite stores no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+# SQLite only gives an auto-incrementing rowid to an INTEGER PRIMARY KEY.
+Serial = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", Serial, primary_key=True, autoincrement=True),
+    # PostgreSQL: the writing transaction's id (see store.py for why); SQLite: always 0.
+    Column("transaction_id", BigInteger, nullable=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("correlation_id", String(64), nullable=False),
+    Column("causation_id", String(64)),
+    Column("producer", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+)
+Index("ix_events_global_order", events.c.transaction_id, events.c.position)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("transaction_id", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+processed_messages = Table(
+    "processed_messages",
+    metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("message_id", String(64), primary_key=True),
+    Column("processed_at", UtcDateTime, nullable=False),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("timer_id", String(200), primary_key=True),
+    Column("kind", String(200), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("correlation_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # scheduled | fired | cancelled
+    Column("settled_at", UtcDateTime),
+)
+Index("ix_timers_due", timers.c.status, timers.c.due_at)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("topic", String(249), nullable=False),
+    Column("key", String(200)),
+    Column("value", LargeBinary, nullable=False),
+    Column("headers", JSON, nullable=False),
+)

@@ -1,0 +1,171 @@
+"""Append to and read from the event store.
+
+Global order. Readers (the relay, projections) follow the store by a checkpoint, so an event
+that becomes visible *behind* a checkpoint would be skipped for ever. On PostgreSQL positions
+come from a sequence and transactions commit in any order, so a plain `position > checkpoint`
+is not safe. Each row therefore carries the id of the transaction that wrote it, readers go in
+(transaction id, position) order and only read events of transactions older than every
+transaction still running (`pg_snapshot_xmin`): nothing can appear before what they have read.
+On SQLite writers are serialised by its write lock, positions are commit-ordered and the
+transaction id is always 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, insert, literal_column, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import Event, EventEnvelope
+from shared.eventstore.database import Database
+from shared.eventstore.schema import events
+
+_COMMITTED_HORIZON = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)")
+
+
+class WrongExpectedVersion(Exception):
+    """A concurrent writer appended to the stream first; nothing was written."""
+
+    def __init__(self, stream_id: str, expected: int | None, actual: int | None) -> None:
+        super().__init__(
+            f"stream {stream_id!r} is at version {actual}, the append expected {expected}"
+        )
+        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+
+
+class DuplicateEvent(Exception):
+    """Some, not all, of the events of an append are already stored."""
+
+
+class Position(NamedTuple):
+    transaction_id: int
+    position: int
+
+
+START = Position(0, 0)
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event on its way into a stream. The id is chosen by the caller so that retrying the
+    same work (a redelivered command, a timer fired again) appends nothing new."""
+
+    event: Event
+    event_id: str
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    position: Position
+    envelope: EventEnvelope
+
+
+class EventStore:
+    def __init__(self, database: Database, producer: str) -> None:
+        self.database = database
+        self.producer = producer
+
+    async def append(
+        self,
+        conn: AsyncConnection,
+        stream_id: str,
+        expected_version: int | None,
+        pending: Sequence[PendingEvent],
+        *,
+        occurred_at: datetime,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> list[EventEnvelope]:
+        """Appends within the caller's transaction. `expected_version` None means "any".
+        Re-appending events that are all stored already changes nothing and returns []."""
+        if not pending:
+            return []
+        ids = [p.event_id for p in pending]
+        current, already = (
+            await conn.execute(select(_version_of(stream_id), _stored_count(ids)))
+        ).one()
+        if already:
+            if already == len(ids):
+                return []
+            raise DuplicateEvent(f"{already} of the {len(ids)} events are already stored")
+        if expected_version is not None and current != expected_version:
+            raise WrongExpectedVersion(stream_id, expected_version, current)
+        envelopes = [
+            EventEnvelope(
+                event_id=p.event_id,
+                type=p.event.type_name,
+                version=p.event.version,
+                occurred_at=occurred_at,
+                stream_id=stream_id,
+                stream_version=current + n,
+                correlation_id=correlation_id,
+                causation_id=causation_id,
+                producer=self.producer,
+                payload=p.event.model_dump(mode="json"),
+            )
+            for n, p in enumerate(pending, start=1)
+        ]
+        try:
+            await conn.execute(insert(events), [e.model_dump() for e in envelopes])
+        except IntegrityError as error:
+            raise WrongExpectedVersion(stream_id, expected_version, None) from error
+        return envelopes
+
+    async def read_stream(self, conn: AsyncConnection, stream_id: str) -> list[EventEnvelope]:
+        rows = await conn.execute(
+            select(events).where(events.c.stream_id == stream_id).order_by(events.c.stream_version)
+        )
+        return [_envelope(row) for row in rows]
+
+    async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
+        return await self._stream_version(conn, stream_id)
+
+    async def read_all(
+        self, conn: AsyncConnection, after: Position = START, limit: int = 1000
+    ) -> list[RecordedEvent]:
+        """Events after `after` in global order, never one that could still be overtaken."""
+        order = tuple_(events.c.transaction_id, events.c.position)
+        query = select(events).where(order > tuple_(*after)).order_by(*order.clauses).limit(limit)
+        if self.database.is_postgres:
+            query = query.where(events.c.transaction_id < _COMMITTED_HORIZON)
+        rows = await conn.execute(query)
+        return [
+            RecordedEvent(Position(row.transaction_id, row.position), _envelope(row))
+            for row in rows
+        ]
+
+    @staticmethod
+    async def _stream_version(conn: AsyncConnection, stream_id: str) -> int:
+        return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
+
+
+def _version_of(stream_id: str):
+    return (
+        select(func.coalesce(func.max(events.c.stream_version), 0))
+        .where(events.c.stream_id == stream_id)
+        .scalar_subquery()
+    )
+
+
+def _stored_count(event_ids: list[str]):
+    return select(func.count()).where(events.c.event_id.in_(event_ids)).scalar_subquery()
+
+
+def _envelope(row) -> EventEnvelope:
+    return EventEnvelope(
+        event_id=row.event_id,
+        type=row.type,
+        version=row.version,
+        occurred_at=row.occurred_at,
+        stream_id=row.stream_id,
+        stream_version=row.stream_version,
+        correlation_id=row.correlation_id,
+        causation_id=row.causation_id,
+        producer=row.producer,
+        payload=row.payload,
+    )

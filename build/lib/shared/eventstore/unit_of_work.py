@@ -1,0 +1,165 @@
+"""One database transaction in which a service records everything a piece of work causes:
+events, timers, the messages it consumed, checkpoints and outgoing messages. It rolls back
+unless committed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.clock import Clock
+from shared.contracts import EventEnvelope
+from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
+from shared.eventstore.store import EventStore, PendingEvent, Position
+
+
+@dataclass(frozen=True)
+class Timer:
+    """ "At `due_at`, do `kind`" — stored with the events that made it necessary."""
+
+    timer_id: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+    correlation_id: str = ""
+
+
+class UnitOfWork:
+    def __init__(self, store: EventStore, clock: Clock, conn: AsyncConnection) -> None:
+        self.store, self.clock, self.conn = store, clock, conn
+        self.appended: list[EventEnvelope] = []
+        self._committed = False
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int | None,
+        pending: Sequence[PendingEvent],
+        *,
+        correlation_id: str,
+        causation_id: str | None = None,
+    ) -> list[EventEnvelope]:
+        recorded = await self.store.append(
+            self.conn,
+            stream_id,
+            expected_version,
+            pending,
+            occurred_at=self.clock.now(),
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+        )
+        self.appended.extend(recorded)
+        return recorded
+
+    async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
+        return await self.store.read_stream(self.conn, stream_id)
+
+    async def stream_version(self, stream_id: str) -> int:
+        return await self.store.stream_version(self.conn, stream_id)
+
+    async def schedule(self, timer: Timer) -> None:
+        """Schedules a timer; scheduling the same timer id again changes nothing."""
+        exists = await self.conn.scalar(
+            select(timers.c.timer_id).where(timers.c.timer_id == timer.timer_id)
+        )
+        if exists is None:
+            await self.conn.execute(
+                insert(timers).values(
+                    timer_id=timer.timer_id,
+                    kind=timer.kind,
+                    due_at=timer.due_at,
+                    payload=timer.payload,
+                    correlation_id=timer.correlation_id,
+                    status="scheduled",
+                )
+            )
+
+    async def cancel_timer(self, timer_id: str) -> bool:
+        """True if this cancelled it; False if it had already fired or been cancelled."""
+        return await self._settle_timer(timer_id, "cancelled")
+
+    async def claim_timer(self, timer_id: str) -> bool:
+        """Marks a due timer fired; False if someone else fired or cancelled it first."""
+        return await self._settle_timer(timer_id, "fired")
+
+    async def _settle_timer(self, timer_id: str, status: str) -> bool:
+        result = await self.conn.execute(
+            update(timers)
+            .where(timers.c.timer_id == timer_id, timers.c.status == "scheduled")
+            .values(status=status, settled_at=self.clock.now())
+        )
+        return result.rowcount == 1
+
+    async def claim_message(self, consumer: str, message_id: str) -> bool:
+        """Records that `consumer` handled `message_id`; False if it already had."""
+        try:
+            async with self.conn.begin_nested():
+                await self.conn.execute(
+                    insert(processed_messages).values(
+                        consumer=consumer, message_id=message_id, processed_at=self.clock.now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def save_checkpoint(self, name: str, position: Position) -> None:
+        await save_checkpoint(self.conn, name, position)
+
+    async def enqueue(
+        self, topic: str, key: str | None, value: dict[str, Any], headers: dict[str, str]
+    ) -> None:
+        """An outgoing message, published by the relay once this unit of work commits."""
+        body = json.dumps(value, separators=(",", ":"), default=str).encode()
+        await self.conn.execute(
+            insert(outbox).values(topic=topic, key=key, value=body, headers=headers)
+        )
+
+    async def commit(self) -> None:
+        await self.conn.commit()
+        self._committed = True
+
+
+async def load_checkpoint(conn: AsyncConnection, name: str) -> Position:
+    row = (
+        await conn.execute(
+            select(checkpoints.c.transaction_id, checkpoints.c.position).where(
+                checkpoints.c.name == name
+            )
+        )
+    ).first()
+    return Position(row.transaction_id, row.position) if row else Position(0, 0)
+
+
+@asynccontextmanager
+async def unit_of_work(store: EventStore, clock: Clock) -> AsyncIterator[UnitOfWork]:
+    async with store.database.writer() as conn:
+        await conn.begin()
+        uow = UnitOfWork(store, clock, conn)
+        try:
+            yield uow
+        finally:
+            if not uow._committed:
+                await conn.rollback()
+
+
+async def save_checkpoint(conn: AsyncConnection, name: str, position: Position) -> None:
+    result = await conn.execute(
+        update(checkpoints)
+        .where(checkpoints.c.name == name)
+        .values(transaction_id=position.transaction_id, position=position.position)
+    )
+    if result.rowcount == 0:
+        await conn.execute(
+            insert(checkpoints).values(
+                name=name, transaction_id=position.transaction_id, position=position.position
+            )
+        )

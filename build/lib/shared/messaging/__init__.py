@@ -1,0 +1,1 @@
+"""Kafka: topics, the relay from store to topics, idempotent consumers, commands."""

@@ -1,0 +1,47 @@
+"""The one way every process makes its Kafka client, and the headers every message carries."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+
+from shared.contracts import EventEnvelope
+from shared.settings import KafkaSettings
+
+
+def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
+    return KafkaBroker(
+        kafka.bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=kafka.idempotent_producer,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=128 * 1024,
+        allow_auto_create_topics=False,
+        # Pattern subscribers (monitoring) find topics created later within seconds.
+        metadata_max_age_ms=5000,
+        logger=None,
+    )
+
+
+def event_headers(envelope: EventEnvelope) -> dict[str, str]:
+    headers = {
+        "event-id": envelope.event_id,
+        "event-type": envelope.type,
+        "event-version": str(envelope.version),
+        "stream-id": envelope.stream_id,
+        "correlation-id": envelope.correlation_id,
+        "producer": envelope.producer,
+    }
+    if envelope.causation_id:
+        headers["causation-id"] = envelope.causation_id
+    return headers
+
+
+def consumer_options(kafka: KafkaSettings) -> dict:
+    """Read from the start with committed offsets: the local broker's end offsets are not to be
+    trusted, and de-duplication by event id makes re-reading harmless."""
+    return {
+        "auto_offset_reset": "earliest",
+        "session_timeout_ms": kafka.session_timeout_ms,
+        "heartbeat_interval_ms": kafka.heartbeat_interval_ms,
+    }

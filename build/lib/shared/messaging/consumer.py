@@ -1,0 +1,102 @@
+"""Consuming from Kafka: idempotent by message id, with a dead-letter topic for what cannot be
+decoded or applied, so one bad message never stops the stream."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from shared.clock import Clock
+from shared.contracts import EventEnvelope
+from shared.eventstore import EventStore, UnitOfWork, unit_of_work
+from shared.logging import bind_correlation, get_logger
+from shared.messaging.broker import consumer_options
+from shared.messaging.topics import dead_letter_topic
+from shared.settings import KafkaSettings
+
+log = get_logger(__name__)
+
+# Failures of the machinery, not of the message: let Kafka deliver it again.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+MessageHandler = Callable[[KafkaMessage], Awaitable[None]]
+EventApplier = Callable[[UnitOfWork, EventEnvelope], Awaitable[None]]
+
+
+class Poison(Exception):
+    """This message can never be handled; it goes to the dead-letter topic."""
+
+
+def subscribe(
+    broker: KafkaBroker,
+    kafka: KafkaSettings,
+    handle: MessageHandler,
+    *topics: str,
+    group_id: str,
+    pattern: str | None = None,
+) -> None:
+    """Subscribes `handle`, in consumer group `group_id`, dead-lettering what it cannot handle."""
+
+    async def on_message(msg: KafkaMessage) -> None:
+        try:
+            await handle(msg)
+        except TRANSIENT:
+            raise
+        except Exception as error:  # anything else would fail again on every redelivery
+            await dead_letter(broker, msg, error)
+
+    subscriber = broker.subscriber(
+        *topics,
+        pattern=pattern,
+        group_id=group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        **consumer_options(kafka),
+    )
+    subscriber(on_message)
+
+
+async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, error: Exception) -> None:
+    record = msg.raw_message
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
+    headers.update(
+        {
+            "dlq-reason": reason,
+            "dlq-topic": record.topic,
+            "dlq-partition": str(record.partition),
+            "dlq-offset": str(record.offset),
+        }
+    )
+    await broker.publish(
+        record.value, dead_letter_topic(record.topic), key=record.key, headers=headers
+    )
+    log.warning("message.dead_lettered", topic=record.topic, offset=record.offset, reason=reason)
+
+
+def decode_event(raw: bytes) -> EventEnvelope:
+    try:
+        return EventEnvelope.model_validate_json(raw)
+    except ValidationError as error:
+        raise Poison(f"not an event envelope: {error.errors()[0]['msg']}") from error
+
+
+def event_consumer(
+    store: EventStore, clock: Clock, name: str, apply: EventApplier
+) -> MessageHandler:
+    """Applies each event once: the event id is recorded in the same transaction as the effect."""
+
+    async def handle(msg: KafkaMessage) -> None:
+        envelope = decode_event(msg.body)
+        with bind_correlation(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
+            async with unit_of_work(store, clock) as uow:
+                if not await uow.claim_message(name, envelope.event_id):
+                    return
+                await apply(uow, envelope)
+                await uow.commit()
+
+    return handle

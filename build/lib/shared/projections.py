@@ -1,0 +1,95 @@
+"""Read models built from a service's own event store.
+
+Each projection moves its checkpoint in the same transaction as its read-model changes, so a
+crash replays nothing twice and skips nothing. A projection is disposable: `rebuild` empties
+its tables and replays from position 0, giving the same read model."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import Table, delete, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import Event, EventEnvelope, events
+from shared.eventstore import EventStore, load_checkpoint
+from shared.eventstore.schema import checkpoints
+from shared.eventstore.unit_of_work import save_checkpoint
+from shared.logging import get_logger
+from shared.polling import poll_until_stopped
+
+log = get_logger(__name__)
+
+
+class Projection(Protocol):
+    name: str
+    tables: Sequence[Table]
+
+    async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
+        """Changes the read model for one event; events it does not care about are ignored."""
+
+
+class Projector:
+    def __init__(
+        self, store: EventStore, projections: Sequence[Projection], batch_size: int = 500
+    ) -> None:
+        self.store, self.projections, self.batch_size = store, list(projections), batch_size
+        self.database = store.database
+
+    def projection(self, name: str) -> Projection:
+        for projection in self.projections:
+            if projection.name == name:
+                return projection
+        raise LookupError(f"no projection named {name!r}")
+
+    async def catch_up(self) -> int:
+        """Applies one batch to every projection; returns how many events were applied."""
+        applied = 0
+        for projection in self.projections:
+            applied += await self._advance(projection)
+        return applied
+
+    async def run_until_caught_up(self) -> int:
+        total = 0
+        while applied := await self.catch_up():
+            total += applied
+        return total
+
+    async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
+        await poll_until_stopped(self.catch_up, stop, idle_wait, "projection")
+
+    async def rebuild(self, name: str) -> int:
+        projection = self.projection(name)
+        async with self.database.begin() as conn:
+            for table in reversed(projection.tables):
+                await conn.execute(delete(table))
+            await conn.execute(delete(checkpoints).where(checkpoints.c.name == _checkpoint(name)))
+        total = 0
+        while applied := await self._advance(projection):
+            total += applied
+        log.info("projection.rebuilt", projection=name, events=total)
+        return total
+
+    async def _advance(self, projection: Projection) -> int:
+        async with self.database.begin() as conn:
+            if self.database.is_postgres:
+                # One advancer per projection at a time (replicas, a rebuild beside the service).
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                    {"name": _checkpoint(projection.name)},
+                )
+            after = await load_checkpoint(conn, _checkpoint(projection.name))
+            batch = await self.store.read_all(conn, after, limit=self.batch_size)
+            for recorded in batch:
+                envelope = recorded.envelope
+                event = events.parse(envelope.type, envelope.payload, envelope.version)
+                await projection.apply(conn, envelope, event)
+            if batch:
+                await save_checkpoint(conn, _checkpoint(projection.name), batch[-1].position)
+        return len(batch)
+
+
+def _checkpoint(name: str) -> str:
+    return f"projection:{name}"

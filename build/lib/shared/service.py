@@ -1,0 +1,192 @@
+"""Wiring of one service process, in one place: database, store, broker, relay, projections,
+timers, command bus and HTTP API, opened on startup and closed on shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from shared.clock import Clock, SystemClock
+from shared.contracts import Command
+from shared.eventstore import EventStore, connect
+from shared.eventstore.database import Migrations
+from shared.logging import configure_logging, get_logger
+from shared.messaging.broker import make_broker
+from shared.messaging.commands import CommandBus, Handler
+from shared.messaging.consumer import EventApplier, MessageHandler, event_consumer, subscribe
+from shared.messaging.relay import Relay
+from shared.messaging.topics import (
+    commands_topic,
+    ensure_topics,
+    events_topic,
+    outcomes_topic,
+    service_topics,
+)
+from shared.projections import Projection, Projector
+from shared.settings import ServiceSettings
+from shared.timers import Scheduler, TimerHandler
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Events of other services this service keeps a projection of; services "*" means every
+    service's events, including services added later."""
+
+    name: str
+    services: Sequence[str] | Literal["*"]
+    apply: EventApplier
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    command_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
+    projections: Callable[[], Sequence[Projection]] = lambda: ()
+    timer_handlers: Mapping[str, TimerHandler] = field(default_factory=dict)
+    subscriptions: Sequence[Subscription] = ()
+    migrations: Sequence[Migrations] = ()
+    # Runs once the database is migrated, before the service takes work.
+    on_start: Callable[["Runtime"], Awaitable[None]] | None = None
+    routers: Sequence[Callable[["Runtime"], APIRouter]] = ()
+
+
+class Runtime:
+    """Everything one service process runs; tests build it with their own settings and clock."""
+
+    def __init__(
+        self, definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
+    ) -> None:
+        self.definition, self.settings = definition, settings
+        self.clock = clock or SystemClock()
+        kafka = settings.kafka
+        self.database = connect(settings.database_url)
+        self.store = EventStore(self.database, producer=definition.name)
+        self.broker: KafkaBroker = make_broker(kafka, client_id=definition.name)
+        self.relay = Relay(self.store, self.broker, events_topic(kafka, definition.name))
+        self.projector = Projector(self.store, definition.projections())
+        self.scheduler = Scheduler(self.store, self.clock, definition.timer_handlers)
+        self.bus = CommandBus(
+            self.store,
+            self.clock,
+            definition.command_handlers,
+            outcomes_topic(kafka, definition.name),
+        )
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self._subscribe()
+
+    def _subscribe(self) -> None:
+        """One consumer group per service, one subscriber for everything it reads (each group
+        join costs seconds on the local broker); messages are routed by topic."""
+        kafka, name = self.settings.kafka, self.definition.name
+        routes: dict[str, MessageHandler] = {}
+        every_stream: MessageHandler | None = None
+        if self.definition.command_handlers:
+            routes[commands_topic(kafka, name)] = self.bus.handle_message
+        for sub in self.definition.subscriptions:
+            handle = event_consumer(self.store, self.clock, sub.name, sub.apply)
+            if sub.services == "*":
+                every_stream = handle
+            else:
+                routes.update({events_topic(kafka, s): handle for s in sub.services})
+        if every_stream and routes:
+            raise ValueError("a service that reads every event stream reads nothing else")
+        if not (routes or every_stream):
+            return
+
+        async def route(msg: KafkaMessage) -> None:
+            await routes.get(msg.raw_message.topic, every_stream)(msg)
+
+        pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$" if every_stream else None
+        subscribe(self.broker, kafka, route, *routes, pattern=pattern, group_id=kafka.topic(name))
+
+    async def start(self, background: bool = True) -> None:
+        await self.database.migrate(*self.definition.migrations)
+        if self.definition.on_start:
+            await self.definition.on_start(self)
+        kafka, name = self.settings.kafka, self.definition.name
+        # Only a service that handles commands writes events (and answers) of its own.
+        needed = service_topics(kafka, name) if self.definition.command_handlers else []
+        for sub in self.definition.subscriptions:
+            if sub.services != "*":
+                needed += [events_topic(kafka, s) for s in sub.services]
+        created = await ensure_topics(kafka, needed)
+        if events_topic(kafka, name) in created:
+            # A fresh broker (the local one forgets everything on restart): publish the store
+            # again; consumers de-duplicate by event id.
+            await self.relay.restart_from_beginning()
+        await self.broker.start()
+        if background:
+            idle = self.settings.poll_interval_s
+            self._tasks = [
+                asyncio.create_task(self.relay.run(self._stop, idle), name="relay"),
+                asyncio.create_task(self.projector.run(self._stop, idle), name="projections"),
+                asyncio.create_task(self.scheduler.run(self._stop, idle), name="timers"),
+            ]
+        log.info("service.started", service=name)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            # Leaving a group in the middle of a rebalance can wait for ever; Kafka copes with
+            # a member that just goes (its session times out).
+            await asyncio.wait_for(self.broker.stop(), 15)
+        except TimeoutError:
+            log.warning("service.broker_stop_timed_out")
+        await self.database.dispose()
+        log.info("service.stopped", service=self.definition.name)
+
+
+def build_app(runtime: Runtime) -> FastAPI:
+    """The HTTP API of a runtime that someone else starts and stops (tests, `create_app`)."""
+    definition = runtime.definition
+    app = FastAPI(title=f"mutualis {definition.name}")
+    app.state.runtime = runtime
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": definition.name}
+
+    for router in definition.routers:
+        app.include_router(router(runtime))
+    return app
+
+
+def create_app(
+    definition: ServiceDefinition, settings: ServiceSettings, clock: Clock | None = None
+) -> FastAPI:
+    """The HTTP API of a service process, which starts and stops the runtime with it."""
+    runtime = Runtime(definition, settings, clock)
+    app = build_app(runtime)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def serve(definition: ServiceDefinition) -> None:
+    """Entry point of a service process: settings from the environment, logs as JSON."""
+    import uvicorn
+
+    settings = ServiceSettings.for_service(definition.name)
+    configure_logging(definition.name, settings.log_level)
+    app = create_app(definition, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
