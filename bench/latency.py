@@ -4,7 +4,8 @@ Kafka round trip (produce one message, a running AIOKafkaConsumer receives it).
 Commands go one at a time, from the same producer the round trip uses (linger 0: a lone
 message is sent at once), each after the same idle pause. The clock stops when the complaint's
 row can be read: the bench polls the read model every millisecond on a connection of its own.
-4b shows what consumers that long-poll 10 ms would give (patched in this process only)."""
+Both consumers use the project's settings (`KAFKA_FETCH_MAX_WAIT_MS`): the local broker answers
+a waiting fetch only when that runs out, so it bounds each hop's latency here."""
 
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import contextmanager
 from datetime import datetime, timezone
-from unittest.mock import patch
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-import shared.messaging.consumer
 from bench.appends import sqlite_connection
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
@@ -37,7 +35,6 @@ POLL_S = 0.001
 # message sent right after the previous one was received (before the next fetch) would be
 # faster than any sent to an idle consumer.
 IDLE_S = 0.01
-TUNED_FETCH_MAX_WAIT_MS = 10
 FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
 TIMEOUT_S = 30.0
 
@@ -69,17 +66,13 @@ def _producer(kafka: KafkaSettings) -> AIOKafkaProducer:
 
 async def figures(backends: Backends, sizes: Sizes) -> list[Figure]:
     result = []
-    # As shipped, against a raw consumer with the same settings.
-    raw = await raw_round_trip(backends.kafka, sizes, fetch_max_wait_ms=None)
-    ours = await command_to_read_model(backends, "sqlite", sizes, fetch_max_wait_ms=None)
-    result += _pair("4a", "command → read model", "sqlite", ours, "raw Kafka round trip", raw)
-    # What-if: consumers that long-poll 10 ms (patched in this process only).
-    raw = await raw_round_trip(backends.kafka, sizes, fetch_max_wait_ms=TUNED_FETCH_MAX_WAIT_MS)
+    raw = await raw_round_trip(backends.kafka, sizes)
+    wait = backends.kafka.fetch_max_wait_ms
     for backend in ("sqlite", "postgresql"):
-        ours = await command_to_read_model(backends, backend, sizes, TUNED_FETCH_MAX_WAIT_MS)
+        ours = await command_to_read_model(backends, backend, sizes)
         result += _pair(
-            "4b", f"same, fetch_max_wait_ms={TUNED_FETCH_MAX_WAIT_MS}", backend, ours,
-            f"raw round trip, fetch_max_wait_ms={TUNED_FETCH_MAX_WAIT_MS}", raw,
+            "4", f"command → read model (fetch wait {wait} ms)", backend, ours,
+            "raw Kafka round trip", raw,
         )
     return result
 
@@ -89,18 +82,6 @@ def _pair(section, what, backend, ours, raw_name, raw) -> list[Figure]:
         Figure(f"{section} {q}", f"{what}, {q}", backend, "ms", ours[i], [Baseline(f"{raw_name} {q}", raw[i])])
         for i, q in enumerate(("p50", "p99"))
     ]
-
-
-@contextmanager
-def _consumers_fetching(fetch_max_wait_ms: int | None):
-    """Makes the service's consumers (created in Runtime's constructor) long-poll this long."""
-    if fetch_max_wait_ms is None:
-        yield
-        return
-    options = shared.messaging.consumer.consumer_options
-    tuned = lambda kafka: options(kafka) | {"fetch_max_wait_ms": fetch_max_wait_ms}  # noqa: E731
-    with patch.object(shared.messaging.consumer, "consumer_options", tuned):
-        yield
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -117,17 +98,16 @@ async def _wait_for(check: Callable[[], Awaitable[bool]], timeout: float) -> Non
 
 
 async def command_to_read_model(
-    backends: Backends, backend: str, sizes: Sizes, fetch_max_wait_ms: int | None
+    backends: Backends, backend: str, sizes: Sizes
 ) -> tuple[float, float]:
     # A namespace per run: a service of its own, with topics and a consumer group of its own.
-    tag = f"{backend}{fetch_max_wait_ms or ''}"
+    tag = backend
     kafka = backends.kafka.model_copy(update={"namespace": f"{backends.kafka.namespace}{tag}."})
     async with backends.database_url(backend) as url:
         settings = ServiceSettings(
             name=definition.name, database_url=url, kafka=kafka, port=0, poll_interval_s=0.005
         )
-        with _consumers_fetching(fetch_max_wait_ms):
-            runtime = Runtime(definition, settings)
+        runtime = Runtime(definition, settings)
         await runtime.start(background=True)
         producer = _producer(kafka)
         await producer.start()
@@ -179,15 +159,11 @@ async def _row_counter(backend: str, url: str):
     return count, close
 
 
-async def raw_round_trip(
-    kafka: KafkaSettings, sizes: Sizes, fetch_max_wait_ms: int | None
-) -> tuple[float, float]:
-    topic = kafka.topic(f"bench-roundtrip{fetch_max_wait_ms or ''}")
+async def raw_round_trip(kafka: KafkaSettings, sizes: Sizes) -> tuple[float, float]:
+    topic = kafka.topic("bench-roundtrip")
     await ensure_topics(kafka, [topic])
     producer = _producer(kafka)
     options = consumer_options(kafka)  # what the service's consumers get
-    if fetch_max_wait_ms is not None:
-        options["fetch_max_wait_ms"] = fetch_max_wait_ms
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=kafka.bootstrap_servers, group_id=topic, **options
     )

@@ -61,7 +61,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
     warmup, rows = complaint_rows(0, 500), complaint_rows(500, sizes.rebuild)
     async with backends.database_url(backend) as url:
         database = connect(url)
-        await database.migrate(definition.migrations)
+        await database.migrate(*definition.migrations)
         store = EventStore(database, producer=PRODUCER)
         projector = Projector(store, [ComplaintsProjection()])
         try:
@@ -81,7 +81,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
     read_model = [_read_model_row(r.envelope) for r in recorded]
     async with backends.database_url(backend) as url:
         database = connect(url)
-        await database.migrate(definition.migrations)
+        await database.migrate(*definition.migrations)
         await database.dispose()
         if backend == "sqlite":
             raw, name = _raw_sqlite(sqlite_path(url), read_model), "raw sqlite3 executemany"

@@ -73,23 +73,27 @@ class Projector:
         return total
 
     async def _advance(self, projection: Projection) -> int:
+        name = _checkpoint(projection.name)
+        # Look before taking a write transaction: idle polls must not queue writers behind them.
+        async with self.database.read() as conn:
+            after = await load_checkpoint(conn, name)
+            if not await self.store.read_all(conn, after, limit=1):
+                return 0
         async with self.database.begin() as conn:
             if self.database.is_postgres:
                 # One advancer per projection at a time (replicas, a rebuild beside the service).
                 await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
-                    {"name": _checkpoint(projection.name)},
+                    text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name}
                 )
-            after = await load_checkpoint(conn, _checkpoint(projection.name))
+            after = await load_checkpoint(conn, name)
             batch = await self.store.read_all(conn, after, limit=self.batch_size)
             for recorded in batch:
                 envelope = recorded.envelope
                 event = events.parse(envelope.type, envelope.payload, envelope.version)
                 await projection.apply(conn, envelope, event)
             if batch:
-                await save_checkpoint(conn, _checkpoint(projection.name), batch[-1].position)
+                await save_checkpoint(conn, name, batch[-1].position)
         return len(batch)
-
 
 def _checkpoint(name: str) -> str:
     return f"projection:{name}"

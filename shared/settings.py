@@ -34,6 +34,9 @@ class KafkaSettings(BaseSettings):
     idempotent_producer: bool = Field(
         False, validation_alias=AliasChoices("KAFKA_IDEMPOTENT_PRODUCER")
     )
+    # How long a fetch waits for data. The local broker answers a waiting fetch only when this
+    # runs out, so it bounds every hop's latency there; Apache Kafka answers as data arrives.
+    fetch_max_wait_ms: int = Field(20, validation_alias=AliasChoices("KAFKA_FETCH_MAX_WAIT_MS"))
     session_timeout_ms: int = Field(6000, validation_alias=AliasChoices("KAFKA_SESSION_TIMEOUT_MS"))
     heartbeat_interval_ms: int = Field(
         1000, validation_alias=AliasChoices("KAFKA_HEARTBEAT_INTERVAL_MS")

@@ -42,6 +42,7 @@ def consumer_options(kafka: KafkaSettings) -> dict:
     trusted, and de-duplication by event id makes re-reading harmless."""
     return {
         "auto_offset_reset": "earliest",
+        "fetch_max_wait_ms": kafka.fetch_max_wait_ms,
         "session_timeout_ms": kafka.session_timeout_ms,
         "heartbeat_interval_ms": kafka.heartbeat_interval_ms,
     }
