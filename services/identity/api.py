@@ -7,9 +7,10 @@ from pydantic import BaseModel, Field
 
 from services.identity import handlers
 from services.identity.domain.accounts import AccessRefused
+from services.identity.refresh import RefreshRefused, issue_refresh_token, rotate
 from services.identity.tokens import ACCESS_TOKEN_LIFETIME, issue_access_token
 from shared.contracts import new_id
-from shared.eventstore import WrongExpectedVersion, unit_of_work
+from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.service import Runtime
 
 
@@ -22,8 +23,13 @@ class Credentials(BaseModel):
 
 class Tokens(BaseModel):
     access_token: str
+    refresh_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class Refresh(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -44,11 +50,9 @@ def router(runtime: Runtime) -> APIRouter:
                     account = await handlers.log_in(
                         uow, credentials.login, credentials.password, new_id()
                     )
-                    token = None
+                    tokens = None
                     if account is not None:
-                        token = await issue_access_token(
-                            uow, account.account_id, account.role, uow.clock.now()
-                        )
+                        tokens = await _tokens(uow, account.account_id, account.role)
                     await uow.commit()
                 break
             except WrongExpectedVersion:
@@ -57,9 +61,34 @@ def router(runtime: Runtime) -> APIRouter:
                 raise HTTPException(403, {"message": "access blocked", "reason": refusal.reason})
         else:
             raise HTTPException(409, "too many simultaneous attempts; try again")
-        if token is None:
+        if tokens is None:
             # The same answer, after the same work, whether the login exists or not.
             raise HTTPException(401, "wrong login or password")
-        return Tokens(access_token=token, expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()))
+        return tokens
+
+    @api.post("/token/refresh", response_model=Tokens, responses={401: {"description": "Refused"}})
+    async def refresh(body: Refresh) -> Tokens:
+        """A new token pair for a refresh token, which is spent (rotation)."""
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            try:
+                account_id, next_refresh_token = await rotate(uow, body.refresh_token)
+            except RefreshRefused as refusal:
+                raise HTTPException(401, str(refusal))
+            account = await handlers.load_account(uow, account_id)
+            if account.blocked_reason:
+                raise HTTPException(401, "access blocked")
+            tokens = await _tokens(uow, account_id, account.role, next_refresh_token)
+            await uow.commit()
+        return tokens
 
     return api
+
+
+async def _tokens(
+    uow: UnitOfWork, account_id: str, role: str, refresh_token: str | None = None
+) -> Tokens:
+    return Tokens(
+        access_token=await issue_access_token(uow, account_id, role, uow.clock.now()),
+        refresh_token=refresh_token or await issue_refresh_token(uow, account_id),
+        expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
+    )

@@ -172,3 +172,34 @@ def _unsigned(header: dict, claims: dict, signature: str = "") -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
     return f"{part(header)}.{part(claims)}.{signature}"
+
+
+async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity, kafka):
+    _, login = await register(kafka)
+    async with client(identity) as api:
+        first = (await log_in(api, login)).json()
+
+        second = await api.post("/token/refresh", json={"refresh_token": first["refresh_token"]})
+        assert second.status_code == 200
+        assert second.json()["refresh_token"] != first["refresh_token"]
+
+        # The spent token comes back (stolen?): refused, and the family dies with it.
+        replayed = await api.post("/token/refresh", json={"refresh_token": first["refresh_token"]})
+        assert replayed.status_code == 401
+        assert "reused" in replayed.json()["detail"]
+        latest = await api.post(
+            "/token/refresh", json={"refresh_token": second.json()["refresh_token"]}
+        )
+        assert latest.status_code == 401
+
+
+async def test_a_blocked_user_cannot_refresh(identity, kafka):
+    account_id, login = await register(kafka)
+    async with client(identity) as api:
+        tokens = (await log_in(api, login)).json()
+        block = {"account_id": account_id, "reason": "system_security"}
+        await send_command(kafka, "identity", "BlockAccess", block, "staff:ms", 30)
+
+        refused = await api.post("/token/refresh", json={"refresh_token": tokens["refresh_token"]})
+
+    assert refused.status_code == 401

@@ -1,0 +1,67 @@
+"""Rotating refresh tokens: random, stored only as SHA-256 hashes, single use, and a reused
+token revokes its whole family."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+
+from services.identity.secrets import refresh_tokens
+from shared.eventstore import UnitOfWork
+
+REFRESH_TOKEN_LIFETIME = timedelta(days=1)
+
+
+class RefreshRefused(Exception):
+    pass
+
+
+async def issue_refresh_token(
+    uow: UnitOfWork, account_id: str, family_id: str | None = None
+) -> str:
+    token = secrets.token_urlsafe(32)
+    await uow.conn.execute(
+        insert(refresh_tokens).values(
+            token_hash=_hash(token),
+            family_id=family_id or secrets.token_hex(16),
+            account_id=account_id,
+            expires_at=uow.clock.now() + REFRESH_TOKEN_LIFETIME,
+            used=False,
+            revoked=False,
+        )
+    )
+    return token
+
+
+async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str]:
+    """Spends `token`; returns (account id, the next refresh token of its family)."""
+    row = (
+        await uow.conn.execute(
+            select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(token))
+        )
+    ).first()
+    if row is None or row.revoked or row.expires_at <= uow.clock.now():
+        raise RefreshRefused("unknown, expired or revoked refresh token")
+    if row.used:
+        await uow.conn.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.family_id == row.family_id)
+            .values(revoked=True)
+        )
+        await uow.commit()  # the revocation stands although the request is refused
+        raise RefreshRefused("refresh token reused: its family is revoked")
+    spent = await uow.conn.execute(
+        update(refresh_tokens)
+        .where(refresh_tokens.c.token_hash == row.token_hash, refresh_tokens.c.used.is_(False))
+        .values(used=True)
+    )
+    if spent.rowcount != 1:
+        raise RefreshRefused("refresh token already used")
+    return row.account_id, await issue_refresh_token(uow, row.account_id, row.family_id)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
