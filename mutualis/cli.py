@@ -29,6 +29,18 @@ def run(broker_port: int) -> None:
     sys.exit(launch(broker_port))
 
 
+@main.command()
+@click.option("--port", default=8010, envvar="MUTUALIS_IDP_PORT", show_default=True)
+def idp(port: int) -> None:
+    """Serve the local identity provider (a stand-in for eID, itsme, CSAM) on PORT."""
+    import uvicorn
+
+    from mutualis.idp import create_idp
+
+    issuer = f"http://127.0.0.1:{port}"
+    uvicorn.run(create_idp(issuer), host="127.0.0.1", port=port, log_level="warning")
+
+
 @main.group()
 def staff() -> None:
     """Staff tooling."""
@@ -120,3 +132,7 @@ def export(folder: Path) -> None:
         for name, schema in registry.json_schemas().items():
             (folder / f"{kind}.{name}.json").write_text(json.dumps(schema, indent=2))
     click.echo(f"wrote {len(events.names()) + len(commands.names())} schemas to {folder}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ defaults; Ctrl-C stops them all."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -33,6 +34,10 @@ def run(broker_port: int) -> int:
         )
     processes: dict[str, subprocess.Popen] = {}
     stopping = False
+    idp_port = int(env.get("MUTUALIS_IDP_PORT", "8010"))
+    idp_url = f"http://127.0.0.1:{idp_port}"
+    # Registration with a digital key works on one machine: identity trusts the local provider.
+    env.setdefault("IDENTITY_IDENTITY_PROVIDERS", json.dumps([idp_url]))
 
     def stop(*_):
         nonlocal stopping
@@ -41,10 +46,16 @@ def run(broker_port: int) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        processes["idp"] = subprocess.Popen([sys.executable, "-m", "mutualis.cli", "idp"], env=env)
+        _wait_answering("idp", f"{idp_url}/.well-known/jwks.json", processes["idp"])
+        print(
+            f"{'idp':<11} {idp_url}  (local identity provider: eID/itsme/CSAM stand-in)", flush=True
+        )
         for name in built_services():
             settings = ServiceSettings.for_service(name)
             processes[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
-            _wait_healthy(name, settings, processes[name])
+            url = f"http://{settings.host}:{settings.port}"
+            _wait_answering(name, f"{url}/healthz", processes[name])
             print(
                 f"{name:<11} http://{settings.host}:{settings.port}  ({settings.database_url})",
                 flush=True,
@@ -73,8 +84,7 @@ def run(broker_port: int) -> int:
         print("stopped", flush=True)
 
 
-def _wait_healthy(name: str, settings: ServiceSettings, process: subprocess.Popen) -> None:
-    url = f"http://{settings.host}:{settings.port}/healthz"
+def _wait_answering(name: str, url: str, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:

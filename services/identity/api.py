@@ -6,7 +6,10 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from services.identity import handlers
+from services.identity.assertions import AssertionRefused, verify_assertion
+from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused
+from services.identity.registration import RegistrationRefused, issue_nonce, register
 from services.identity.refresh import RefreshRefused, issue_refresh_token, rotate
 from services.identity.tokens import ACCESS_TOKEN_LIFETIME, issue_access_token
 from shared.contracts import new_id
@@ -28,12 +31,31 @@ class Tokens(BaseModel):
     expires_in: int
 
 
+class Registration(BaseModel):
+    id_token: str = Field(description="The identity provider's signed assertion")
+    password: str = Field(min_length=12, max_length=256)
+    login: str | None = Field(
+        None,
+        min_length=3,
+        max_length=64,
+        description="A user name; default: the national register number",
+    )
+    terms_version: str
+    accept_terms: bool
+
+
+class Registered(BaseModel):
+    account_id: str
+    login: str
+
+
 class Refresh(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(tags=["identity"])
+    config = IdentitySettings()
 
     @api.post(
         "/login",
@@ -65,6 +87,38 @@ def router(runtime: Runtime) -> APIRouter:
             # The same answer, after the same work, whether the login exists or not.
             raise HTTPException(401, "wrong login or password")
         return tokens
+
+    @api.post("/registration/nonce")
+    async def registration_nonce() -> dict[str, str]:
+        """Step 1: a nonce for the identity provider to sign into its assertion."""
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            nonce = await issue_nonce(uow)
+            await uow.commit()
+        return {"nonce": nonce, "audience": config.audience}
+
+    @api.post("/registration", status_code=201, response_model=Registered)
+    async def registration(body: Registration) -> Registered:
+        """Step 2: the assertion, a password and the accepted terms make a portal account."""
+        if not body.accept_terms or body.terms_version != config.terms_version:
+            raise HTTPException(
+                422, f"the terms of version {config.terms_version} must be accepted"
+            )
+        try:
+            assertion = await verify_assertion(
+                body.id_token, config.identity_providers, config.audience, runtime.clock.now()
+            )
+        except AssertionRefused as refusal:
+            raise HTTPException(401, str(refusal))
+        login = body.login or assertion.national_register_number
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            try:
+                account_id = await register(
+                    uow, assertion, login, body.password, body.terms_version
+                )
+            except RegistrationRefused as refusal:
+                raise HTTPException(refusal.status, refusal.reason)
+            await uow.commit()
+        return Registered(account_id=account_id, login=login)
 
     @api.post("/token/refresh", response_model=Tokens, responses={401: {"description": "Refused"}})
     async def refresh(body: Refresh) -> Tokens:

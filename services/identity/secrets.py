@@ -37,3 +37,12 @@ refresh_tokens = Table(
     Column("used", Boolean, nullable=False),
     Column("revoked", Boolean, nullable=False),
 )
+
+# Nonces handed to registrations: each answers one assertion, once (replay protection).
+registration_nonces = Table(
+    "registration_nonces",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used", Boolean, nullable=False),
+)

@@ -57,6 +57,18 @@ class PortalAccountRegistered(Event):
     account_id: str
     login: str
     role: Role
+    # The digital key the person proved who they are with (eid, itsme, csam); None for staff.
+    verified_by: str | None = None
+
+
+@events.register
+class TermsAccepted(Event):
+    """Which version of the portal's terms the user accepted (ID-2); the time is the event's."""
+
+    type_name = "TermsAccepted"
+
+    account_id: str
+    terms_version: str
 
 
 @events.register
