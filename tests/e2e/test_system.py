@@ -23,7 +23,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    ports = {name: free_port() for name in ("broker", "idp", "identity", "complaints", "monitoring")}
+    ports = {
+        name: free_port() for name in ("broker", "idp", "identity", "complaints", "monitoring")
+    }
     env = {
         **os.environ,
         "MUTUALIS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
