@@ -95,5 +95,6 @@ class Projector:
                 await save_checkpoint(conn, name, batch[-1].position)
         return len(batch)
 
+
 def _checkpoint(name: str) -> str:
     return f"projection:{name}"

@@ -12,7 +12,8 @@ from services.identity.domain.accounts import AccessRefused
 from services.identity.registration import RegistrationRefused, issue_nonce, register
 from services.identity.refresh import RefreshRefused, issue_refresh_token, rotate
 from services.identity.tokens import ACCESS_TOKEN_LIFETIME, issue_access_token
-from shared.contracts import new_id
+from shared.access.http import Authenticated
+from shared.contracts import CommandEnvelope, new_id
 from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.service import Runtime
 
@@ -87,6 +88,19 @@ def router(runtime: Runtime) -> APIRouter:
             # The same answer, after the same work, whether the login exists or not.
             raise HTTPException(401, "wrong login or password")
         return tokens
+
+    @api.post("/account/close", status_code=204)
+    async def close_own_account(principal: Authenticated) -> None:
+        """The user ends the agreement (art 6.1): the account closes at once."""
+        command = CommandEnvelope(
+            type="CloseAccount",
+            payload={"account_id": principal.account_id},
+            issued_at=runtime.clock.now(),
+            issued_by=f"member:{principal.account_id}",
+        )
+        outcome = await runtime.bus.execute(command)
+        if outcome is not None and outcome.status == "rejected":
+            raise HTTPException(409, outcome.reason)
 
     @api.post("/registration/nonce")
     async def registration_nonce() -> dict[str, str]:

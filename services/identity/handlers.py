@@ -10,7 +10,12 @@ from services.identity.domain.accounts import Account, AccountError, stream_id
 from services.identity.passwords import hash_password, verify_password
 from services.identity.secrets import credentials
 from shared.contracts import events
-from shared.contracts.identity import BlockAccess, RegisterPortalAccount, UnblockAccess
+from shared.contracts.identity import (
+    BlockAccess,
+    CloseAccount,
+    RegisterPortalAccount,
+    UnblockAccess,
+)
 from shared.eventstore import PendingEvent, UnitOfWork
 from shared.messaging.commands import CommandContext, Rejected
 
@@ -50,6 +55,12 @@ async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
     await ctx.record(stream_id(account.account_id), account.version, events)
 
 
+async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
+    account = await load_account(ctx.uow, command.account_id)
+    events = _decide(lambda: account.close(by=ctx.envelope.issued_by))
+    await ctx.record(stream_id(account.account_id), account.version, events)
+
+
 async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str) -> Account | None:
     """The account if the password is right; None otherwise. Raises AccessRefused when the
     password is right but access is blocked."""
@@ -58,6 +69,8 @@ async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str
     if row is None:
         return None
     account = await load_account(uow, row.account_id)
+    if account.closed:
+        return None
     events = account.log_in(password_ok)
     pending = [PendingEvent(event, str(uuid.uuid4())) for event in events]
     await uow.append(
@@ -81,4 +94,5 @@ HANDLERS = {
     RegisterPortalAccount: register_portal_account,
     BlockAccess: block_access,
     UnblockAccess: unblock_access,
+    CloseAccount: close_account,
 }

@@ -5,7 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select
 
 from shared.contracts import EventEnvelope, events
-from shared.contracts.identity import AccessBlocked, AccessUnblocked, SigningKeyPublished
+from shared.contracts.identity import (
+    AccessBlocked,
+    AccessUnblocked,
+    PortalAccountClosed,
+    SigningKeyPublished,
+)
 from shared.eventstore import UnitOfWork
 from shared.eventstore.schema import UtcDateTime
 
@@ -28,7 +33,12 @@ blocked_accounts = Table(
 
 
 async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    if envelope.type not in {"SigningKeyPublished", "AccessBlocked", "AccessUnblocked"}:
+    if envelope.type not in {
+        "SigningKeyPublished",
+        "AccessBlocked",
+        "AccessUnblocked",
+        "PortalAccountClosed",
+    }:
         return
     event = events.parse(envelope.type, envelope.payload, envelope.version)
     conn = uow.conn
@@ -40,15 +50,17 @@ async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None
             if known is None:
                 await conn.execute(insert(signing_keys).values(key_id=key_id, public_key_pem=pem))
         case AccessBlocked(account_id=account_id, reason=reason):
-            await conn.execute(
-                delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
-            )
-            await conn.execute(
-                insert(blocked_accounts).values(
-                    account_id=account_id, reason=reason, since=envelope.occurred_at
-                )
-            )
+            await _block(conn, account_id, reason, envelope.occurred_at)
+        case PortalAccountClosed(account_id=account_id):
+            await _block(conn, account_id, "account_closed", envelope.occurred_at)
         case AccessUnblocked(account_id=account_id):
             await conn.execute(
                 delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
             )
+
+
+async def _block(conn, account_id: str, reason: str, since) -> None:
+    await conn.execute(delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id))
+    await conn.execute(
+        insert(blocked_accounts).values(account_id=account_id, reason=reason, since=since)
+    )

@@ -50,6 +50,25 @@ class UnblockAccess(Command):
     account_id: str
 
 
+@commands.register
+class CloseAccount(Command):
+    """Either side ends the agreement (art 6.1); the user's letter reaches staff this way."""
+
+    type_name = "CloseAccount"
+
+    account_id: str
+
+
+@events.register
+class PortalAccountClosed(Event):
+    """The account is closed for good: no login, and every service refuses its tokens."""
+
+    type_name = "PortalAccountClosed"
+
+    account_id: str
+    closed_by: str
+
+
 @events.register
 class PortalAccountRegistered(Event):
     type_name = "PortalAccountRegistered"

@@ -203,3 +203,40 @@ async def test_a_blocked_user_cannot_refresh(identity, kafka):
         refused = await api.post("/token/refresh", json={"refresh_token": tokens["refresh_token"]})
 
     assert refused.status_code == 401
+
+
+async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(identity, kafka):
+    _, login = await register(kafka)
+    async with client(identity) as api:
+        token = (await log_in(api, login)).json()["access_token"]
+        # The user's own token works once identity's projection knows its signing key.
+        assert await eventually(lambda: _closes(api, token))
+
+        assert (await log_in(api, login)).status_code == 401
+        assert await eventually(
+            lambda: _status(api.post("/account/close", headers=bearer(token)), 401)
+        )
+
+
+async def test_id6_staff_close_an_account_on_the_users_letter(identity, kafka):
+    account_id, login = await register(kafka)
+
+    closed = await send_command(
+        kafka, "identity", "CloseAccount", {"account_id": account_id}, "staff:ms", 30
+    )
+
+    assert closed.status == "accepted"
+    async with client(identity) as api:
+        assert (await log_in(api, login)).status_code == 401
+    again = await send_command(
+        kafka, "identity", "UnblockAccess", {"account_id": account_id}, "staff:ms", 30
+    )
+    assert again.status == "rejected" and again.reason == f"account {account_id!r} is closed"
+
+
+async def _closes(api, token: str) -> bool:
+    return (await api.post("/account/close", headers=bearer(token))).status_code == 204
+
+
+async def _status(request, status: int) -> bool:
+    return (await request).status_code == status

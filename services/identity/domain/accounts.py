@@ -13,6 +13,7 @@ from shared.contracts.identity import (
     BlockReason,
     LoginFailed,
     LoginSucceeded,
+    PortalAccountClosed,
     PortalAccountRegistered,
     Role,
 )
@@ -41,6 +42,7 @@ class Account:
     role: Role | None = None
     consecutive_failures: int = 0
     blocked_reason: BlockReason | None = None
+    closed: bool = False
 
     @classmethod
     def from_history(cls, account_id: str, history: Iterable[Event]) -> "Account":
@@ -60,7 +62,10 @@ class Account:
 
     def log_in(self, password_ok: bool) -> list[Event]:
         """The events of one login attempt. Raises AccessRefused for a blocked account whose
-        password was right; a wrong password on a blocked account changes nothing."""
+        password was right; a wrong password on a blocked account changes nothing. A closed
+        account answers as an unknown one."""
+        if self.closed:
+            return []
         if self.blocked_reason:
             if password_ok:
                 raise AccessRefused(self.blocked_reason)
@@ -88,9 +93,15 @@ class Account:
             raise AccountError(f"access of account {self.account_id!r} is not blocked")
         return [AccessUnblocked(account_id=self.account_id, unblocked_by=by)]
 
+    def close(self, by: str) -> list[Event]:
+        self._must_exist()
+        return [PortalAccountClosed(account_id=self.account_id, closed_by=by)]
+
     def _must_exist(self) -> None:
         if not self.exists:
             raise AccountError(f"no account {self.account_id!r}")
+        if self.closed:
+            raise AccountError(f"account {self.account_id!r} is closed")
 
     def _apply(self, event: Event) -> None:
         self.version += 1
@@ -105,6 +116,8 @@ class Account:
                 self.blocked_reason = reason
             case AccessUnblocked():
                 self.blocked_reason, self.consecutive_failures = None, 0
+            case PortalAccountClosed():
+                self.closed = True
 
 
 def stream_id(account_id: str) -> str:
