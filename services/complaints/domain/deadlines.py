@@ -1,0 +1,44 @@
+"""Deadlines of the complaint procedure (CMP-3, CMP-5, CMP-12).
+
+Periods count calendar days from the day after the event that starts them; a deadline that
+falls on a Saturday, Sunday or Belgian public holiday moves to the next working day (art. 53
+Judicial Code). A deadline is the end of its day in Brussels: the work is on time if done
+before midnight. Pure: no clock, no I/O."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+ACKNOWLEDGEMENT_PERIOD = timedelta(days=8)  # CMP-3
+STATUS_UPDATE_PERIOD = timedelta(weeks=3)  # CMP-5
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("BE", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def due_day(start: datetime, period: timedelta) -> date:
+    """The last day on which something started at `start` is on time."""
+    return next_working_day(start.astimezone(BRUSSELS).date() + period)
+
+
+def deadline(start: datetime, period: timedelta) -> datetime:
+    """The instant the period runs out: midnight at the end of its due day, in Brussels."""
+    day_after = due_day(start, period) + timedelta(days=1)
+    return datetime.combine(day_after, time.min, BRUSSELS)
