@@ -13,6 +13,7 @@ from services.identity.registration import RegistrationRefused, issue_nonce, reg
 from services.identity.refresh import RefreshRefused, issue_refresh_token, rotate
 from services.identity.tokens import ACCESS_TOKEN_LIFETIME, issue_access_token
 from shared.access.http import Authenticated
+from shared.identifiers import InvalidIdentifier, normalize_insz
 from shared.contracts import CommandEnvelope, new_id
 from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.service import Runtime
@@ -71,7 +72,7 @@ def router(runtime: Runtime) -> APIRouter:
             try:
                 async with unit_of_work(runtime.store, runtime.clock) as uow:
                     account = await handlers.log_in(
-                        uow, credentials.login, credentials.password, new_id()
+                        uow, _login_name(credentials.login), credentials.password, new_id()
                     )
                     tokens = None
                     if account is not None:
@@ -123,7 +124,11 @@ def router(runtime: Runtime) -> APIRouter:
             )
         except AssertionRefused as refusal:
             raise HTTPException(401, str(refusal))
-        login = body.login or assertion.national_register_number
+        try:
+            national_register_number = normalize_insz(assertion.national_register_number)
+        except InvalidIdentifier as invalid:  # the reason only: the number is personal data
+            raise HTTPException(401, f"the assertion's national register number: {invalid.reason}")
+        login = body.login or national_register_number
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             try:
                 account_id = await register(
@@ -160,3 +165,11 @@ async def _tokens(
         refresh_token=refresh_token or await issue_refresh_token(uow, account_id),
         expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
     )
+
+
+def _login_name(login: str) -> str:
+    """A national register number however it is typed (85.07.30-033.28), else a user name."""
+    try:
+        return normalize_insz(login)
+    except InvalidIdentifier:
+        return login

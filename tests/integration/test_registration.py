@@ -86,8 +86,21 @@ async def test_id1_registering_with_a_digital_key_then_logging_in_with_the_natio
     )
 
     assert registered.status_code == 201 and registered.json()["login"] == INSZ
-    login = await identity.post("/login", json={"login": INSZ, "password": PASSWORD})
+    typed = "85.07.30-033.28"  # as people type it
+    login = await identity.post("/login", json={"login": typed, "password": PASSWORD})
     assert login.status_code == 200
+
+
+async def test_id1_an_assertion_with_an_invalid_national_register_number_is_refused(
+    identity, provider
+):
+    token = await assertion(identity, provider, national_register_number="85073003327")
+
+    refused = await identity.post("/registration", json=registration(token))
+
+    assert refused.status_code == 401
+    assert refused.json()["detail"].endswith("the check digits do not match")
+    assert "85073003327" not in refused.json()["detail"]
 
 
 async def test_id1_a_replayed_assertion_is_refused(identity, provider):
