@@ -1,0 +1,30 @@
+"""Reference data shipped with the system: federations, their regional funds and the
+per-federation configuration (ORG-1, ORG-2)."""
+
+from shared.reference.funds import (
+    AccessPolicy,
+    Address,
+    Contact,
+    EMutPolicy,
+    Federation,
+    MyLMPolicy,
+    RegionalFund,
+    e164,
+    federation_ids,
+    load_federation,
+    load_federations,
+)
+
+__all__ = [
+    "AccessPolicy",
+    "Address",
+    "Contact",
+    "EMutPolicy",
+    "Federation",
+    "MyLMPolicy",
+    "RegionalFund",
+    "e164",
+    "federation_ids",
+    "load_federation",
+    "load_federations",
+]
