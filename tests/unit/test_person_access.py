@@ -8,13 +8,16 @@ import pytest
 
 from services.identity.domain.person_access import (
     BRUSSELS,
-    EMutPolicy,
-    MyLMPolicy,
     Relation,
     add_months,
     birthday,
     decide,
 )
+from shared.reference import load_federation
+
+# ORG-2: the policy is the federation's shipped configuration, not code.
+EMUT = load_federation("socialist").access_policy
+MYLM = load_federation("liberal").access_policy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=BRUSSELS)
 
@@ -49,8 +52,8 @@ def test_id7_authorization_matrix(age, granted, registered, refused, emut, mylm)
         person_refused_at=NOW - timedelta(days=1) if refused else None,
     )
 
-    assert decide(EMutPolicy(), relation, NOW).allowed is emut
-    assert decide(MyLMPolicy(), relation, NOW).allowed is mylm
+    assert decide(EMUT, relation, NOW).allowed is emut
+    assert decide(MYLM, relation, NOW).allowed is mylm
 
 
 def test_id7_emut_child_blocking_inside_the_month_keeps_the_parent_out():
@@ -61,7 +64,7 @@ def test_id7_emut_child_blocking_inside_the_month_keeps_the_parent_out():
         person_refused_at=registered + timedelta(days=29),
     )
 
-    assert not decide(EMutPolicy(), relation, NOW + timedelta(days=60)).allowed
+    assert not decide(EMUT, relation, NOW + timedelta(days=60)).allowed
 
 
 def test_id7_emut_child_blocking_after_the_month_is_too_late():
@@ -72,7 +75,7 @@ def test_id7_emut_child_blocking_after_the_month_is_too_late():
         person_refused_at=add_months(registered, 1) + timedelta(seconds=1),
     )
 
-    decision = decide(EMutPolicy(), relation, NOW)
+    decision = decide(EMUT, relation, NOW)
 
     assert decision.allowed and decision.why == "the child did not block within the month"
 
@@ -81,13 +84,13 @@ def test_id7_emut_parent_waits_out_the_month_then_gets_access():
     registered = NOW - timedelta(days=10)
     relation = Relation(born_years_ago(17), person_registered_at=registered)
 
-    waiting = decide(EMutPolicy(), relation, NOW)
+    waiting = decide(EMUT, relation, NOW)
 
     assert not waiting.allowed and waiting.changes_at == add_months(registered, 1)
-    assert decide(EMutPolicy(), relation, waiting.changes_at).allowed
+    assert decide(EMUT, relation, waiting.changes_at).allowed
 
 
-@pytest.mark.parametrize(("policy", "age"), [(EMutPolicy(), 16), (MyLMPolicy(), 18)])
+@pytest.mark.parametrize(("policy", "age"), [(EMUT, 16), (MYLM, 18)])
 def test_id7_access_changes_at_midnight_of_the_birthday(policy, age):
     born = date(2010, 3, 14)
     turning = birthday(born, age)

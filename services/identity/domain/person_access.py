@@ -14,26 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
+from shared.reference import AccessPolicy, EMutPolicy, MyLMPolicy
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-@dataclass(frozen=True)
-class EMutPolicy:
-    kind: Literal["emut"] = "emut"
-    child_access_until_age: int = 16
-    block_window_months: int = 1
-
-
-@dataclass(frozen=True)
-class MyLMPolicy:
-    kind: Literal["mylm"] = "mylm"
-    dependant_access_until_age: int = 18
-
-
-Policy = EMutPolicy | MyLMPolicy
 
 
 @dataclass(frozen=True)
@@ -57,7 +42,8 @@ class Decision:
     changes_at: datetime | None = None
 
 
-def decide(policy: Policy, relation: Relation, now: datetime) -> Decision:
+def decide(policy: AccessPolicy, relation: Relation, now: datetime) -> Decision:
+    """The policy is the federation's configuration (ORG-2): `load_federation(...).access_policy`."""
     if isinstance(policy, EMutPolicy):
         return _emut(policy, relation, now)
     return _mylm(policy, relation, now)
@@ -99,8 +85,8 @@ def _emut(policy: EMutPolicy, relation: Relation, now: datetime) -> Decision:
     registered = relation.person_registered_at
     if registered is None:
         return Decision(False, f"child of {limit} or over without a mandate")
-    window_ends = add_months(max(registered, grows_up), policy.block_window_months)
-    refused = relation.person_refused_at
+    window_ends = add_months(max(registered, grows_up), policy.child_block_window_months)
+    refused = relation.person_refused_at if policy.child_may_block else None
     if refused is not None and refused < window_ends:
         return Decision(False, "blocked by the child within the month")
     if now < window_ends:
@@ -112,9 +98,10 @@ def _mylm(policy: MyLMPolicy, relation: Relation, now: datetime) -> Decision:
     limit = policy.dependant_access_until_age
     grows_up = birthday(relation.person_birth_date, limit)
     if now < grows_up:
-        if relation.person_registered_at and relation.person_refused_at:
+        revoked = relation.person_registered_at and relation.person_refused_at
+        if revoked and policy.minor_may_revoke:
             return Decision(False, "revoked by the registered minor")
         return Decision(True, f"dependant under {limit}", changes_at=grows_up)
-    if relation.granted:
+    if relation.granted or not policy.adult_requires_explicit_grant:
         return Decision(True, "explicitly granted by the dependant")
     return Decision(False, f"dependant of {limit} or over without an explicit grant")
