@@ -1,1 +1,1 @@
-"""The dossier service: not built yet (see the open issues); the launcher skips it."""
+"""The dossier: member booklets, their persons and contact details (DOS-1, DOS-2)."""

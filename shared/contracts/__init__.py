@@ -16,4 +16,4 @@ __all__ = [
 ]
 
 # Importing the contracts registers the whole catalogue.
-from shared.contracts import complaints, identity  # noqa: E402, F401
+from shared.contracts import complaints, dossier, identity  # noqa: E402, F401

@@ -16,18 +16,18 @@ from shared.messaging.local_broker import free_port
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture
-def identity_url(kafka_bootstrap, tmp_path):
-    port = free_port()
+@pytest.fixture(params=["identity", "dossier"])
+def service_url(request, kafka_bootstrap, tmp_path):
+    name, port = request.param, free_port()
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_NAMESPACE": f"fuzz{port}.",
-        "IDENTITY_PORT": str(port),
+        f"{name.upper()}_PORT": str(port),
         "MUTUALIS_DATA_DIR": str(tmp_path),
         "LOG_LEVEL": "WARNING",
     }
-    service = subprocess.Popen([sys.executable, "-m", "services.identity"], env=env)
+    service = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -41,12 +41,12 @@ def identity_url(kafka_bootstrap, tmp_path):
     service.wait(30)
 
 
-def test_the_identity_api_answers_no_5xx_to_anything_its_schema_allows(identity_url, tmp_path):
+def test_the_api_answers_no_5xx_to_anything_its_schema_allows(service_url, tmp_path):
     fuzzed = subprocess.run(
         [
             BIN / "st",
             "run",
-            f"{identity_url}/openapi.json",
+            f"{service_url}/openapi.json",
             "--checks",
             "not_a_server_error",
             "--max-examples",

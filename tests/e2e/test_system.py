@@ -23,15 +23,15 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    ports = {
-        name: free_port() for name in ("broker", "idp", "identity", "complaints", "monitoring")
-    }
+    names = ("broker", "idp", "identity", "dossier", "complaints", "monitoring")
+    ports = {name: free_port() for name in names}
     env = {
         **os.environ,
         "MUTUALIS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "MUTUALIS_BROKER_PORT": str(ports["broker"]),
         "MUTUALIS_IDP_PORT": str(ports["idp"]),
         "IDENTITY_PORT": str(ports["identity"]),
+        "DOSSIER_PORT": str(ports["dossier"]),
         "COMPLAINTS_PORT": str(ports["complaints"]),
         "MONITORING_PORT": str(ports["monitoring"]),
     }
