@@ -1,1 +1,0 @@
-"""Tooling around the services: the launcher, staff commands, monitoring on the terminal."""

@@ -1,1 +1,0 @@
-"""Complaints (klachtenprocedure, seed 004): registration, deadlines, answers."""

@@ -1,1 +1,0 @@
-"""The dossier service: not built yet (see the open issues); the launcher skips it."""

@@ -1,1 +1,0 @@
-"""Identity: portal accounts, logins, blocks, and the tokens every service verifies."""

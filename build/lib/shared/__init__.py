@@ -1,1 +1,0 @@
-"""Code every service stands on: contracts, event store, messaging, timers, settings."""

@@ -1,1 +1,0 @@
-"""Kafka: topics, the relay from store to topics, idempotent consumers, commands."""
