@@ -1,4 +1,5 @@
-"""Identity's HTTP API: logging in to the portal."""
+"""Identity's HTTP API: registration with a digital key, login, token refresh, closing the
+account."""
 
 from __future__ import annotations
 
