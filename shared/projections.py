@@ -89,7 +89,7 @@ class Projector:
             batch = await self.store.read_all(conn, after, limit=self.batch_size)
             for recorded in batch:
                 envelope = recorded.envelope
-                event = events.parse(envelope.type, envelope.payload, envelope.version)
+                event = events.decode(envelope)
                 await projection.apply(conn, envelope, event)
             if batch:
                 await save_checkpoint(conn, name, batch[-1].position)

@@ -6,7 +6,7 @@ import os
 
 from sqlalchemy import insert, select
 
-from services.dossier.domain.booklet import Booklet, BookletError, stream_id
+from services.dossier.domain.booklet import Booklet, stream_id
 from services.dossier.read_model import person_index
 from shared.contracts import events
 from shared.contracts.dossier import AddDependant, ChangeContactDetails, EnrolMember, Person
@@ -21,9 +21,7 @@ def federation():
 
 async def load_booklet(ctx: CommandContext, booklet_id: str) -> Booklet:
     history = await ctx.uow.read_stream(stream_id(booklet_id))
-    return Booklet.from_history(
-        booklet_id, [events.parse(e.type, e.payload, e.version) for e in history]
-    )
+    return Booklet.from_history(booklet_id, [events.decode(e) for e in history])
 
 
 async def enrol_member(command: EnrolMember, ctx: CommandContext) -> None:
@@ -32,20 +30,20 @@ async def enrol_member(command: EnrolMember, ctx: CommandContext) -> None:
     await ctx.record(
         stream_id(booklet.booklet_id),
         booklet.version,
-        _decide(lambda: booklet.enrol(command.holder)),
+        booklet.enrol(command.holder),
     )
 
 
 async def add_dependant(command: AddDependant, ctx: CommandContext) -> None:
     booklet = await load_booklet(ctx, command.booklet_id)
-    decided = _decide(lambda: booklet.add_dependant(command.dependant))
+    decided = booklet.add_dependant(command.dependant)
     await _admit(ctx, command.booklet_id, command.dependant)
     await ctx.record(stream_id(booklet.booklet_id), booklet.version, decided)
 
 
 async def change_contact_details(command: ChangeContactDetails, ctx: CommandContext) -> None:
     booklet = await load_booklet(ctx, command.booklet_id)
-    decided = _decide(lambda: booklet.change_contact_details(command))
+    decided = booklet.change_contact_details(command)
     await ctx.record(stream_id(booklet.booklet_id), booklet.version, decided)
 
 
@@ -67,13 +65,6 @@ async def _admit(ctx: CommandContext, booklet_id: str, person: Person) -> None:
             national_register_number=person.national_register_number, booklet_id=booklet_id
         )
     )
-
-
-def _decide(decision):
-    try:
-        return decision()
-    except BookletError as error:
-        raise Rejected(str(error)) from None
 
 
 HANDLERS = {

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from services.identity.domain.accounts import Account, AccountError, stream_id
+from services.identity.domain.accounts import Account, stream_id
 from services.identity.passwords import hash_password, verify_password
 from services.identity.secrets import credentials
 from shared.contracts import events
@@ -22,7 +22,7 @@ from shared.messaging.commands import CommandContext, Rejected
 
 async def load_account(uow: UnitOfWork, account_id: str) -> Account:
     history = await uow.read_stream(stream_id(account_id))
-    return Account.from_history(account_id, [_event(e) for e in history])
+    return Account.from_history(account_id, [events.decode(e) for e in history])
 
 
 async def register_portal_account(command: RegisterPortalAccount, ctx: CommandContext) -> None:
@@ -32,7 +32,7 @@ async def register_portal_account(command: RegisterPortalAccount, ctx: CommandCo
     )
     if taken is not None:
         raise Rejected(f"login {command.login!r} is taken")
-    events = _decide(lambda: account.register(command.login, command.role))
+    new = account.register(command.login, command.role)
     await ctx.uow.conn.execute(
         insert(credentials).values(
             login=command.login,
@@ -40,25 +40,25 @@ async def register_portal_account(command: RegisterPortalAccount, ctx: CommandCo
             password_hash=await hash_password(command.password),
         )
     )
-    await ctx.record(stream_id(account.account_id), account.version, events)
+    await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def block_access(command: BlockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    events = _decide(lambda: account.block(command.reason, by=ctx.envelope.issued_by))
-    await ctx.record(stream_id(account.account_id), account.version, events)
+    new = account.block(command.reason, by=ctx.envelope.issued_by)
+    await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    events = _decide(lambda: account.unblock(by=ctx.envelope.issued_by))
-    await ctx.record(stream_id(account.account_id), account.version, events)
+    new = account.unblock(by=ctx.envelope.issued_by)
+    await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    events = _decide(lambda: account.close(by=ctx.envelope.issued_by))
-    await ctx.record(stream_id(account.account_id), account.version, events)
+    new = account.close(by=ctx.envelope.issued_by)
+    await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str) -> Account | None:
@@ -77,17 +77,6 @@ async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str
         stream_id(account.account_id), account.version, pending, correlation_id=correlation_id
     )
     return account if password_ok else None
-
-
-def _decide(decision):
-    try:
-        return decision()
-    except AccountError as error:
-        raise Rejected(str(error)) from None
-
-
-def _event(envelope):
-    return events.parse(envelope.type, envelope.payload, envelope.version)
 
 
 HANDLERS = {

@@ -40,7 +40,7 @@ async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None
         "PortalAccountClosed",
     }:
         return
-    event = events.parse(envelope.type, envelope.payload, envelope.version)
+    event = events.decode(envelope)
     conn = uow.conn
     match event:
         case SigningKeyPublished(key_id=key_id, public_key_pem=pem):

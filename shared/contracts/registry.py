@@ -76,6 +76,11 @@ class Registry(Generic[M]):
             version += 1
         return model.model_validate(payload)
 
+    def decode(self, envelope: Any) -> M:
+        """The current version of what an envelope (anything with type, payload and version)
+        carries."""
+        return self.parse(envelope.type, envelope.payload, envelope.version)
+
     def names(self) -> list[str]:
         return sorted(self._models)
 

@@ -123,7 +123,7 @@ class EventStore:
         return [_envelope(row) for row in rows]
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
-        return await self._stream_version(conn, stream_id)
+        return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
 
     async def read_all(
         self, conn: AsyncConnection, after: Position = START, limit: int = 1000
@@ -138,10 +138,6 @@ class EventStore:
             RecordedEvent(Position(row.transaction_id, row.position), _envelope(row))
             for row in rows
         ]
-
-    @staticmethod
-    async def _stream_version(conn: AsyncConnection, stream_id: str) -> int:
-        return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
 
 
 def _version_of(stream_id: str):

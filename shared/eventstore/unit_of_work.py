@@ -23,7 +23,7 @@ from shared.eventstore.store import EventStore, PendingEvent, Position
 
 @dataclass(frozen=True)
 class Timer:
-    """ "At `due_at`, do `kind`" — stored with the events that made it necessary."""
+    """A durable timer: at `due_at`, do `kind`. Stored with the events that made it necessary."""
 
     timer_id: str
     kind: str

@@ -30,6 +30,7 @@ from shared.eventstore import (
 )
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
+from shared.refusal import Refused
 
 log = get_logger(__name__)
 
@@ -37,12 +38,9 @@ CONSUMER = "commands"
 ATTEMPTS = 5
 
 
-class Rejected(Exception):
-    """The command is refused; nothing it would have done is kept."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class Rejected(Refused):
+    """The command is refused; nothing it would have done is kept. Handlers raise it; domain
+    code raises `Refused`, which the bus treats the same."""
 
 
 @dataclass
@@ -99,9 +97,9 @@ class CommandBus:
         with bind_correlation(correlation_id=envelope.correlation_id, command=envelope.type):
             try:
                 return await self._accept(envelope)
-            except Rejected as rejection:
-                log.info("command.rejected", reason=rejection.reason)
-                return await self._reject(envelope, rejection.reason)
+            except Refused as refusal:
+                log.info("command.rejected", reason=str(refusal))
+                return await self._reject(envelope, str(refusal))
 
     async def _accept(self, envelope: CommandEnvelope) -> CommandOutcome | None:
         handler, command = self._decode(envelope)

@@ -14,9 +14,10 @@ from shared.contracts.dossier import (
     Person,
 )
 from shared.identifiers import birth_date_of
+from shared.refusal import Refused
 
 
-class BookletError(Exception):
+class BookletError(Refused):
     """A decision the booklet refuses, with a reason fit for staff."""
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shared.contracts import Event
+from shared.refusal import Refused
 from shared.contracts.identity import (
     AccessBlocked,
     AccessUnblocked,
@@ -22,7 +23,7 @@ from shared.contracts.identity import (
 MAX_CONSECUTIVE_FAILURES = 8
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A decision the account refuses; the reason is safe to show to staff."""
 
 
