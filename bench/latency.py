@@ -28,6 +28,7 @@ from shared.messaging.broker import consumer_options
 from shared.messaging.topics import commands_topic, ensure_topics
 from shared.service import Runtime
 from shared.settings import KafkaSettings, ServiceSettings
+from tests.support.staff import Signer
 
 POLL_S = 0.001
 # Both consumers are idle, a fetch pending, when a message is sent: the local broker (tansu)
@@ -39,7 +40,7 @@ FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
 TIMEOUT_S = 30.0
 
 
-def command(n: int) -> bytes:
+def command(n: int, access_token: str) -> bytes:
     payload = RegisterComplaint(
         complainant_name=f"Lid {n}",
         complainant_email=f"lid{n}@example.be",
@@ -52,15 +53,18 @@ def command(n: int) -> bytes:
         type=RegisterComplaint.type_name,
         payload=payload.model_dump(mode="json"),
         issued_at=datetime.now(timezone.utc),
-        issued_by="bench",
+        access_token=access_token,
     )
     return envelope.model_dump_json().encode()
 
 
 def _producer(kafka: KafkaSettings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=kafka.bootstrap_servers, client_id="bench-latency", acks="all",
-        linger_ms=0, enable_idempotence=False,
+        bootstrap_servers=kafka.bootstrap_servers,
+        client_id="bench-latency",
+        acks="all",
+        linger_ms=0,
+        enable_idempotence=False,
     )
 
 
@@ -71,15 +75,26 @@ async def figures(backends: Backends, sizes: Sizes) -> list[Figure]:
     for backend in ("sqlite", "postgresql"):
         ours = await command_to_read_model(backends, backend, sizes)
         result += _pair(
-            "4", f"command → read model (fetch wait {wait} ms)", backend, ours,
-            "raw Kafka round trip", raw,
+            "4",
+            f"command → read model (fetch wait {wait} ms)",
+            backend,
+            ours,
+            "raw Kafka round trip",
+            raw,
         )
     return result
 
 
 def _pair(section, what, backend, ours, raw_name, raw) -> list[Figure]:
     return [
-        Figure(f"{section} {q}", f"{what}, {q}", backend, "ms", ours[i], [Baseline(f"{raw_name} {q}", raw[i])])
+        Figure(
+            f"{section} {q}",
+            f"{what}, {q}",
+            backend,
+            "ms",
+            ours[i],
+            [Baseline(f"{raw_name} {q}", raw[i])],
+        )
         for i, q in enumerate(("p50", "p99"))
     ]
 
@@ -108,14 +123,20 @@ async def command_to_read_model(
             name=definition.name, database_url=url, kafka=kafka, port=0, poll_interval_s=0.005
         )
         runtime = Runtime(definition, settings)
+        # Commands carry a token the service verifies, as every real one does.
+        signer = Signer(kafka)
+        await signer.announce()
         await runtime.start(background=True)
+        await signer.known_by(runtime)
+        token = signer.token("complaints_handler")
         producer = _producer(kafka)
         await producer.start()
         count_rows, close_counter = await _row_counter(backend, url)
         topic = commands_topic(kafka, definition.name)
         try:
+
             async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-                body = command(n)
+                body = command(n, token)
                 await asyncio.sleep(IDLE_S)
                 started = time.perf_counter()
                 await producer.send(topic, body, key=str(n).encode())
@@ -156,6 +177,7 @@ async def _row_counter(backend: str, url: str):
 
         async def close() -> None:
             await pg.close()
+
     return count, close
 
 
@@ -177,9 +199,11 @@ async def raw_round_trip(kafka: KafkaSettings, sizes: Sizes) -> tuple[float, flo
             received.put_nowait(time.perf_counter())
 
     consuming = asyncio.create_task(consume())
+    token = Signer(kafka).token("complaints_handler")  # the same bytes the service gets
     try:
+
         async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-            body = command(n)
+            body = command(n, token)
             await asyncio.sleep(IDLE_S)
             started = time.perf_counter()
             await producer.send(topic, body, key=str(n).encode())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
+import httpx
 
 from shared.contracts import commands, events
 from shared.settings import KafkaSettings, ServiceSettings
@@ -38,7 +39,8 @@ def idp(port: int) -> None:
     from mutualis.idp import create_idp
 
     issuer = f"http://127.0.0.1:{port}"
-    uvicorn.run(create_idp(issuer), host="127.0.0.1", port=port, log_level="warning")
+    app = create_idp(issuer, _clock())
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
 @main.group()
@@ -46,15 +48,49 @@ def staff() -> None:
     """Staff tooling."""
 
 
+def _identity_url() -> str:
+    settings = ServiceSettings.for_service("identity")
+    return os.environ.get("MUTUALIS_IDENTITY_URL", f"http://{settings.host}:{settings.port}")
+
+
+@staff.command("login")
+@click.argument("login")
+@click.option(
+    "--password-file",
+    type=click.File(),
+    help="Read the password from this file instead of asking for it.",
+)
+def login(login: str, password_file) -> None:
+    """Log in to identity as LOGIN; the commands you send afterwards carry your identity."""
+    from mutualis import session
+
+    password = (
+        password_file.read().strip() if password_file else click.prompt("Password", hide_input=True)
+    )
+    try:
+        session.log_in(_identity_url(), login, password, session.default_path())
+    except session.NotLoggedIn as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"logged in as {login}")
+
+
+@staff.command("logout")
+def logout() -> None:
+    """Forget the session's tokens."""
+    from mutualis import session
+
+    session.default_path().unlink(missing_ok=True)
+
+
 @staff.command("send")
 @click.argument("service")
 @click.argument("command")
 @click.argument("payload")
-@click.option("--as", "user", default=getpass.getuser, help="The staff member sending it.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the outcome.")
-def send(service: str, command: str, payload: str, user: str, timeout: float) -> None:
-    """Send COMMAND with its JSON PAYLOAD to SERVICE and print the outcome as JSON.
-    Exits 1 when the command is rejected, 2 when no outcome arrives in time."""
+def send(service: str, command: str, payload: str, timeout: float) -> None:
+    """Send COMMAND with its JSON PAYLOAD to SERVICE, as the logged-in user, and print the
+    outcome as JSON. Exits 1 when the command is rejected, 2 when no outcome arrives in time."""
+    from mutualis import session
     from mutualis.staff import send_command
 
     try:
@@ -62,9 +98,11 @@ def send(service: str, command: str, payload: str, user: str, timeout: float) ->
     except json.JSONDecodeError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="PAYLOAD") from None
     try:
-        outcome = asyncio.run(
-            send_command(KafkaSettings(), service, command, body, f"staff:{user}", timeout)
-        )
+        token = session.access_token(session.default_path())
+    except session.NotLoggedIn as refusal:
+        raise click.ClickException(str(refusal)) from None
+    try:
+        outcome = asyncio.run(send_command(KafkaSettings(), service, command, body, token, timeout))
     except TimeoutError:
         click.echo(json.dumps({"status": "timeout", "seconds": timeout}))
         sys.exit(2)
@@ -73,6 +111,98 @@ def send(service: str, command: str, payload: str, user: str, timeout: float) ->
         sys.exit(2)
     click.echo(outcome.model_dump_json(indent=2))
     sys.exit(0 if outcome.status == "accepted" else 1)
+
+
+def _clock():
+    from shared.clock import ShiftedClock, SystemClock
+
+    path = ServiceSettings(name="clock").clock_file
+    return ShiftedClock(path) if path else SystemClock()
+
+
+@main.group()
+def clock() -> None:
+    """The time of a running system started with MUTUALIS_CLOCK_FILE (tests and demos)."""
+
+
+@clock.command("advance")
+@click.argument("days", type=float)
+def clock_advance(days: float) -> None:
+    """Move the time of every process of the local system on by DAYS (deadlines fall due as if
+    they had passed)."""
+    from datetime import timedelta
+
+    from shared.clock import ShiftedClock
+
+    settings = ServiceSettings(name="clock")
+    # Where `make run` points its processes unless told otherwise.
+    path = settings.clock_file or (settings.data_dir / "clock").resolve()
+    shift = ShiftedClock.advance(path, timedelta(days=days))
+    click.echo(f"the system's time is {shift} ahead")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("seed")
+def demo_seed() -> None:
+    """Enrol demo households (as the logged-in member services or admin user) and list their
+    persons, children on both sides of each age boundary of the access policies."""
+    from datetime import date
+
+    from mutualis import demo as data
+    from mutualis import session
+    from mutualis.staff import send_command
+    from shared.reference import configured_federation
+
+    try:
+        token = session.access_token(session.default_path())
+    except session.NotLoggedIn as refusal:
+        raise click.ClickException(str(refusal)) from None
+    kafka, today = KafkaSettings(), date.today()
+
+    async def send(command: str, payload: dict):
+        return await send_command(kafka, "dossier", command, payload, token, 30)
+
+    outcomes = asyncio.run(data.seed(send, configured_federation(), today))
+    refused = [o.reason for o in outcomes if o.status == "rejected"]
+    for household in data.households(today):
+        for person in household:
+            born = person.birth_date
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            click.echo(
+                f"{person.booklet_id:<14} {person.role:<9} {person.national_register_number}  "
+                f"{person.first_name} {person.last_name}, born {born} ({age})"
+            )
+    if refused:
+        click.echo(f"{len(refused)} commands refused (already seeded?): {refused[0]}", err=True)
+
+
+@staff.command("complaints-report")
+@click.argument("start", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("end", type=click.DateTime(["%Y-%m-%d"]))
+def complaints_report(start, end) -> None:
+    """CMP-9: complaints received from START to END (YYYY-MM-DD) per category and outcome, and
+    the recommendations recorded, as the logged-in complaints handler sees them."""
+    from mutualis import session
+
+    try:
+        token = session.access_token(session.default_path())
+    except session.NotLoggedIn as refusal:
+        raise click.ClickException(str(refusal)) from None
+    settings = ServiceSettings.for_service("complaints")
+    url = os.environ.get("MUTUALIS_COMPLAINTS_URL", f"http://{settings.host}:{settings.port}")
+    response = httpx.get(
+        f"{url}/complaints/report",
+        params={"start": start.date().isoformat(), "end": end.date().isoformat()},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    if response.status_code != 200:
+        raise click.ClickException(f"{response.status_code}: {response.json()['detail']}")
+    click.echo(json.dumps(response.json(), indent=2))
 
 
 @main.group()
@@ -91,6 +221,19 @@ def tail(from_beginning: bool, limit: int | None) -> None:
         asyncio.run(follow(KafkaSettings(), from_beginning, limit))
     except KeyboardInterrupt:
         pass
+
+
+@monitor.command()
+def complaints() -> None:
+    """The complaint procedure's figures: open complaints per state, missed deadlines, and the
+    share of acknowledgements and status messages sent on time."""
+    settings = ServiceSettings.for_service("monitoring")
+    url = os.environ.get("MUTUALIS_MONITORING_URL", f"http://{settings.host}:{settings.port}")
+    try:
+        response = httpx.get(f"{url}/complaints", timeout=10)
+    except httpx.HTTPError as error:
+        raise click.ClickException(f"monitoring does not answer on {url}: {error}") from None
+    click.echo(json.dumps(response.json(), indent=2))
 
 
 @main.group()

@@ -6,7 +6,6 @@ Never configure it as a provider of a real deployment."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Literal
 
@@ -15,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, Field
+
+from shared.clock import Clock, SystemClock
 
 ASSERTION_LIFETIME_S = 300
 
@@ -27,7 +28,8 @@ class AssertionRequest(BaseModel):
     method: Literal["eid", "itsme", "csam"] = "eid"
 
 
-def create_idp(issuer: str) -> FastAPI:
+def create_idp(issuer: str, clock: Clock | None = None) -> FastAPI:
+    clock = clock or SystemClock()
     key = Ed25519PrivateKey.generate()
     key_id = uuid.uuid4().hex
     public_jwk = {
@@ -45,7 +47,7 @@ def create_idp(issuer: str) -> FastAPI:
     @app.post("/assertions")
     async def assertion(request: AssertionRequest) -> dict[str, str]:
         """What the provider hands back after the person proved who they are."""
-        now = int(time.time())
+        now = int(clock.now().timestamp())
         claims = {
             "iss": issuer,
             "sub": request.national_register_number,

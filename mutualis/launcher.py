@@ -6,10 +6,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -38,6 +40,14 @@ def run(broker_port: int) -> int:
     idp_url = f"http://127.0.0.1:{idp_port}"
     # Registration with a digital key works on one machine: identity trusts the local provider.
     env.setdefault("IDENTITY_IDENTITY_PROVIDERS", json.dumps([idp_url]))
+    # The local system's time can be moved on (`mutualis clock advance DAYS`) to see deadlines
+    # fall due; a deployment never sets this.
+    data_dir = ServiceSettings.for_service("identity").data_dir
+    env.setdefault("MUTUALIS_CLOCK_FILE", str(data_dir.resolve() / "clock"))
+    admin_password_file = None
+    if "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD" not in env:
+        admin_password_file = data_dir / "admin-password"
+        env["IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"] = admin_password(admin_password_file)
 
     def stop(*_):
         nonlocal stopping
@@ -62,6 +72,11 @@ def run(broker_port: int) -> int:
             )
         for name in sorted(set(DEFAULT_PORTS) - set(processes)):
             print(f"{name:<11} not built yet", flush=True)
+        if admin_password_file:
+            print(
+                f"staff       mutualis staff login admin --password-file {admin_password_file}",
+                flush=True,
+            )
         print("running; Ctrl-C stops everything", flush=True)
         while not stopping:
             for name, process in processes.items():
@@ -82,6 +97,16 @@ def run(broker_port: int) -> int:
         if broker:
             broker.stop()
         print("stopped", flush=True)
+
+
+def admin_password(path: Path) -> str:
+    """The first administrator's password: made once, kept beside the databases it opens."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(18))
+    return path.read_text().strip()
 
 
 def _wait_answering(name: str, url: str, process: subprocess.Popen) -> None:

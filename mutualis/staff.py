@@ -13,15 +13,21 @@ from shared.settings import KafkaSettings
 
 
 async def send_command(
-    kafka: KafkaSettings, service: str, command: str, payload: dict, issued_by: str, timeout: float
+    kafka: KafkaSettings,
+    service: str,
+    command: str,
+    payload: dict,
+    access_token: str | None,
+    timeout: float,
 ) -> CommandOutcome:
-    """Raises TimeoutError when no outcome arrives in time."""
+    """Sends a command as the user the access token belongs to. Raises TimeoutError when no
+    outcome arrives in time."""
     replies = outcomes_topic(kafka, service)
     envelope = CommandEnvelope(
         type=command,
         payload=payload,
         issued_at=datetime.now(timezone.utc),
-        issued_by=issued_by,
+        access_token=access_token,
         reply_to=replies,
     )
     consumer = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)

@@ -10,6 +10,9 @@
   Unknown birth-date parts are 00; a BIS number adds 20 (sex unknown) or 40 (sex known) to
   the month.
 * IBAN and BIC of the bank account refunds are paid to; phone number; e-mail address.
+* The country (ISO 3166-1 alpha-2) and postal code of an address: a Belgian postal code
+  (postcode / code postal) has 4 digits, 1000 to 9999; abroad only its shape is checked.
+* Codes gerechtigde / codes titulaire CG1 and CG2: 3 digits each, set by the fund.
 
 Each ``normalize_*`` function returns the one canonical form to store and compare, or raises
 :class:`InvalidIdentifier` with a reason a person can act on. The ``Annotated`` types at the end
@@ -25,6 +28,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 import phonenumbers
+import pycountry
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, ValidationResult
 from pydantic import AfterValidator, Field
@@ -217,6 +221,72 @@ def normalize_email(value: str) -> str:
         raise InvalidIdentifier("e-mail address", _shown(value), str(exc)) from None
 
 
+# --- Address: country and postal code ---------------------------------------------------------
+
+# Not in ISO 3166-1, but what EU bodies write: say which code ISO has instead.
+_NOT_ISO = {"UK": "GB", "EL": "GR"}
+# User-assigned in ISO 3166-1, yet the code Belgian and EU administrations use for Kosovo.
+_ALSO_ACCEPTED = {"XK"}
+_COUNTRY_SHAPE = re.compile(r"[A-Z]{2}")
+_FOREIGN_POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 \-]*")
+
+
+def normalize_country(value: str) -> str:
+    """Return the ISO 3166-1 alpha-2 code in capitals ("be" → "BE")."""
+    code = value.strip().upper()
+
+    def invalid(reason: str) -> InvalidIdentifier:
+        return InvalidIdentifier("country code", _shown(value), reason)
+
+    if code in _NOT_ISO:
+        raise invalid(f"not an ISO 3166-1 code: write {_NOT_ISO[code]}")
+    if len(code) == 3 and (country := pycountry.countries.get(alpha_3=code)):
+        raise invalid(f"write the two-letter code {country.alpha_2}")
+    if not _COUNTRY_SHAPE.fullmatch(code):
+        raise invalid("a country code is two letters (ISO 3166-1 alpha-2), like BE")
+    if code not in _ALSO_ACCEPTED and pycountry.countries.get(alpha_2=code) is None:
+        raise invalid("no such country in ISO 3166-1")
+    return code
+
+
+def normalize_postal_code(value: str, country: str) -> str:
+    """Return the postal code as mail carries it. A Belgian one is 4 digits, 1000 to 9999
+    (bpost's range); formats abroad are too many to check here, so only their characters and
+    length are (letters in capitals, spaces collapsed: "1012 ab" → "1012 AB")."""
+    code = " ".join(value.split()).upper()
+
+    def invalid(reason: str) -> InvalidIdentifier:
+        return InvalidIdentifier("postal code", _shown(value), reason)
+
+    if not code:
+        raise invalid("empty")
+    if normalize_country(country) == "BE":
+        if not (code.isascii() and code.isdigit()):
+            raise invalid("a Belgian postal code has only digits, like 9000")
+        if len(code) != 4:
+            raise invalid(f"a Belgian postal code has 4 digits, not {len(code)}")
+        if code[0] == "0":
+            raise invalid("Belgian postal codes run from 1000 to 9999")
+        return code
+    if not (code.isascii() and _FOREIGN_POSTAL_CODE.fullmatch(code)):
+        raise invalid("only letters, digits, spaces and dashes are allowed")
+    if len(code) > 10:  # the longest formats in use (US ZIP+4, Iran) have 10 characters
+        raise invalid(f"at most 10 characters, not {len(code)}")
+    return code
+
+
+# --- Codes gerechtigde CG1/CG2 -----------------------------------------------------------------
+
+
+def normalize_entitlement_code(value: str) -> str:
+    """Return a code gerechtigde (CG1 or CG2) as its 3 digits ("110")."""
+    code = value.strip()
+    if not (code.isascii() and code.isdigit() and len(code) == 3):
+        reason = "a code gerechtigde (CG1, CG2) has 3 digits, like 110"
+        raise InvalidIdentifier("entitlement code", _shown(value), reason)
+    return code
+
+
 # --- pydantic types for contracts and commands -------------------------------------------------
 
 Insz = Annotated[
@@ -230,3 +300,11 @@ PhoneNumber = Annotated[
     str, AfterValidator(normalize_phone), Field(description="Phone number, E.164")
 ]
 Email = Annotated[str, AfterValidator(normalize_email), Field(description="E-mail address")]
+CountryCode = Annotated[
+    str, AfterValidator(normalize_country), Field(description="ISO 3166-1 alpha-2 country code")
+]
+EntitlementCode = Annotated[
+    str,
+    AfterValidator(normalize_entitlement_code),
+    Field(description="Code gerechtigde (CG1 or CG2), 3 digits"),
+]

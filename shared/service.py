@@ -8,20 +8,19 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Literal
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.contracts import Command
 from shared.eventstore import EventStore, connect
 from shared.eventstore.database import Migrations
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker
 from shared.messaging.commands import CommandBus, Handler
-from shared.messaging.consumer import EventApplier, MessageHandler, event_consumer, subscribe
+from shared.messaging.consumer import MessageHandler, Subscription, event_consumer, subscribe
 from shared.messaging.relay import Relay
 from shared.messaging.topics import (
     commands_topic,
@@ -38,16 +37,6 @@ log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
-class Subscription:
-    """Events of other services this service keeps a projection of; services "*" means every
-    service's events, including services added later."""
-
-    name: str
-    services: Sequence[str] | Literal["*"]
-    apply: EventApplier
-
-
-@dataclass(frozen=True)
 class ServiceDefinition:
     name: str
     command_handlers: Mapping[type[Command], Handler] = field(default_factory=dict)
@@ -56,8 +45,8 @@ class ServiceDefinition:
     subscriptions: Sequence[Subscription] = ()
     migrations: Sequence[Migrations] = ()
     # Runs once the database is migrated, before the service takes work.
-    on_start: Callable[["Runtime"], Awaitable[None]] | None = None
-    routers: Sequence[Callable[["Runtime"], APIRouter]] = ()
+    on_start: Callable[[Runtime], Awaitable[None]] | None = None
+    routers: Sequence[Callable[[Runtime], APIRouter]] = ()
 
 
 class Runtime:
@@ -188,5 +177,6 @@ def serve(definition: ServiceDefinition) -> None:
 
     settings = ServiceSettings.for_service(definition.name)
     configure_logging(definition.name, settings.log_level)
-    app = create_app(definition, settings)
+    clock = ShiftedClock(settings.clock_file) if settings.clock_file else SystemClock()
+    app = create_app(definition, settings, clock)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)

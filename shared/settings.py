@@ -58,6 +58,9 @@ class ServiceSettings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("MUTUALIS_DATA_DIR"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+    # A file whose number of seconds moves this process's clock on (tests and demos of a
+    # running system: see shared.clock.ShiftedClock); unset in production.
+    clock_file: Path | None = Field(None, validation_alias=AliasChoices("MUTUALIS_CLOCK_FILE"))
     # How often background loops (relay, projections, timers) look for new work when idle.
     poll_interval_s: float = 0.05
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)

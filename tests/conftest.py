@@ -3,6 +3,7 @@ PostgreSQL), fresh per test, with random topic namespaces instead of cleanup."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 
@@ -11,7 +12,9 @@ import pytest
 from shared.eventstore import connect
 from shared.messaging.local_broker import LocalBroker, free_port
 from shared.settings import KafkaSettings
+from tests.support.identity_provider import identity_provider
 from tests.support.postgres import PostgresServer
+from tests.support.staff import Signer
 
 BACKENDS = os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",")
 
@@ -38,8 +41,30 @@ def postgres_server() -> PostgresServer:
 def kafka(kafka_bootstrap) -> KafkaSettings:
     """Kafka settings with a namespace of this test's own."""
     return KafkaSettings(
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, KAFKA_NAMESPACE=f"t{uuid.uuid4().hex[:10]}."
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
+        KAFKA_NAMESPACE=f"t{uuid.uuid4().hex[:10]}.",
+        # The local broker makes a group join last half the session timeout: a short one
+        # lets each test's services take work in about a second instead of three.
+        KAFKA_SESSION_TIMEOUT_MS=2000,
+        KAFKA_HEARTBEAT_INTERVAL_MS=300,
     )
+
+
+@pytest.fixture
+async def signer(kafka) -> Signer:
+    """Access tokens whose key every service of this test's namespace learns from Kafka."""
+    signer = Signer(kafka)
+    await signer.announce()
+    return signer
+
+
+@pytest.fixture
+async def provider(monkeypatch) -> str:
+    """The local identity provider over real HTTP, trusted by identity services started after
+    it; yields its issuer URL."""
+    async with identity_provider() as issuer:
+        monkeypatch.setenv("IDENTITY_IDENTITY_PROVIDERS", json.dumps([issuer]))
+        yield issuer
 
 
 @pytest.fixture(params=BACKENDS)

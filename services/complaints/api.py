@@ -1,45 +1,168 @@
-"""HTTP read API over the complaints projection."""
+"""The complaints service's HTTP API. Members file and follow their complaints through the
+portal (CMP-11); complaint handlers read every file, the mediator those taken to them; nobody
+else reads a complaint (CMP-10): other staff roles are refused, and a member asking for a file
+that is not theirs is told there is none."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from services.complaints.read_model import complaints
-from shared.access.http import Authenticated
+from services.complaints.read_model import complaints, letters
+from services.complaints.report import report
+from shared.access.http import Authenticated, act
+from shared.access.persons import persons_of
+from shared.access.tokens import Principal
+from shared.contracts.complaints import (
+    Category,
+    EscalateToMediator,
+    Language,
+    Reference,
+    RegisterComplaint,
+    Text,
+)
 from shared.service import Runtime
 
 
 class ComplaintView(BaseModel):
     file_number: str
-    complaint_id: str
     status: str
     complainant_name: str
     language: str
     channel: str
+    category: str | None
     subject: str
     description: str
     reference: str | None
     received_at: datetime
-    registered_at: datetime
+    acknowledgement_due_on: date | None
+    next_status_due_on: date | None
+    outcome: str | None
+    assignee: str | None
+
+
+class LetterView(BaseModel):
+    kind: str
+    language: str
+    text: str
+    sent_at: datetime
+
+
+class PortalComplaint(BaseModel):
+    """What a member writes (the portal fills in their name); which person they are comes
+    from their login."""
+
+    complainant_name: str = Field(min_length=1, max_length=200)
+    subject: str = Field(min_length=1, max_length=200)
+    description: Text
+    category: Category | None = None
+    reference: Reference | None = None
+    language: Language = "nl"
+
+
+class Filed(BaseModel):
+    file_number: str
+
+
+class Disagreement(BaseModel):
+    disagreement: Text
 
 
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(prefix="/complaints", tags=["complaints"])
 
+    async def readable(principal: Principal, *where):
+        """The complaints `principal` may read, among those matching `where`."""
+        query = select(complaints).where(*where).order_by(complaints.c.file_number)
+        async with runtime.database.read() as conn:
+            match principal.role:
+                case "complaints_handler":
+                    pass
+                case "mediator":
+                    query = query.where(complaints.c.escalated_at.is_not(None))
+                case "member":
+                    persons = await persons_of(conn, principal.actor)
+                    query = query.where(complaints.c.complainant_person.in_(persons))
+                case _:  # professional secrecy (CMP-10): no other role reads complaints
+                    raise HTTPException(403, f"a {principal.role} does not read complaints")
+            return (await conn.execute(query)).all()
+
+    async def one(principal: Principal, file_number: str):
+        rows = await readable(principal, complaints.c.file_number == file_number)
+        if not rows:
+            raise HTTPException(404, f"no complaint with file number {file_number!r}")
+        return rows[0]
+
+    @api.post(
+        "", status_code=201, response_model=Filed, responses={409: {"description": "Refused"}}
+    )
+    async def file_complaint(
+        body: PortalComplaint, request: Request, principal: Authenticated
+    ) -> Filed:
+        """A member files a complaint in their own name (CMP-11)."""
+        if principal.role != "member":
+            raise HTTPException(403, "staff register complaints with the RegisterComplaint command")
+        async with runtime.database.read() as conn:
+            persons = await persons_of(conn, principal.actor)
+        if not persons:
+            raise HTTPException(403, "this account is no member's")
+        command = RegisterComplaint(channel="portal", **body.model_dump(exclude_none=True))
+        outcome = await act(request, principal, command)
+        [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
+        return Filed(file_number=registered["payload"]["file_number"])
+
+    @api.get("", response_model=list[ComplaintView])
+    async def list_complaints(principal: Authenticated) -> list[ComplaintView]:
+        """The complaints the user may read: a member's own and those of the persons they may
+        act on; every one for handlers; those taken to the mediator for the mediator."""
+        return [ComplaintView.model_validate(row._asdict()) for row in await readable(principal)]
+
+    @api.get("/report", responses={403: {"description": "Complaint handlers only"}})
+    async def period_report(start: date, end: date, principal: Authenticated) -> dict:
+        """CMP-9: complaints received in the period per category and outcome, and the
+        recommendations recorded to improve the service."""
+        if principal.role not in ("complaints_handler", "mediator"):
+            raise HTTPException(403, "the report is for complaint handlers and the mediator")
+        if end < start:
+            raise HTTPException(422, "the period ends before it starts")
+        async with runtime.database.read() as conn:
+            made = await report(conn, start, end)
+        return {
+            "start": made.start,
+            "end": made.end,
+            "total": made.total,
+            "lines": [line.__dict__ for line in made.lines],
+            "recommendations": [r.__dict__ for r in made.recommendations],
+        }
+
     @api.get("/{file_number}", response_model=ComplaintView)
     async def get_complaint(file_number: str, principal: Authenticated) -> ComplaintView:
+        return ComplaintView.model_validate((await one(principal, file_number))._asdict())
+
+    @api.get("/{file_number}/letters", response_model=list[LetterView])
+    async def complaint_letters(file_number: str, principal: Authenticated) -> list[LetterView]:
+        """Every message the complainant was sent about the complaint, oldest first."""
+        await one(principal, file_number)
         async with runtime.database.read() as conn:
-            row = (
-                await conn.execute(
-                    select(complaints).where(complaints.c.file_number == file_number)
-                )
-            ).first()
-        if row is None:
-            raise HTTPException(404, f"no complaint with file number {file_number!r}")
-        return ComplaintView.model_validate(row._asdict())
+            rows = await conn.execute(
+                select(letters)
+                .where(letters.c.file_number == file_number)
+                .order_by(letters.c.sent_at, letters.c.event_id)
+            )
+            return [LetterView.model_validate(row._asdict()) for row in rows]
+
+    @api.post(
+        "/{file_number}/escalation", status_code=204, responses={409: {"description": "Refused"}}
+    )
+    async def escalate(
+        file_number: str, body: Disagreement, request: Request, principal: Authenticated
+    ) -> None:
+        """The complainant disagrees with the answer: the mediator re-examines it (CMP-7)."""
+        await one(principal, file_number)
+        command = EscalateToMediator(file_number=file_number, disagreement=body.disagreement)
+        await act(request, principal, command)
 
     return api

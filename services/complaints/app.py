@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from services.complaints import api, handlers
+from services.complaints import api, deadline_timers, handlers
 from services.complaints.read_model import ComplaintsProjection
 from shared import access
 from shared.eventstore.database import Migrations
@@ -12,6 +12,7 @@ definition = ServiceDefinition(
     name="complaints",
     command_handlers=handlers.HANDLERS,
     projections=lambda: [ComplaintsProjection()],
+    timer_handlers=deadline_timers.HANDLERS,
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_complaints"),
         access.MIGRATIONS,

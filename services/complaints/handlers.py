@@ -1,15 +1,36 @@
-"""Command handlers of the complaints service: translate a command into decisions and events."""
+"""Command handlers of the complaints service: load the file, take the step, record its
+events and keep the deadline timers on what the complaint owes now."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 
-from services.complaints.domain import model
-from shared.contracts.complaints import RegisterComplaint
-from shared.messaging.commands import CommandContext
+from services.complaints import deadline_timers, files
+from services.complaints.domain import model, procedure
+from services.complaints.domain.complaint import Complaint
+from shared.access.persons import person_of
+from shared.contracts.complaints import (
+    AcknowledgeComplaint,
+    AnswerAsMediator,
+    AnswerComplaint,
+    AssignComplaint,
+    CloseComplaint,
+    DecideAdmissibility,
+    EscalateToMediator,
+    ReceiveInformation,
+    RecordRecommendation,
+    RegisterComplaint,
+    RequestInformation,
+    SendStatusUpdate,
+)
+from shared.messaging.commands import CommandContext, Rejected
+from shared.reference import configured_federation
 
 
 async def register_complaint(command: RegisterComplaint, ctx: CommandContext) -> None:
+    command = await _in_members_own_name(command, ctx)
     received_at = command.received_at or ctx.now
     year = model.filing_year(received_at)
     register_stream = model.FileNumberRegister.stream_id(year)
@@ -19,6 +40,121 @@ async def register_complaint(command: RegisterComplaint, ctx: CommandContext) ->
     await ctx.record(register_stream, register.issued, [issued])
     registered = model.register(command, complaint_id, issued.file_number, received_at)
     await ctx.record(model.stream_id(complaint_id), 0, [registered])
+    complaint = Complaint.from_history(complaint_id, [registered])
+    await deadline_timers.follow(ctx.uow, complaint, None, ctx.envelope.correlation_id)
 
 
-HANDLERS = {RegisterComplaint: register_complaint}
+async def assign_complaint(command: AssignComplaint, ctx: CommandContext) -> None:
+    await _take(ctx, command.file_number, partial(procedure.assign, handler=command.handler))
+
+
+async def acknowledge_complaint(command: AcknowledgeComplaint, ctx: CommandContext) -> None:
+    await _take(ctx, command.file_number, procedure.acknowledge)
+
+
+async def decide_admissibility(command: DecideAdmissibility, ctx: CommandContext) -> None:
+    if command.admissible:
+        step = partial(procedure.find_admissible, category=command.category, now=ctx.now)
+    else:
+        step = partial(
+            procedure.find_inadmissible, ground=command.ground, motivation=command.motivation
+        )
+    await _take(ctx, command.file_number, step)
+
+
+async def request_information(command: RequestInformation, ctx: CommandContext) -> None:
+    step = partial(procedure.request_information, question=command.question, now=ctx.now)
+    await _take(ctx, command.file_number, step)
+
+
+async def receive_information(command: ReceiveInformation, ctx: CommandContext) -> None:
+    step = partial(procedure.receive_information, summary=command.summary, now=ctx.now)
+    await _take(ctx, command.file_number, step)
+
+
+async def send_status_update(command: SendStatusUpdate, ctx: CommandContext) -> None:
+    step = partial(procedure.send_status_update, note=command.note, now=ctx.now)
+    await _take(ctx, command.file_number, step)
+
+
+async def answer_complaint(command: AnswerComplaint, ctx: CommandContext) -> None:
+    answer = command.model_dump(include={"verdict", "motivation", "advice"})
+    step = partial(procedure.answer, **answer, mediator=mediator_contact())
+    await _take(ctx, command.file_number, step)
+
+
+async def escalate_to_mediator(command: EscalateToMediator, ctx: CommandContext) -> None:
+    complaint = await files.load(ctx.uow, command.file_number)
+    if ctx.actor.role == "member":
+        # A complainant escalates their own complaint only (CMP-7, CMP-10).
+        person = await person_of(ctx.uow.conn, ctx.actor.account_id)
+        if person is None or person != complaint.complainant_person:
+            raise files.not_found(command.file_number)
+    await _save(ctx, complaint, partial(procedure.escalate, disagreement=command.disagreement))
+
+
+async def answer_as_mediator(command: AnswerAsMediator, ctx: CommandContext) -> None:
+    answer = command.model_dump(include={"verdict", "motivation", "advice"})
+    await _take(ctx, command.file_number, partial(procedure.answer_as_mediator, **answer))
+
+
+async def close_complaint(command: CloseComplaint, ctx: CommandContext) -> None:
+    await _take(ctx, command.file_number, procedure.close)
+
+
+async def record_recommendation(command: RecordRecommendation, ctx: CommandContext) -> None:
+    step = partial(procedure.record_recommendation, recommendation=command.recommendation)
+    await _take(ctx, command.file_number, step)
+
+
+HANDLERS = {
+    RegisterComplaint: register_complaint,
+    AssignComplaint: assign_complaint,
+    AcknowledgeComplaint: acknowledge_complaint,
+    DecideAdmissibility: decide_admissibility,
+    RequestInformation: request_information,
+    ReceiveInformation: receive_information,
+    SendStatusUpdate: send_status_update,
+    AnswerComplaint: answer_complaint,
+    EscalateToMediator: escalate_to_mediator,
+    AnswerAsMediator: answer_as_mediator,
+    CloseComplaint: close_complaint,
+    RecordRecommendation: record_recommendation,
+}
+
+
+def mediator_contact() -> str:
+    """How to reach the federation's national complaints mediator (seed 004, step 6). The
+    seeds give no address of their own for the mediator: they are reached at the seat."""
+    federation = configured_federation()
+    seat = federation.headquarters
+    reach = [str(seat.address) if seat.address else None, seat.phone, seat.email]
+    return ", ".join([federation.name, *(r for r in reach if r)])
+
+
+Step = Callable[[Complaint], None]
+
+
+async def _take(ctx: CommandContext, file_number: str, step: Step) -> None:
+    await _save(ctx, await files.load(ctx.uow, file_number), step)
+
+
+async def _save(ctx: CommandContext, complaint: Complaint, step: Step) -> None:
+    before = complaint.duty
+    step(complaint)
+    await ctx.record(model.stream_id(complaint.complaint_id), complaint.version, complaint.pending)
+    await deadline_timers.follow(ctx.uow, complaint, before, ctx.envelope.correlation_id)
+
+
+async def _in_members_own_name(command: RegisterComplaint, ctx: CommandContext):
+    """A member files a complaint as themselves, through the portal (CMP-11)."""
+    if ctx.actor.role != "member":
+        return command
+    person = await person_of(ctx.uow.conn, ctx.actor.account_id)
+    if person is None:
+        raise Rejected("this account is no member's: a complaint needs a complainant")
+    if command.complainant_person not in (None, person):
+        raise Rejected("a member files a complaint in their own name only")
+    return command.model_copy(
+        update={"complainant_person": person, "channel": "portal", "anonymous": False}
+    )

@@ -1,51 +1,90 @@
-"""The dossier's read API over the booklet projection."""
+"""The dossier's HTTP API over the booklet projection: staff read booklets; members see and
+change the contact details of the persons they may act on (DOS-2, ID-7)."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.dossier.read_model import booklet_persons
-from shared.access.http import Authenticated
+from services.dossier.views import PersonView
+from shared.access.http import Authenticated, act
+from shared.access.persons import persons_of
+from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
+from shared.identifiers import Bic, Email, Iban, InvalidIdentifier, PhoneNumber, normalize_insz
 from shared.service import Runtime
 
 
-class PersonView(BaseModel):
-    national_register_number: str
-    role: str
-    first_name: str
-    last_name: str
-    birth_date: date
-    language: str
-    nationality: str
-    regional_fund: str
-    email: str | None
-    phone: str | None
-    iban: str | None
-    bic: str | None
+class ContactDetails(BaseModel):
+    """Fields left out stay as they are."""
+
+    email: Email | None = None
+    phone: PhoneNumber | None = None
+    iban: Iban | None = None
+    bic: Bic | None = None
 
 
 def router(runtime: Runtime) -> APIRouter:
-    api = APIRouter(prefix="/booklets", tags=["dossier"])
+    api = APIRouter(tags=["dossier"])
 
-    @api.get("/{booklet_id}", response_model=list[PersonView])
-    async def booklet(booklet_id: str, principal: Authenticated) -> list[PersonView]:
-        # Members see persons once their access grants (ID-7) reach this service; until then
-        # only staff read booklets.
-        if principal.role == "member":
-            raise HTTPException(403, "members' access to booklets is not enabled yet")
+    async def visible(principal, *where) -> list[PersonView]:
+        """Persons matching `where`: every one for member services, for a member only those
+        they may act on."""
+        query = select(booklet_persons).where(*where)
         async with runtime.database.read() as conn:
+            if principal.role == "member":
+                allowed = await persons_of(conn, principal.actor)
+                query = query.where(booklet_persons.c.national_register_number.in_(allowed))
+            elif principal.role not in MEMBER_SERVICES:
+                raise HTTPException(403, f"a {principal.role} does not read member files")
             rows = await conn.execute(
-                select(booklet_persons)
-                .where(booklet_persons.c.booklet_id == booklet_id)
-                .order_by(booklet_persons.c.role.desc(), booklet_persons.c.birth_date)
+                query.order_by(booklet_persons.c.role.desc(), booklet_persons.c.birth_date)
             )
-            persons = [PersonView.model_validate(row._asdict()) for row in rows]
+            return [PersonView.of(row._asdict()) for row in rows]
+
+    @api.get("/booklets/{booklet_id}", response_model=list[PersonView])
+    async def booklet(booklet_id: str, principal: Authenticated) -> list[PersonView]:
+        persons = await visible(principal, booklet_persons.c.booklet_id == booklet_id)
         if not persons:
             raise HTTPException(404, f"no booklet {booklet_id!r}")
         return persons
+
+    @api.get("/persons", response_model=list[PersonView])
+    async def my_persons(principal: Authenticated) -> list[PersonView]:
+        """The member's own file and those of the persons they may act on."""
+        if principal.role != "member":
+            raise HTTPException(403, "staff read booklets by their id")
+        return await visible(principal)
+
+    @api.patch(
+        "/persons/{national_register_number}/contact-details",
+        status_code=204,
+        responses={404: {"description": "No such person"}, 409: {"description": "Refused"}},
+    )
+    async def change_contact_details(
+        national_register_number: Annotated[str, Path(description="National register number")],
+        details: ContactDetails,
+        request: Request,
+        principal: Authenticated,
+    ) -> None:
+        """DOS-2: e-mail, phone and bank account of a person the user may act on."""
+        try:
+            national_register_number = normalize_insz(national_register_number)
+        except InvalidIdentifier as invalid:
+            raise HTTPException(422, f"national register number: {invalid.reason}") from None
+        [person] = await visible(
+            principal, booklet_persons.c.national_register_number == national_register_number
+        ) or [None]
+        if person is None:
+            raise HTTPException(404, "no such person among those you may act on")
+        change = ChangeContactDetails(
+            booklet_id=person.booklet_id,
+            national_register_number=national_register_number,
+            **details.model_dump(exclude_none=True),
+        )
+        await act(request, principal, change)
 
     return api

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import os
-
 from sqlalchemy import insert, select
 
 from services.dossier.domain.booklet import Booklet, stream_id
 from services.dossier.read_model import person_index
+from shared.access.persons import may_act_on
 from shared.contracts import events
-from shared.contracts.dossier import AddDependant, ChangeContactDetails, EnrolMember, Person
+from shared.contracts.dossier import (
+    AddDependant,
+    ChangeAddress,
+    ChangeContactDetails,
+    ChangeEntitlement,
+    EnrolMember,
+    Person,
+)
 from shared.messaging.commands import CommandContext, Rejected
-from shared.reference import load_federation
-
-
-def federation():
-    # ORG-1: one deployment serves one federation; which one is configuration (ORG-2).
-    return load_federation(os.environ.get("MUTUALIS_FEDERATION", "socialist"))
+from shared.reference import configured_federation
 
 
 async def load_booklet(ctx: CommandContext, booklet_id: str) -> Booklet:
@@ -42,15 +43,29 @@ async def add_dependant(command: AddDependant, ctx: CommandContext) -> None:
 
 
 async def change_contact_details(command: ChangeContactDetails, ctx: CommandContext) -> None:
+    if not await may_act_on(ctx.uow.conn, ctx.actor, command.national_register_number):
+        raise Rejected("you may not act on this person's file")
     booklet = await load_booklet(ctx, command.booklet_id)
     decided = booklet.change_contact_details(command)
+    await ctx.record(stream_id(booklet.booklet_id), booklet.version, decided)
+
+
+async def change_address(command: ChangeAddress, ctx: CommandContext) -> None:
+    booklet = await load_booklet(ctx, command.booklet_id)
+    decided = booklet.change_address(command)
+    await ctx.record(stream_id(booklet.booklet_id), booklet.version, decided)
+
+
+async def change_entitlement(command: ChangeEntitlement, ctx: CommandContext) -> None:
+    booklet = await load_booklet(ctx, command.booklet_id)
+    decided = booklet.change_entitlement(command)
     await ctx.record(stream_id(booklet.booklet_id), booklet.version, decided)
 
 
 async def _admit(ctx: CommandContext, booklet_id: str, person: Person) -> None:
     """The person's regional fund exists in this federation and the person is on no booklet."""
     try:
-        federation().fund(person.regional_fund)
+        configured_federation().fund(person.regional_fund)
     except LookupError as error:
         raise Rejected(str(error)) from None
     on_booklet = await ctx.uow.conn.scalar(
@@ -71,4 +86,6 @@ HANDLERS = {
     EnrolMember: enrol_member,
     AddDependant: add_dependant,
     ChangeContactDetails: change_contact_details,
+    ChangeAddress: change_address,
+    ChangeEntitlement: change_entitlement,
 }

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, MetaData, String, Table, insert, update
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Date, MetaData, String, Table, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import Event, EventEnvelope
-from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled
+from shared.contracts.dossier import (
+    Address,
+    AddressChanged,
+    ContactDetailsChanged,
+    DependantAdded,
+    Entitlement,
+    EntitlementChanged,
+    MemberEnrolled,
+    Person,
+)
 
 metadata = MetaData()
 
@@ -34,6 +45,17 @@ booklet_persons = Table(
     Column("phone", String(20)),
     Column("iban", String(34)),
     Column("bic", String(11)),
+    # Address and entitlement (DOS-1): empty for persons enrolled before they were kept.
+    Column("address_country", String(2)),
+    Column("address_street", String(100)),
+    Column("address_house_number", String(10)),
+    Column("address_box", String(10)),
+    Column("address_postal_code", String(20)),
+    Column("address_municipality", String(100)),
+    Column("cg1", String(3)),
+    Column("cg2", String(3)),
+    Column("increased_reimbursement", Boolean),
+    Column("increased_reimbursement_since", Date),
 )
 
 
@@ -46,21 +68,45 @@ class BookletsProjection:
             case MemberEnrolled(booklet_id=booklet_id, holder=person):
                 await conn.execute(
                     insert(booklet_persons).values(
-                        booklet_id=booklet_id, role="holder", **person.model_dump()
+                        booklet_id=booklet_id, role="holder", **_columns(person)
                     )
                 )
             case DependantAdded(booklet_id=booklet_id, dependant=person):
                 await conn.execute(
                     insert(booklet_persons).values(
-                        booklet_id=booklet_id, role="dependant", **person.model_dump()
+                        booklet_id=booklet_id, role="dependant", **_columns(person)
                     )
                 )
             case ContactDetailsChanged(national_register_number=insz):
                 changes = event.model_dump(
                     include={"email", "phone", "iban", "bic"}, exclude_none=True
                 )
-                await conn.execute(
-                    update(booklet_persons)
-                    .where(booklet_persons.c.national_register_number == insz)
-                    .values(**changes)
-                )
+                await _update(conn, insz, changes)
+            case AddressChanged(national_register_number=insz, address=address):
+                await _update(conn, insz, _address_columns(address))
+            case EntitlementChanged(national_register_number=insz, entitlement=entitlement):
+                await _update(conn, insz, _entitlement_columns(entitlement))
+
+
+async def _update(conn: AsyncConnection, insz: str, values: dict[str, Any]) -> None:
+    await conn.execute(
+        update(booklet_persons)
+        .where(booklet_persons.c.national_register_number == insz)
+        .values(**values)
+    )
+
+
+def _columns(person: Person) -> dict[str, Any]:
+    return (
+        person.model_dump(exclude={"address", "entitlement"})
+        | _address_columns(person.address)
+        | _entitlement_columns(person.entitlement)
+    )
+
+
+def _address_columns(address: Address | None) -> dict[str, Any]:
+    return {f"address_{k}": v for k, v in address.model_dump().items()} if address else {}
+
+
+def _entitlement_columns(entitlement: Entitlement | None) -> dict[str, Any]:
+    return entitlement.model_dump() if entitlement else {}

@@ -3,20 +3,21 @@ account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from services.identity import handlers
 from services.identity.assertions import AssertionRefused, verify_assertion
 from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused
+from services.identity.refresh import RefreshRefused, rotate
 from services.identity.registration import RegistrationRefused, issue_nonce, register
-from services.identity.refresh import RefreshRefused, issue_refresh_token, rotate
-from services.identity.tokens import ACCESS_TOKEN_LIFETIME, issue_access_token
-from shared.access.http import Authenticated
+from services.identity.tokens import Tokens, issue_tokens
+from shared.access.http import Authenticated, act
+from shared.contracts import new_id
+from shared.contracts.identity import CloseAccount
+from shared.eventstore import WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
-from shared.contracts import CommandEnvelope, new_id
-from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.service import Runtime
 
 
@@ -27,15 +28,9 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-class Tokens(BaseModel):
-    access_token: str
-    refresh_token: str
-    token_type: str = "bearer"
-    expires_in: int
+class NewAccount(BaseModel):
+    """What every way of registering asks besides the proof of who the person is."""
 
-
-class Registration(BaseModel):
-    id_token: str = Field(description="The identity provider's signed assertion")
     password: str = Field(min_length=12, max_length=256)
     login: str | None = Field(
         None,
@@ -45,6 +40,15 @@ class Registration(BaseModel):
     )
     terms_version: str
     accept_terms: bool
+
+    def require_terms(self, current_version: str) -> None:
+        """ID-2: the terms in force, accepted, or no account."""
+        if not self.accept_terms or self.terms_version != current_version:
+            raise HTTPException(422, f"the terms of version {current_version} must be accepted")
+
+
+class Registration(NewAccount):
+    id_token: str = Field(description="The identity provider's signed assertion")
 
 
 class Registered(BaseModel):
@@ -77,7 +81,7 @@ def router(runtime: Runtime) -> APIRouter:
                     )
                     tokens = None
                     if account is not None:
-                        tokens = await _tokens(uow, account.account_id, account.role)
+                        tokens = await issue_tokens(uow, account.account_id, account.role, "pwd")
                     await uow.commit()
                 break
             except WrongExpectedVersion:
@@ -92,17 +96,9 @@ def router(runtime: Runtime) -> APIRouter:
         return tokens
 
     @api.post("/account/close", status_code=204)
-    async def close_own_account(principal: Authenticated) -> None:
+    async def close_own_account(request: Request, principal: Authenticated) -> None:
         """The user ends the agreement (art 6.1): the account closes at once."""
-        command = CommandEnvelope(
-            type="CloseAccount",
-            payload={"account_id": principal.account_id},
-            issued_at=runtime.clock.now(),
-            issued_by=f"member:{principal.account_id}",
-        )
-        outcome = await runtime.bus.execute(command)
-        if outcome is not None and outcome.status == "rejected":
-            raise HTTPException(409, outcome.reason)
+        await act(request, principal, CloseAccount(account_id=principal.account_id))
 
     @api.post("/registration/nonce")
     async def registration_nonce() -> dict[str, str]:
@@ -115,10 +111,7 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post("/registration", status_code=201, response_model=Registered)
     async def registration(body: Registration) -> Registered:
         """Step 2: the assertion, a password and the accepted terms make a portal account."""
-        if not body.accept_terms or body.terms_version != config.terms_version:
-            raise HTTPException(
-                422, f"the terms of version {config.terms_version} must be accepted"
-            )
+        body.require_terms(config.terms_version)
         try:
             assertion = await verify_assertion(
                 body.id_token, config.identity_providers, config.audience, runtime.clock.now()
@@ -145,27 +138,17 @@ def router(runtime: Runtime) -> APIRouter:
         """A new token pair for a refresh token, which is spent (rotation)."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             try:
-                account_id, next_refresh_token = await rotate(uow, body.refresh_token)
+                account_id, method, next_token = await rotate(uow, body.refresh_token)
             except RefreshRefused as refusal:
                 raise HTTPException(401, str(refusal))
             account = await handlers.load_account(uow, account_id)
             if account.blocked_reason:
                 raise HTTPException(401, "access blocked")
-            tokens = await _tokens(uow, account_id, account.role, next_refresh_token)
+            tokens = await issue_tokens(uow, account_id, account.role, method, next_token)
             await uow.commit()
         return tokens
 
     return api
-
-
-async def _tokens(
-    uow: UnitOfWork, account_id: str, role: str, refresh_token: str | None = None
-) -> Tokens:
-    return Tokens(
-        access_token=await issue_access_token(uow, account_id, role, uow.clock.now()),
-        refresh_token=refresh_token or await issue_refresh_token(uow, account_id),
-        expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
-    )
 
 
 def _login_name(login: str) -> str:

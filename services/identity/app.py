@@ -2,29 +2,55 @@
 
 from pathlib import Path
 
-from services.identity import api, handlers
+from services.identity import (
+    access_decisions,
+    api,
+    api_account,
+    api_codes,
+    api_logins,
+    api_mandates,
+    handlers,
+    mandates,
+)
+from services.identity.bootstrap import ensure_admin
+from services.identity.config import IdentitySettings
 from services.identity.tokens import ensure_signing_key
 from shared import access
 from shared.eventstore import unit_of_work
 from shared.eventstore.database import Migrations
+from shared.messaging.consumer import Subscription
 from shared.service import Runtime, ServiceDefinition
 
 
-async def _signing_key(runtime: Runtime) -> None:
+async def _bootstrap(runtime: Runtime) -> None:
+    admin_password = IdentitySettings().bootstrap_admin_password
     async with unit_of_work(runtime.store, runtime.clock) as uow:
         await ensure_signing_key(uow)
+        if admin_password is not None:
+            await ensure_admin(uow, admin_password.get_secret_value())
         await uow.commit()
 
 
 definition = ServiceDefinition(
     name="identity",
-    command_handlers=handlers.HANDLERS,
+    command_handlers={**handlers.HANDLERS, **mandates.HANDLERS},
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_identity"),
         access.MIGRATIONS,
     ],
-    # Identity guards its own member routes like every service: from its access projection.
-    subscriptions=[access.subscription()],
-    on_start=_signing_key,
-    routers=[api.router],
+    # Identity guards its own member routes like every service: from its access projection;
+    # who may register (ID-1) and who may see whom (ID-7) it learns from the dossier.
+    subscriptions=[
+        access.subscription(),
+        Subscription("members", ["dossier"], access_decisions.apply_dossier_event),
+    ],
+    timer_handlers={access_decisions.TIMER: access_decisions.on_timer},
+    on_start=_bootstrap,
+    routers=[
+        api.router,
+        api_codes.router,
+        api_logins.router,
+        api_account.router,
+        api_mandates.router,
+    ],
 )

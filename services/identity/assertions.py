@@ -10,6 +10,8 @@ from datetime import datetime
 import httpx
 import jwt
 
+from shared.access.tokens import decode_on_clock
+
 ALGORITHMS = ["EdDSA", "RS256", "ES256"]
 
 
@@ -39,18 +41,15 @@ async def verify_assertion(
         raise AssertionRefused(f"algorithm {header.get('alg')!r} is not accepted")
     key = await _provider_key(issuer, header.get("kid"))
     try:
-        claims = jwt.decode(
-            token,
-            key,
-            algorithms=ALGORITHMS,
-            audience=audience,
-            issuer=issuer,
-            options={"require": ["exp", "iat", "sub", "nonce"], "verify_exp": False},
+        claims = decode_on_clock(
+            token, key, now, algorithms=ALGORITHMS, audience=audience, issuer=issuer
         )
+    except jwt.ExpiredSignatureError:
+        raise AssertionRefused("assertion expired") from None
     except jwt.PyJWTError as error:
         raise AssertionRefused(f"invalid assertion: {error}") from None
-    if now.timestamp() >= claims["exp"]:
-        raise AssertionRefused("assertion expired")
+    if "nonce" not in claims:
+        raise AssertionRefused("invalid assertion: it answers no nonce")
     return Assertion(
         claims["sub"],
         claims.get("name", ""),

@@ -1,5 +1,7 @@
-"""Identity's own settings: which identity providers it trusts, and the portal's terms."""
+"""Identity's own settings: which identity providers it trusts, the portal's terms, and the
+mail server one-time codes go out through."""
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,3 +15,11 @@ class IdentitySettings(BaseSettings):
     audience: str = "mutualis-portal"
     # The version of the portal terms a registration accepts (ID-2).
     terms_version: str = "2026-01"
+    # The first administrator (login `admin`), created at start when no account has that login
+    # yet: someone must be able to log in before any staff account exists. `make run` sets it.
+    bootstrap_admin_password: SecretStr | None = None
+    # Where one-time registration codes are mailed from (ID-1). Without a host no mail goes
+    # out: the code is logged as not sent (without the code).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "no-reply@mutualis.invalid"

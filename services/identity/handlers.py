@@ -45,19 +45,21 @@ async def register_portal_account(command: RegisterPortalAccount, ctx: CommandCo
 
 async def block_access(command: BlockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    new = account.block(command.reason, by=ctx.envelope.issued_by)
+    new = account.block(command.reason, by=ctx.actor.account_id)
     await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    new = account.unblock(by=ctx.envelope.issued_by)
+    new = account.unblock(by=ctx.actor.account_id)
     await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
+    if ctx.actor.role == "member" and ctx.actor.account_id != command.account_id:
+        raise Rejected("a member closes only their own account")
     account = await load_account(ctx.uow, command.account_id)
-    new = account.close(by=ctx.envelope.issued_by)
+    new = account.close(by=ctx.actor.account_id)
     await ctx.record(stream_id(account.account_id), account.version, new)
 
 

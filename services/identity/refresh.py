@@ -20,7 +20,7 @@ class RefreshRefused(Exception):
 
 
 async def issue_refresh_token(
-    uow: UnitOfWork, account_id: str, family_id: str | None = None
+    uow: UnitOfWork, account_id: str, method: str, family_id: str | None = None
 ) -> str:
     token = secrets.token_urlsafe(32)
     await uow.conn.execute(
@@ -31,13 +31,15 @@ async def issue_refresh_token(
             expires_at=uow.clock.now() + REFRESH_TOKEN_LIFETIME,
             used=False,
             revoked=False,
+            method=method,
         )
     )
     return token
 
 
-async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str]:
-    """Spends `token`; returns (account id, the next refresh token of its family)."""
+async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str, str]:
+    """Spends `token`; returns (account id, how the session was opened, the next refresh token
+    of its family)."""
     row = (
         await uow.conn.execute(
             select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(token))
@@ -60,7 +62,8 @@ async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str]:
     )
     if spent.rowcount != 1:
         raise RefreshRefused("refresh token already used")
-    return row.account_id, await issue_refresh_token(uow, row.account_id, row.family_id)
+    next_token = await issue_refresh_token(uow, row.account_id, row.method, row.family_id)
+    return row.account_id, row.method, next_token
 
 
 def _hash(token: str) -> str:

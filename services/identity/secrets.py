@@ -1,9 +1,9 @@
 """What identity keeps only in its own tables, never in events: password hashes, the private
-signing keys and (hashes of) refresh tokens."""
+signing keys, (hashes of) refresh tokens, one-time registration codes and app PINs."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
 
 from shared.eventstore.schema import UtcDateTime
 
@@ -36,6 +36,8 @@ refresh_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used", Boolean, nullable=False),
     Column("revoked", Boolean, nullable=False),
+    # How the session was opened (pwd, pin, eid, …): refreshed access tokens keep saying it.
+    Column("method", String(16), nullable=False),
 )
 
 # Nonces handed to registrations: each answers one assertion, once (replay protection).
@@ -45,4 +47,37 @@ registration_nonces = Table(
     Column("nonce", String(64), primary_key=True),
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used", Boolean, nullable=False),
+)
+
+# The account a member's national register number logs in to with a digital key (ID-3).
+national_register_logins = Table(
+    "national_register_logins",
+    metadata,
+    Column("national_register_number", String(11), primary_key=True),
+    Column("account_id", String(64), nullable=False, unique=True),
+)
+
+# One-time codes sent to the dossier's e-mail address or mobile number (ID-1, seed 001 art 4):
+# only their hash, for a few minutes, for a few attempts, used once.
+registration_codes = Table(
+    "registration_codes",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("national_register_number", String(11), nullable=False),
+    Column("channel", String(8), nullable=False),  # email | sms
+    Column("code_hash", String(200), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("used", Boolean, nullable=False),
+)
+
+# The app's PIN per device, set after a login with a digital key (ID-8, seed 000).
+app_devices = Table(
+    "app_devices",
+    metadata,
+    Column("device_id", String(128), primary_key=True),
+    Column("account_id", String(64), nullable=False, index=True),
+    Column("pin_hash", String(200), nullable=False),
+    Column("failed_attempts", Integer, nullable=False),
+    Column("revoked", Boolean, nullable=False),
 )

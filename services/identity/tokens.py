@@ -9,14 +9,34 @@ from datetime import datetime, timedelta
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel
 from sqlalchemy import insert, select
 
+from services.identity.refresh import issue_refresh_token
 from services.identity.secrets import private_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.contracts.identity import SigningKeyPublished
 from shared.eventstore import PendingEvent, UnitOfWork
 
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+async def issue_tokens(
+    uow: UnitOfWork, account_id: str, role: str, method: str, refresh_token: str | None = None
+) -> Tokens:
+    """An access token, and a refresh token of a new family unless one was rotated already."""
+    return Tokens(
+        access_token=await issue_access_token(uow, account_id, role, uow.clock.now(), method),
+        refresh_token=refresh_token or await issue_refresh_token(uow, account_id, method),
+        expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
+    )
 
 
 async def ensure_signing_key(uow: UnitOfWork) -> None:
@@ -44,7 +64,10 @@ async def ensure_signing_key(uow: UnitOfWork) -> None:
     )
 
 
-async def issue_access_token(uow: UnitOfWork, account_id: str, role: str, now: datetime) -> str:
+async def issue_access_token(
+    uow: UnitOfWork, account_id: str, role: str, now: datetime, method: str
+) -> str:
+    """`method` is how the user proved who they are (RFC 8176 `amr`), kept on what they do."""
     key = (
         await uow.conn.execute(
             select(private_keys).order_by(private_keys.c.created_at.desc()).limit(1)
@@ -58,5 +81,6 @@ async def issue_access_token(uow: UnitOfWork, account_id: str, role: str, now: d
         "iat": int(now.timestamp()),
         "exp": int((now + ACCESS_TOKEN_LIFETIME).timestamp()),
         "jti": uuid.uuid4().hex,
+        "amr": [method],
     }
     return jwt.encode(claims, key.private_key_pem, algorithm=ALGORITHM, headers={"kid": key.key_id})

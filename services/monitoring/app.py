@@ -3,13 +3,23 @@
 from pathlib import Path
 
 from services.monitoring import api
+from services.monitoring.complaint_deadlines import apply_complaint_event
 from services.monitoring.read_model import count_event
+from shared.contracts import EventEnvelope
+from shared.eventstore import UnitOfWork
 from shared.eventstore.database import Migrations
 from shared.service import ServiceDefinition, Subscription
 
+
+async def watch(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    """Every event is counted; the complaints service's also feed the deadline figures."""
+    await count_event(uow, envelope)
+    await apply_complaint_event(uow, envelope)
+
+
 definition = ServiceDefinition(
     name="monitoring",
-    subscriptions=[Subscription("counts", services="*", apply=count_event)],
+    subscriptions=[Subscription("counts", services="*", apply=watch)],
     migrations=[Migrations(Path(__file__).parent / "migrations", "alembic_version_monitoring")],
     routers=[api.router],
 )

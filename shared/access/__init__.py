@@ -6,7 +6,7 @@ from pathlib import Path
 from shared.access.read_model import apply_identity_event
 from shared.access.tokens import Principal, Unauthorized, verify_access_token
 from shared.eventstore.database import Migrations
-from shared.service import Subscription
+from shared.messaging.consumer import Subscription
 
 MIGRATIONS = Migrations(Path(__file__).parent / "migrations", "alembic_version_access")
 

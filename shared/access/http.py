@@ -1,4 +1,5 @@
-"""The FastAPI dependency that guards a route: a valid access token of an unblocked user."""
+"""The FastAPI dependency that guards a route (a valid access token of an unblocked user), and
+how a route does something as that user: a command through the service's own command bus."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.access.tokens import Principal, Unauthorized, verify_access_token
+from shared.contracts import Command, CommandEnvelope, CommandOutcome
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -31,3 +33,17 @@ async def current_principal(
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+async def act(request: Request, principal: Principal, command: Command) -> CommandOutcome:
+    """Runs `command` as the authenticated user; a refusal answers 409 with its reason."""
+    runtime = request.app.state.runtime
+    envelope = CommandEnvelope(
+        type=command.type_name,
+        payload=command.model_dump(mode="json"),
+        issued_at=runtime.clock.now(),
+    )
+    outcome = await runtime.bus.execute(envelope, principal.actor)
+    if outcome is not None and outcome.status == "rejected":
+        raise HTTPException(409, outcome.reason)
+    return outcome

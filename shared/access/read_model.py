@@ -1,14 +1,17 @@
-"""The access projection each service keeps: identity's public signing keys, blocked users."""
+"""The access projection each service keeps: identity's public signing keys, blocked users,
+whose person each account is, and which holders identity lets act for which persons (ID-7)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select
 
 from shared.contracts import EventEnvelope, events
+from shared.contracts.access import AccessGranted, AccessRevoked
 from shared.contracts.identity import (
     AccessBlocked,
     AccessUnblocked,
     PortalAccountClosed,
+    PortalAccountRegistered,
     SigningKeyPublished,
 )
 from shared.eventstore import UnitOfWork
@@ -32,13 +35,34 @@ blocked_accounts = Table(
 )
 
 
+# A member's account and the person it is (staff accounts are nobody's person).
+accounts = Table(
+    "access_accounts",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("national_register_number", String(11), nullable=False, index=True),
+)
+
+grants = Table(
+    "access_grants",
+    metadata,
+    Column("holder", String(11), primary_key=True),
+    Column("person", String(11), primary_key=True),
+)
+
+APPLIED = {
+    "SigningKeyPublished",
+    "AccessBlocked",
+    "AccessUnblocked",
+    "PortalAccountClosed",
+    "PortalAccountRegistered",
+    "AccessGranted",
+    "AccessRevoked",
+}
+
+
 async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    if envelope.type not in {
-        "SigningKeyPublished",
-        "AccessBlocked",
-        "AccessUnblocked",
-        "PortalAccountClosed",
-    }:
+    if envelope.type not in APPLIED:
         return
     event = events.decode(envelope)
     conn = uow.conn
@@ -57,6 +81,20 @@ async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None
             await conn.execute(
                 delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
             )
+        case PortalAccountRegistered(account_id=account_id, national_register_number=str(nrn)):
+            await conn.execute(delete(accounts).where(accounts.c.account_id == account_id))
+            await conn.execute(
+                insert(accounts).values(account_id=account_id, national_register_number=nrn)
+            )
+        case AccessGranted(holder=holder, person=person):
+            await _revoke(conn, holder, person)
+            await conn.execute(insert(grants).values(holder=holder, person=person))
+        case AccessRevoked(holder=holder, person=person):
+            await _revoke(conn, holder, person)
+
+
+async def _revoke(conn, holder: str, person: str) -> None:
+    await conn.execute(delete(grants).where(grants.c.holder == holder, grants.c.person == person))
 
 
 async def _block(conn, account_id: str, reason: str, since) -> None:

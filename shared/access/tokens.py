@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import get_args
 
 import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.access.read_model import blocked_accounts, signing_keys
+from shared.contracts import Actor, Role
 
 ISSUER = "mutualis-identity"
 AUDIENCE = "mutualis"
@@ -24,8 +26,41 @@ class Unauthorized(Exception):
 @dataclass(frozen=True)
 class Principal:
     account_id: str
-    role: str
+    role: Role
     token_id: str
+    # How the user proved who they are when the token was issued (the token's `amr` claim).
+    authenticated_by: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(
+            account_id=self.account_id, role=self.role, authenticated_by=self.authenticated_by
+        )
+
+
+# Clocks of two machines differ a little; a token issued "in the future" by that much passes.
+CLOCK_SKEW_S = 60
+
+
+def decode_on_clock(token: str, key, now: datetime, **checks) -> dict:
+    """The claims of a signed token, its times checked against the injected clock rather
+    than the machine's (PyJWT's own checks read the machine's). Raises jwt.PyJWTError."""
+    claims = jwt.decode(
+        token,
+        key,
+        options={
+            "require": ["exp", "iat", "sub"],
+            "verify_exp": False,
+            "verify_iat": False,
+            "verify_nbf": False,
+        },
+        **checks,
+    )
+    if now.timestamp() >= claims["exp"]:
+        raise jwt.ExpiredSignatureError("the token has expired")
+    if claims["iat"] > now.timestamp() + CLOCK_SKEW_S:
+        raise jwt.ImmatureSignatureError("the token is issued in the future")
+    return claims
 
 
 async def verify_access_token(conn: AsyncConnection, token: str, now: datetime) -> Principal:
@@ -42,22 +77,19 @@ async def verify_access_token(conn: AsyncConnection, token: str, now: datetime) 
     if pem is None:
         raise Unauthorized(f"unknown signing key {header.get('kid')!r}")
     try:
-        claims = jwt.decode(
-            token,
-            pem,
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            # Expiry is checked below against the injected clock, not the machine's.
-            options={"require": ["exp", "iat", "sub", "jti"], "verify_exp": False},
+        claims = decode_on_clock(
+            token, pem, now, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER
         )
     except jwt.PyJWTError as error:
         raise Unauthorized(f"invalid token: {error}") from None
-    if now.timestamp() >= claims["exp"]:
-        raise Unauthorized("token expired")
     blocked = await conn.scalar(
         select(blocked_accounts.c.reason).where(blocked_accounts.c.account_id == claims["sub"])
     )
     if blocked is not None:
         raise Unauthorized(f"access blocked: {blocked}")
-    return Principal(claims["sub"], claims.get("role", "member"), claims["jti"])
+    if claims.get("role") not in get_args(Role):
+        raise Unauthorized(f"unknown role {claims.get('role')!r}")
+    method = (claims.get("amr") or ["pwd"])[0]
+    if "jti" not in claims:
+        raise Unauthorized("the token has no id")
+    return Principal(claims["sub"], claims["role"], claims["jti"], method)

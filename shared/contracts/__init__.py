@@ -1,14 +1,23 @@
 """Integration contracts: the envelope, versioned event and command models, upcasting."""
 
-from shared.contracts.envelope import CommandEnvelope, CommandOutcome, EventEnvelope, new_id
+from shared.contracts.envelope import (
+    Actor,
+    CommandEnvelope,
+    CommandOutcome,
+    EventEnvelope,
+    Role,
+    new_id,
+)
 from shared.contracts.registry import Command, Event, UnknownMessageType, commands, events
 
 __all__ = [
+    "Actor",
     "Command",
     "CommandEnvelope",
     "CommandOutcome",
     "Event",
     "EventEnvelope",
+    "Role",
     "UnknownMessageType",
     "commands",
     "events",
@@ -16,4 +25,4 @@ __all__ = [
 ]
 
 # Importing the contracts registers the whole catalogue.
-from shared.contracts import complaints, dossier, identity  # noqa: E402, F401
+from shared.contracts import access, complaints, dossier, identity  # noqa: F401

@@ -12,6 +12,21 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+Role = Literal["member", "complaints_handler", "mediator", "member_services", "admin"]
+
+
+class Actor(BaseModel):
+    """Who did something and how they proved it (ID-9): kept on every event a person caused
+    and in the command log, so each operation stays attributable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    role: Role
+    # RFC 8176 authentication method: pwd, pin, eid, itsme, csam, email_code, sms_code.
+    authenticated_by: str
+
+
 class EventEnvelope(BaseModel):
     """One stored and published event: the facts about it, and its payload as recorded."""
 
@@ -26,11 +41,14 @@ class EventEnvelope(BaseModel):
     correlation_id: str
     causation_id: str | None = None
     producer: str
+    # None for what the system did by itself (a timer, a consequence of another event).
+    actor: Actor | None = None
     payload: dict[str, Any]
 
 
 class CommandEnvelope(BaseModel):
-    """A command sent to `<service>.commands`; its outcome goes to `reply_to`."""
+    """A command sent to `<service>.commands`; its outcome goes to `reply_to`. Who sends it is
+    proved by the access token identity issued them, never by a name the sender declares."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -38,7 +56,7 @@ class CommandEnvelope(BaseModel):
     type: str
     payload: dict[str, Any]
     issued_at: AwareDatetime
-    issued_by: str
+    access_token: str | None = Field(None, repr=False)
     correlation_id: str = Field(default_factory=new_id)
     reply_to: str | None = None
 

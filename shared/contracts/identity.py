@@ -6,7 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.contracts.envelope import Role
 from shared.contracts.registry import Command, Event, commands, events
+
+STAFF_ADMINISTRATION = frozenset({"member_services", "admin"})
 
 # The reasons of seed 000 art 6.2 for which the fund suspends or ends access (ID-4, ID-5).
 BlockReason = Literal[
@@ -18,7 +21,6 @@ BlockReason = Literal[
     "reported_misuse",
     "suspected_fraud",
 ]
-Role = Literal["member", "complaints_handler", "mediator", "member_services", "admin"]
 
 
 @commands.register
@@ -26,6 +28,7 @@ class RegisterPortalAccount(Command):
     """For now staff register accounts; registration with a digital key comes with ID-1."""
 
     type_name = "RegisterPortalAccount"
+    allowed_roles = frozenset({"admin"})
 
     account_id: str = Field(min_length=1, max_length=64)
     login: str = Field(min_length=3, max_length=64)
@@ -38,6 +41,7 @@ class BlockAccess(Command):
     """Staff suspend a user's access for one of the reasons of art 6.2 (ID-5)."""
 
     type_name = "BlockAccess"
+    allowed_roles = STAFF_ADMINISTRATION
 
     account_id: str
     reason: BlockReason
@@ -46,6 +50,7 @@ class BlockAccess(Command):
 @commands.register
 class UnblockAccess(Command):
     type_name = "UnblockAccess"
+    allowed_roles = STAFF_ADMINISTRATION
 
     account_id: str
 
@@ -55,6 +60,8 @@ class CloseAccount(Command):
     """Either side ends the agreement (art 6.1); the user's letter reaches staff this way."""
 
     type_name = "CloseAccount"
+    # A member closes only their own account (the handler checks).
+    allowed_roles = STAFF_ADMINISTRATION | {"member"}
 
     account_id: str
 
@@ -76,8 +83,11 @@ class PortalAccountRegistered(Event):
     account_id: str
     login: str
     role: Role
-    # The digital key the person proved who they are with (eid, itsme, csam); None for staff.
+    # How the person proved who they are: a digital key (eid, itsme, csam) or a one-time code
+    # sent to the dossier's address (email_code, sms_code); None for staff.
     verified_by: str | None = None
+    # The member's INSZ, for accounts a member registered (ID-1); None for staff.
+    national_register_number: str | None = None
 
 
 @events.register
@@ -134,3 +144,34 @@ class SigningKeyPublished(Event):
     key_id: str
     algorithm: Literal["EdDSA"]
     public_key_pem: str
+
+
+@events.register
+class PasswordChanged(Event):
+    """The user chose a new password (ID-8). The hash stays in identity's own tables."""
+
+    type_name = "PasswordChanged"
+
+    account_id: str
+
+
+@events.register
+class AppDeviceRegistered(Event):
+    """After a login with a digital key the user set a PIN for the app on this device
+    (ID-8, seed 000); the PIN's hash stays in identity's own tables."""
+
+    type_name = "AppDeviceRegistered"
+
+    account_id: str
+    device_id: str
+
+
+@events.register
+class AppDeviceRevoked(Event):
+    """The device's PIN no longer logs in; a new digital-key login may set one again."""
+
+    type_name = "AppDeviceRevoked"
+
+    account_id: str
+    device_id: str
+    reason: Literal["failed_pins"]

@@ -19,10 +19,12 @@ class Event(BaseModel):
 
 
 class Command(BaseModel):
-    """An imperative request to one service; it may be rejected."""
+    """An imperative request to one service; it may be rejected. `allowed_roles` says who may
+    send it; a handler may narrow that further (a member acts only on persons they may access)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     type_name: ClassVar[str]
+    allowed_roles: ClassVar[frozenset[str]]
 
 
 class UnknownMessageType(LookupError):
@@ -42,6 +44,8 @@ class Registry(Generic[M]):
         name = model.type_name  # type: ignore[attr-defined]
         if name in self._models:
             raise ValueError(f"{self.kind} type {name!r} is registered twice")
+        if issubclass(model, Command) and not getattr(model, "allowed_roles", None):
+            raise ValueError(f"command {name!r} says nothing of who may send it")
         self._models[name] = model
         return model
 
@@ -89,6 +93,8 @@ class Registry(Generic[M]):
         for name, model in sorted(self._models.items()):
             schema = model.model_json_schema()
             schema["x-version"] = getattr(model, "version", 1)
+            if roles := getattr(model, "allowed_roles", None):
+                schema["x-allowed-roles"] = sorted(roles)
             schemas[name] = schema
         return schemas
 

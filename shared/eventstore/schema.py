@@ -1,6 +1,6 @@
 """Tables every service database has. Created and changed only by the migrations beside this."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
@@ -27,11 +28,11 @@ class UtcDateTime(TypeDecorator):
     def process_bind_param(self, value: datetime | None, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetimes are not stored")
-        return value.astimezone(timezone.utc) if value is not None else None
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
@@ -55,6 +56,7 @@ events = Table(
     Column("correlation_id", String(64), nullable=False),
     Column("causation_id", String(64)),
     Column("producer", String(64), nullable=False),
+    Column("actor", JSON),
     Column("payload", JSON, nullable=False),
     UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
 )
@@ -88,6 +90,20 @@ timers = Table(
     Column("settled_at", UtcDateTime),
 )
 Index("ix_timers_due", timers.c.status, timers.c.due_at)
+
+# Every command a service handled, accepted or not: who sent it, how they proved it, when
+# (ID-9). Payloads are left out: some carry secrets (a new password).
+command_log = Table(
+    "command_log",
+    metadata,
+    Column("command_id", String(64), primary_key=True),
+    Column("type", String(200), nullable=False),
+    Column("actor", JSON),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("handled_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+)
 
 outbox = Table(
     "outbox",

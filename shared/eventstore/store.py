@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, literal_column, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.contracts import Event, EventEnvelope
+from shared.contracts import Actor, Event, EventEnvelope
 from shared.eventstore.database import Database
 from shared.eventstore.schema import events
 
@@ -80,6 +80,7 @@ class EventStore:
         occurred_at: datetime,
         correlation_id: str,
         causation_id: str | None = None,
+        actor: Actor | None = None,
     ) -> list[EventEnvelope]:
         """Appends within the caller's transaction. `expected_version` None means "any".
         Re-appending events that are all stored already changes nothing and returns []."""
@@ -106,6 +107,7 @@ class EventStore:
                 correlation_id=correlation_id,
                 causation_id=causation_id,
                 producer=self.producer,
+                actor=actor,
                 payload=p.event.model_dump(mode="json"),
             )
             for n, p in enumerate(pending, start=1)
@@ -163,5 +165,6 @@ def _envelope(row) -> EventEnvelope:
         correlation_id=row.correlation_id,
         causation_id=row.causation_id,
         producer=row.producer,
+        actor=row.actor,
         payload=row.payload,
     )

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import Clock
-from shared.contracts import EventEnvelope
+from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
 from shared.eventstore.store import EventStore, PendingEvent, Position
 
@@ -46,6 +46,7 @@ class UnitOfWork:
         *,
         correlation_id: str,
         causation_id: str | None = None,
+        actor: Actor | None = None,
     ) -> list[EventEnvelope]:
         recorded = await self.store.append(
             self.conn,
@@ -55,6 +56,7 @@ class UnitOfWork:
             occurred_at=self.clock.now(),
             correlation_id=correlation_id,
             causation_id=causation_id,
+            actor=actor,
         )
         self.appended.extend(recorded)
         return recorded

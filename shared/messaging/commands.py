@@ -1,5 +1,10 @@
 """Commands: handled once each, their outcome (events, or a rejection with its reason) sent to
-the reply topic through the outbox, so it is published if and only if the work committed."""
+the reply topic through the outbox, so it is published if and only if the work committed.
+
+A command is done by someone: over Kafka the envelope carries the sender's access token,
+verified here from the service's own access projection; in-process callers (an HTTP route)
+pass the actor they authenticated. The actor's role must be one the command allows, and the
+actor is kept on every event and in the command log (ID-9)."""
 
 from __future__ import annotations
 
@@ -10,9 +15,12 @@ from typing import Any
 
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
+from sqlalchemy import insert
 
+from shared.access.tokens import Unauthorized, verify_access_token
 from shared.clock import Clock
 from shared.contracts import (
+    Actor,
     Command,
     CommandEnvelope,
     CommandOutcome,
@@ -28,6 +36,7 @@ from shared.eventstore import (
     WrongExpectedVersion,
     unit_of_work,
 )
+from shared.eventstore.schema import command_log
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
 from shared.refusal import Refused
@@ -47,6 +56,7 @@ class Rejected(Refused):
 class CommandContext:
     uow: UnitOfWork
     envelope: CommandEnvelope
+    actor: Actor
 
     @property
     def now(self):
@@ -67,6 +77,7 @@ class CommandContext:
             pending,
             correlation_id=self.envelope.correlation_id,
             causation_id=self.envelope.command_id,
+            actor=self.actor,
         )
 
 
@@ -90,53 +101,91 @@ class CommandBus:
             envelope = CommandEnvelope.model_validate_json(msg.body)
         except ValidationError as error:
             raise Poison(f"not a command envelope: {error.errors()[0]['msg']}") from error
-        await self.execute(envelope)
+        try:
+            actor = await self._authenticate(envelope)
+        except Unauthorized as refusal:
+            with bind_correlation(correlation_id=envelope.correlation_id, command=envelope.type):
+                log.info("command.unauthenticated", reason=str(refusal))
+                await self._reject(envelope, None, f"not authenticated: {refusal}")
+            return
+        await self.execute(envelope, actor)
 
-    async def execute(self, envelope: CommandEnvelope) -> CommandOutcome | None:
-        """Handles a command; None if it had been handled before."""
+    async def execute(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
+        """Handles a command done by `actor`; None if it had been handled before."""
         with bind_correlation(correlation_id=envelope.correlation_id, command=envelope.type):
             try:
-                return await self._accept(envelope)
+                return await self._accept(envelope, actor)
             except Refused as refusal:
                 log.info("command.rejected", reason=str(refusal))
-                return await self._reject(envelope, str(refusal))
+                return await self._reject(envelope, actor, str(refusal))
 
-    async def _accept(self, envelope: CommandEnvelope) -> CommandOutcome | None:
-        handler, command = self._decode(envelope)
+    async def _authenticate(self, envelope: CommandEnvelope) -> Actor:
+        if not envelope.access_token:
+            raise Unauthorized("the command carries no access token")
+        async with self.store.database.read() as conn:
+            principal = await verify_access_token(conn, envelope.access_token, self.clock.now())
+        return principal.actor
+
+    async def _accept(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
+        handler, command = self._decode(envelope, actor)
         for _ in range(ATTEMPTS):
             try:
                 async with unit_of_work(self.store, self.clock) as uow:
                     if not await uow.claim_message(CONSUMER, envelope.command_id):
                         return None
-                    await handler(command, CommandContext(uow, envelope))
+                    await handler(command, CommandContext(uow, envelope, actor))
                     outcome = _outcome(envelope, "accepted", events=uow.appended)
-                    await self._reply(uow, envelope, outcome)
-                    await uow.commit()
+                    await self._finish(uow, envelope, actor, outcome)
                     log.info("command.accepted", events=len(uow.appended))
                     return outcome
             except WrongExpectedVersion:
                 continue  # another writer got there first: decide again on the new state
         raise Rejected("the file kept changing while this command was handled; send it again")
 
-    async def _reject(self, envelope: CommandEnvelope, reason: str) -> CommandOutcome | None:
+    async def _reject(
+        self, envelope: CommandEnvelope, actor: Actor | None, reason: str
+    ) -> CommandOutcome | None:
         async with unit_of_work(self.store, self.clock) as uow:
             if not await uow.claim_message(CONSUMER, envelope.command_id):
                 return None
             outcome = _outcome(envelope, "rejected", reason=reason)
-            await self._reply(uow, envelope, outcome)
-            await uow.commit()
+            await self._finish(uow, envelope, actor, outcome)
             return outcome
 
-    def _decode(self, envelope: CommandEnvelope) -> tuple[Handler, Command]:
+    def _decode(self, envelope: CommandEnvelope, actor: Actor) -> tuple[Handler, Command]:
         try:
             model = commands.model(envelope.type)
             handler = self.handlers[envelope.type]
         except (UnknownMessageType, KeyError):
             raise Rejected(f"this service does not handle {envelope.type!r}") from None
+        if actor.role not in model.allowed_roles:
+            raise Rejected(f"a {actor.role} may not send {envelope.type}")
         try:
             return handler, model.model_validate(envelope.payload)
         except ValidationError as error:
             raise Rejected(f"invalid {envelope.type}: {_describe(error)}") from None
+
+    async def _finish(
+        self,
+        uow: UnitOfWork,
+        envelope: CommandEnvelope,
+        actor: Actor | None,
+        outcome: CommandOutcome,
+    ) -> None:
+        """Logs the command, queues its outcome for the reply topic, and commits."""
+        await uow.conn.execute(
+            insert(command_log).values(
+                command_id=envelope.command_id,
+                type=envelope.type,
+                actor=actor.model_dump() if actor else None,
+                issued_at=envelope.issued_at,
+                handled_at=uow.clock.now(),
+                status=outcome.status,
+                reason=outcome.reason,
+            )
+        )
+        await self._reply(uow, envelope, outcome)
+        await uow.commit()
 
     async def _reply(
         self, uow: UnitOfWork, envelope: CommandEnvelope, outcome: CommandOutcome

@@ -3,7 +3,9 @@ decoded or applied, so one bad message never stops the stream."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -26,6 +28,16 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 MessageHandler = Callable[[KafkaMessage], Awaitable[None]]
 EventApplier = Callable[[UnitOfWork, EventEnvelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Events of other services a service keeps a projection of; services "*" means every
+    service's events, including services added later."""
+
+    name: str
+    services: Sequence[str] | Literal["*"]
+    apply: EventApplier
 
 
 class Poison(Exception):

@@ -10,6 +10,7 @@ from the source tree. No I/O besides reading those shipped files."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -222,6 +223,12 @@ def load_federation(federation_id: str) -> Federation:
     if federation.id != federation_id:
         raise ValueError(f"{name} declares id {federation.id!r}, expected {federation_id!r}")
     return federation
+
+
+def configured_federation() -> Federation:
+    """The federation this deployment serves (ORG-1), chosen by configuration (ORG-2):
+    `MUTUALIS_FEDERATION`, `socialist` by default."""
+    return load_federation(os.environ.get("MUTUALIS_FEDERATION", "socialist"))
 
 
 def load_federations() -> Mapping[str, Federation]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -46,7 +47,15 @@ def system(tmp_path_factory):
         if line.startswith("running"):
             break
     assert any(f"complaints  http://127.0.0.1:{ports['complaints']}" in l for l in lines), lines
-    tool_env = {**env, "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}"}
+    tool_env = {
+        **env,
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
+        "MUTUALIS_SESSION_FILE": str(tmp_path_factory.mktemp("staff") / "session.json"),
+    }
+    # The launcher says how the first administrator logs in; staff tooling acts as them.
+    [login_line] = [line.split(None, 1)[1] for line in lines if line.startswith("staff ")]
+    logged_in = mutualis(*login_line.split()[1:], env=tool_env)
+    assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
     yield ports, tool_env
     launcher.send_signal(signal.SIGINT)
     assert launcher.wait(60) == 0
@@ -146,3 +155,170 @@ def _get_eventually(url: str, key: str | None = None, token: str = "", timeout: 
         if time.monotonic() > deadline:
             raise AssertionError(f"{url} answered {response.status_code}: {response.text}")
         time.sleep(0.1)
+
+
+def test_id1_id7_id4_a_demo_member_registers_with_a_digital_key_sees_the_allowed_persons_and_is_blocked(
+    system,
+):
+    ports, env = system
+    seeded = mutualis("demo", "seed", env=env)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    persons = {
+        line.split()[3].rstrip(","): line.split()[2]
+        for line in seeded.stdout.splitlines()
+        if line.startswith("demo-peeters")
+    }
+    identity = f"http://127.0.0.1:{ports['identity']}"
+
+    # The person proves who they are at the local identity provider, then registers.
+    registered = _eventually(
+        lambda: _register(ports, persons["Els"]), lambda r: r.status_code == 201
+    )
+    assert registered.json()["login"] == persons["Els"]
+    token = _log_in(identity, persons["Els"], PASSWORD).json()["access_token"]
+
+    # e-Mut: the parent sees herself and the child under 16, not the children of 16 and 17.
+    seen = _eventually(
+        lambda: httpx.get(
+            f"http://127.0.0.1:{ports['dossier']}/persons", headers=_bearer(token), timeout=5
+        ),
+        lambda r: r.status_code == 200 and len(r.json()) == 2,
+    )
+    assert sorted(p["first_name"] for p in seen.json()) == ["Els", "Lotte"]
+
+    for _ in range(8):
+        assert _log_in(identity, persons["Els"], "wrong password").status_code == 401
+    blocked = _log_in(identity, persons["Els"], PASSWORD)
+    assert blocked.status_code == 403 and blocked.json()["detail"]["reason"] == "failed_logins"
+
+
+def _register(ports: dict, national_register_number: str) -> httpx.Response:
+    identity = f"http://127.0.0.1:{ports['identity']}"
+    nonce = httpx.post(f"{identity}/registration/nonce", timeout=5).json()
+    assertion = httpx.post(
+        f"http://127.0.0.1:{ports['idp']}/assertions",
+        json={
+            "national_register_number": national_register_number,
+            "name": "Els Peeters",
+            "audience": nonce["audience"],
+            "nonce": nonce["nonce"],
+        },
+        timeout=5,
+    ).json()
+    registration = {
+        "id_token": assertion["id_token"],
+        "password": PASSWORD,
+        "terms_version": "2026-01",
+        "accept_terms": True,
+    }
+    return httpx.post(f"{identity}/registration", json=registration, timeout=10)
+
+
+def _log_in(identity: str, login: str, password: str) -> httpx.Response:
+    return httpx.post(f"{identity}/login", json={"login": login, "password": password}, timeout=10)
+
+
+def _bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _eventually(call, done, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        response = call()
+        if done(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)
+
+
+def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_by_monitoring(
+    system, tmp_path
+):
+    """Last in this module: it moves the running system's clock three weeks on."""
+    ports, env = system
+    assert mutualis("demo", "seed", env=env).returncode == 0
+    member = _demo_person(env, "demo-dubois", "Claire")
+    _eventually(lambda: _register(ports, member), lambda r: r.status_code in (201, 409))
+    identity = f"http://127.0.0.1:{ports['identity']}"
+    complaints = f"http://127.0.0.1:{ports['complaints']}/complaints"
+    token = _log_in(identity, member, PASSWORD).json()["access_token"]
+
+    # The member files through the portal (CMP-11) and gets a file number (CMP-2).
+    filed = _eventually(
+        lambda: httpx.post(
+            complaints,
+            json={
+                "complainant_name": "Claire Dubois",
+                "subject": "Remboursement manquant",
+                "description": "Mon remboursement de kinésithérapie de mars manque.",
+                "language": "fr",
+            },
+            headers=_bearer(token),
+            timeout=10,
+        ),
+        lambda r: r.status_code == 201,
+    )
+    assert filed.status_code == 201, filed.text
+    file_number = filed.json()["file_number"]
+
+    # A complaints handler acknowledges it and finds it admissible, with the staff tool.
+    handler_env = {**env, "MUTUALIS_SESSION_FILE": str(tmp_path / "handler-session.json")}
+    account = {
+        "account_id": "handler-2",
+        "login": "handler-2",
+        "password": PASSWORD,
+        "role": "complaints_handler",
+    }
+    sent = mutualis(
+        "staff", "send", "identity", "RegisterPortalAccount", json.dumps(account), env=env
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    password_file = tmp_path / "handler-password"
+    password_file.write_text(PASSWORD)
+    logged_in = mutualis(
+        "staff", "login", "handler-2", "--password-file", str(password_file), env=handler_env
+    )
+    assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
+    for command, payload in [
+        ("AcknowledgeComplaint", {}),
+        ("DecideAdmissibility", {"admissible": True, "category": "reimbursement"}),
+    ]:
+        body = json.dumps({"file_number": file_number, **payload})
+        sent = mutualis("staff", "send", "complaints", command, body, env=handler_env)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+
+    # CMP-9: the handler's report of the period counts it, as pending.
+    today = datetime.now(timezone.utc).date()
+    period = [str(today - timedelta(days=1)), str(today + timedelta(days=1))]
+    reported = mutualis("staff", "complaints-report", *period, env=handler_env)
+    assert reported.returncode == 0, reported.stdout + reported.stderr
+    lines = json.loads(reported.stdout)["lines"]
+    assert {"category": "reimbursement", "outcome": "pending", "complaints": 1} in lines
+
+    # Three weeks and a few days pass without a status message (CMP-5): the timer breaches.
+    moved = mutualis("clock", "advance", "25", env=env)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+
+    def figures():
+        return httpx.get(f"http://127.0.0.1:{ports['monitoring']}/complaints", timeout=5)
+
+    seen = _eventually(figures, lambda r: file_number in r.json()["overdue"])
+    assert file_number in seen.json()["overdue"], seen.json()
+    assert seen.json()["status_updates_on_time"] == 0.0
+    shown = mutualis("monitor", "complaints", env=env)
+    assert file_number in json.loads(shown.stdout)["overdue"]
+
+    # The complainant was not left waiting: the standard message is in their inbox, in French.
+    token = _log_in(identity, member, PASSWORD).json()["access_token"]
+    letters = httpx.get(f"{complaints}/{file_number}/letters", headers=_bearer(token), timeout=5)
+    assert letters.status_code == 200, letters.text
+    assert [(l["kind"], l["language"]) for l in letters.json()] == [
+        ("acknowledgement", "fr"),
+        ("status", "fr"),
+    ]
+
+
+def _demo_person(env: dict, booklet_id: str, first_name: str) -> str:
+    listed = mutualis("demo", "seed", env=env).stdout.splitlines()
+    [line] = [l for l in listed if l.startswith(booklet_id) and l.split()[3] == first_name]
+    return line.split()[2]

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from functools import partial
+
+from sqlalchemy import select
 
 from mutualis.staff import send_command
+
 from services.complaints.app import definition as complaints_service
 from tests.support.services import running
+from shared.eventstore.schema import command_log
+from tests.support.staff import HANDLER, Signer
 
 PAYLOAD = {"complainant_name": "An", "subject": "Late refund", "description": "…"}
 
 
 async def test_cmp2_concurrent_registrations_get_unique_consecutive_file_numbers(
-    database_url, kafka
+    database_url, kafka, signer
 ):
-    async with running(complaints_service, database_url, kafka):
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
         outcomes = await asyncio.gather(
             *(
-                send_command(kafka, "complaints", "RegisterComplaint", PAYLOAD, "staff:t", 60)
+                signer.send("complaints", "RegisterComplaint", PAYLOAD, "complaints_handler", 60)
                 for _ in range(10)
             )
         )
@@ -41,20 +48,69 @@ async def test_a_redelivered_command_changes_nothing(database_url, kafka):
         type="RegisterComplaint",
         payload=PAYLOAD,
         issued_at=datetime.now(timezone.utc),
-        issued_by="staff:t",
     )
     async with running(complaints_service, database_url, kafka, background=False) as service:
-        first = await service.bus.execute(command)
-        again = await service.bus.execute(command)
+        first = await service.bus.execute(command, HANDLER)
+        again = await service.bus.execute(command, HANDLER)
 
         assert first.status == "accepted" and again is None
         async with service.database.read() as conn:
             assert len(await service.store.read_all(conn)) == 2
 
 
-async def test_an_unknown_command_is_rejected_with_a_reason(database_url, kafka):
-    async with running(complaints_service, database_url, kafka):
-        outcome = await send_command(kafka, "complaints", "ShredEverything", {}, "staff:t", 30)
+async def test_an_unknown_command_is_rejected_with_a_reason(database_url, kafka, signer):
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
+        outcome = await signer.send("complaints", "ShredEverything", {})
 
     assert outcome.status == "rejected"
     assert outcome.reason == "this service does not handle 'ShredEverything'"
+
+
+async def test_id9_events_and_the_command_log_record_who_did_it_and_how(
+    database_url, kafka, signer
+):
+    token = signer.token("complaints_handler", account_id="handler-7")
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
+        outcome = await send_command(kafka, "complaints", "RegisterComplaint", PAYLOAD, token, 30)
+
+        async with service.database.read() as conn:
+            [logged] = (await conn.execute(select(command_log))).all()
+            stored = await service.store.read_all(conn)
+
+    actor = {"account_id": "handler-7", "role": "complaints_handler", "authenticated_by": "pwd"}
+    assert outcome.status == "accepted"
+    assert [e["actor"] for e in outcome.events] == [actor, actor]
+    assert [r.envelope.actor.model_dump() for r in stored] == [actor, actor]
+    assert (logged.command_id, logged.actor, logged.status) == (
+        outcome.command_id,
+        actor,
+        "accepted",
+    )
+
+
+async def test_a_command_without_a_valid_token_is_rejected_and_changes_nothing(
+    database_url, kafka, signer
+):
+    strangers_key = Signer(kafka)  # never announced: no service trusts it
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
+        send = partial(send_command, kafka, "complaints", "RegisterComplaint", PAYLOAD, timeout=30)
+        without = await send(None)
+        forged = await send(strangers_key.token("admin"))
+
+        async with service.database.read() as conn:
+            assert await service.store.read_all(conn) == []
+
+    assert without.reason == "not authenticated: the command carries no access token"
+    assert forged.reason.startswith("not authenticated: unknown signing key")
+
+
+async def test_a_role_the_command_does_not_allow_is_rejected(database_url, kafka, signer):
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
+        outcome = await signer.send("complaints", "RegisterComplaint", PAYLOAD, role="mediator")
+
+    assert outcome.status == "rejected"
+    assert outcome.reason == "a mediator may not send RegisterComplaint"

@@ -1,5 +1,6 @@
-"""DOS-1, DOS-2: the member booklet, its persons and their contact details, validated; every
-bad input is refused with a reason and changes nothing."""
+"""DOS-1, DOS-2: the member booklet, its persons with their address, entitlement codes and VT
+status, and their contact details, validated; every bad input is refused with a reason and
+changes nothing."""
 
 from __future__ import annotations
 
@@ -7,12 +8,26 @@ import uuid
 
 import pytest
 
-from mutualis.staff import send_command
 from services.dossier.app import definition as dossier_service
-from services.identity.app import definition as identity_service
 from tests.support.http import bearer, client
 from tests.support.kafka import eventually
 from tests.support.services import running
+
+ADDRESS = {
+    "street": "Veldstraat",
+    "house_number": "12",
+    "box": "3",
+    "postal_code": "9000",
+    "municipality": "Gent",
+    "country": "BE",
+}
+NO_VT = {"cg1": "110", "cg2": "110", "increased_reimbursement": False}
+VT_FROM_BEFORE_BIRTH = {
+    "cg1": "111",
+    "cg2": "111",
+    "increased_reimbursement": True,
+    "increased_reimbursement_since": "1985-07-29",
+}
 
 HOLDER = {
     "national_register_number": "85.07.30-033.28",
@@ -22,7 +37,10 @@ HOLDER = {
     "language": "nl",
     "nationality": "BE",
     "regional_fund": "bondmoyson-oost-vlaanderen",
+    "address": ADDRESS,
+    "entitlement": NO_VT,
 }
+ELS = "85073003328"
 
 
 def with_check_digits(first_nine: str, born_in_2000s: bool) -> str:
@@ -39,29 +57,28 @@ CHILD = {
 
 
 @pytest.fixture
-async def dossier(database_url, kafka):
+async def dossier(database_url, kafka, signer):
     async with running(dossier_service, database_url, kafka) as runtime:
+        await signer.known_by(runtime)
         yield runtime
 
 
-async def send(kafka, command: str, payload: dict):
-    return await send_command(kafka, "dossier", command, payload, "staff:member-services", 30)
+async def send(signer, command: str, payload: dict):
+    return await signer.send("dossier", command, payload, "member_services")
 
 
-async def enrolled(kafka) -> str:
+async def enrolled(signer) -> str:
     booklet_id = str(uuid.uuid4())
-    outcome = await send(kafka, "EnrolMember", {"booklet_id": booklet_id, "holder": HOLDER})
+    outcome = await send(signer, "EnrolMember", {"booklet_id": booklet_id, "holder": HOLDER})
     assert outcome.status == "accepted", outcome.reason
     return booklet_id
 
 
-async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(
-    dossier, kafka, tmp_path
-):
-    booklet_id = await enrolled(kafka)
-    added = await send(kafka, "AddDependant", {"booklet_id": booklet_id, "dependant": CHILD})
+async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(dossier, signer):
+    booklet_id = await enrolled(signer)
+    added = await send(signer, "AddDependant", {"booklet_id": booklet_id, "dependant": CHILD})
     changed = await send(
-        kafka,
+        signer,
         "ChangeContactDetails",
         {
             "booklet_id": booklet_id,
@@ -73,7 +90,7 @@ async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(
     )
     assert added.status == changed.status == "accepted"
 
-    token = await staff_token(kafka, tmp_path)
+    token = signer.token("member_services")
     async with client(dossier) as api:
         response = await _eventually_get(api, f"/booklets/{booklet_id}", token, persons=2)
     holder, child = response.json()
@@ -105,6 +122,47 @@ async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(
             "the birth date does not match the national register number",
         ),
         (
+            "EnrolMember",
+            {"holder": {**HOLDER, "address": {**ADDRESS, "postal_code": "900"}}},
+            (
+                "holder.address.postal_code: Value error, postal code '900': "
+                "a Belgian postal code has 4 digits, not 3"
+            ),
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "address": {**ADDRESS, "postal_code": "0999"}}},
+            "Belgian postal codes run from 1000 to 9999",
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "address": {**ADDRESS, "country": "UK"}}},
+            "country code 'UK': not an ISO 3166-1 code: write GB",
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "address": None}},
+            "holder: Value error, a new person needs an address",
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "entitlement": {**NO_VT, "cg1": "11"}}},
+            (
+                "holder.entitlement.cg1: Value error, entitlement code '11': "
+                "a code gerechtigde (CG1, CG2) has 3 digits, like 110"
+            ),
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "entitlement": {**NO_VT, "increased_reimbursement": True}}},
+            "increased reimbursement (VT) granted: give the date it starts",
+        ),
+        (
+            "EnrolMember",
+            {"holder": {**HOLDER, "entitlement": VT_FROM_BEFORE_BIRTH}},
+            "increased reimbursement (VT) cannot start before the person's birth",
+        ),
+        (
             "ChangeContactDetails",
             {"national_register_number": "85073003328", "iban": "BE71 0961 2345 6768"},
             "invalid checksum",
@@ -122,7 +180,7 @@ async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(
     ],
 )
 async def test_dos1_dos2_bad_input_is_refused_with_its_reason_and_changes_nothing(
-    dossier, kafka, command, change, reason
+    dossier, signer, command, change, reason
 ):
     booklet_id = str(uuid.uuid4())
     payload = (
@@ -131,34 +189,186 @@ async def test_dos1_dos2_bad_input_is_refused_with_its_reason_and_changes_nothin
         else {"booklet_id": booklet_id}
     )
 
-    outcome = await send(kafka, command, {**payload, **change})
+    outcome = await send(signer, command, {**payload, **change})
 
     assert outcome.status == "rejected" and reason.lower() in outcome.reason.lower(), outcome.reason
     async with dossier.database.read() as conn:
         assert await dossier.store.read_stream(conn, f"booklet-{booklet_id}") == []
 
 
-async def test_dos1_a_person_is_on_one_booklet_only(dossier, kafka):
-    first = await send(kafka, "EnrolMember", {"booklet_id": str(uuid.uuid4()), "holder": HOLDER})
-    second = await send(kafka, "EnrolMember", {"booklet_id": str(uuid.uuid4()), "holder": HOLDER})
+async def test_dos1_a_person_is_on_one_booklet_only(dossier, signer):
+    first = await send(signer, "EnrolMember", {"booklet_id": str(uuid.uuid4()), "holder": HOLDER})
+    second = await send(signer, "EnrolMember", {"booklet_id": str(uuid.uuid4()), "holder": HOLDER})
 
     assert first.status == "accepted"
     assert second.status == "rejected" and second.reason == "this person is already on a booklet"
 
 
-async def staff_token(kafka, tmp_path) -> str:
-    identity_db = f"sqlite+aiosqlite:///{tmp_path / 'identity.sqlite'}"
-    async with running(identity_service, identity_db, kafka) as identity:
-        account = {
-            "account_id": "ms-1",
-            "login": "member-services",
-            "password": "a long staff password",
-            "role": "member_services",
-        }
-        await send_command(kafka, "identity", "RegisterPortalAccount", account, "staff:admin", 30)
-        async with client(identity) as api:
-            login = {"login": "member-services", "password": "a long staff password"}
-            return (await api.post("/login", json=login)).json()["access_token"]
+def entitlement_change(booklet_id: str, cg: str, vt: bool, since: str, insz: str = ELS) -> dict:
+    return {
+        "booklet_id": booklet_id,
+        "national_register_number": insz,
+        "cg1": cg,
+        "cg2": cg,
+        "increased_reimbursement": vt,
+        "since": since,
+    }
+
+
+async def test_dos1_a_person_has_an_address_and_entitlement_and_both_change(dossier, signer):
+    booklet_id = await enrolled(signer)
+    abroad = {
+        "street": "Damrak",
+        "house_number": "1",
+        "postal_code": "1012 lg",
+        "municipality": "Amsterdam",
+        "country": "nl",
+    }
+
+    moved = await send(
+        signer,
+        "ChangeAddress",
+        {"booklet_id": booklet_id, "national_register_number": ELS, "address": abroad},
+    )
+    granted = await send(
+        signer, "ChangeEntitlement", entitlement_change(booklet_id, "111", True, "2025-01-01")
+    )
+    recoded = await send(
+        signer, "ChangeEntitlement", entitlement_change(booklet_id, "121", True, "2025-06-01")
+    )
+
+    assert [moved.status, granted.status, recoded.status] == ["accepted"] * 3
+    token = signer.token("member_services")
+    async with client(dossier) as api:
+        els = await _eventually_person(
+            api, booklet_id, token, lambda p: p["entitlement"]["cg1"] == "121"
+        )
+    assert els["address"] == {
+        "country": "NL",
+        "street": "Damrak",
+        "house_number": "1",
+        "box": None,
+        "postal_code": "1012 LG",
+        "municipality": "Amsterdam",
+    }
+    # VT granted on 1 January stays granted: the later decision keeps the day it started.
+    assert els["entitlement"] == {
+        "cg1": "121",
+        "cg2": "121",
+        "increased_reimbursement": True,
+        "increased_reimbursement_since": "2025-01-01",
+    }
+
+
+async def test_dos1_vt_granted_at_enrolment_is_shown_and_can_be_withdrawn(dossier, signer):
+    booklet_id = str(uuid.uuid4())
+    vt = {**NO_VT, "cg1": "111", "cg2": "111", "increased_reimbursement": True}
+    holder = {**HOLDER, "entitlement": {**vt, "increased_reimbursement_since": "2024-03-01"}}
+
+    enrolment = await send(signer, "EnrolMember", {"booklet_id": booklet_id, "holder": holder})
+    assert enrolment.status == "accepted", enrolment.reason
+    token = signer.token("member_services")
+    async with client(dossier) as api:
+        els = await _eventually_person(api, booklet_id, token, lambda p: True)
+    assert els["address"] == ADDRESS
+    assert els["entitlement"]["increased_reimbursement_since"] == "2024-03-01"
+
+    withdrawn = await send(
+        signer, "ChangeEntitlement", entitlement_change(booklet_id, "110", False, "2025-01-01")
+    )
+
+    assert withdrawn.status == "accepted", withdrawn.reason
+    [event] = withdrawn.events
+    assert event["type"] == "EntitlementChanged" and event["payload"]["since"] == "2025-01-01"
+    assert event["payload"]["entitlement"] == {**NO_VT, "increased_reimbursement_since": None}
+    async with client(dossier) as api:
+        els = await _eventually_person(
+            api, booklet_id, token, lambda p: not p["entitlement"]["increased_reimbursement"]
+        )
+    assert els["entitlement"] == {**NO_VT, "increased_reimbursement_since": None}
+
+
+@pytest.mark.parametrize(
+    ("command", "change", "reason"),
+    [
+        (
+            "ChangeAddress",
+            {"address": {**ADDRESS, "postal_code": "90000"}},
+            (
+                "address.postal_code: Value error, postal code '90000': "
+                "a Belgian postal code has 4 digits, not 5"
+            ),
+        ),
+        (
+            "ChangeAddress",
+            {"address": {**ADDRESS, "country": "BEL"}},
+            "country code 'BEL': write the two-letter code BE",
+        ),
+        (
+            "ChangeAddress",
+            {"address": ADDRESS},
+            "nothing to change: this is already the person's address",
+        ),
+        (
+            "ChangeAddress",
+            {"national_register_number": CHILD["national_register_number"], "address": ADDRESS},
+            "no such person on booklet",
+        ),
+        (
+            "ChangeEntitlement",
+            {"cg2": "1100"},
+            (
+                "cg2: Value error, entitlement code '1100': "
+                "a code gerechtigde (CG1, CG2) has 3 digits, like 110"
+            ),
+        ),
+        (
+            "ChangeEntitlement",
+            {"since": "1985-07-29"},
+            "an entitlement cannot apply from before the person's birth",
+        ),
+        (
+            "ChangeEntitlement",
+            {"cg1": "110", "cg2": "110", "increased_reimbursement": False},
+            "nothing to change: the person has these codes and VT status",
+        ),
+        (
+            "ChangeEntitlement",
+            {"national_register_number": CHILD["national_register_number"]},
+            "no such person on booklet",
+        ),
+    ],
+)
+async def test_dos1_a_bad_change_of_address_or_entitlement_is_refused_and_changes_nothing(
+    dossier, signer, command, change, reason
+):
+    booklet_id = await enrolled(signer)
+    base = (
+        {"booklet_id": booklet_id, "national_register_number": ELS}
+        if command == "ChangeAddress"
+        else entitlement_change(booklet_id, "111", True, "2025-01-01")
+    )
+
+    outcome = await send(signer, command, {**base, **change})
+
+    assert outcome.status == "rejected" and reason in outcome.reason, outcome.reason
+    async with dossier.database.read() as conn:
+        history = await dossier.store.read_stream(conn, f"booklet-{booklet_id}")
+    assert [e.type for e in history] == ["MemberEnrolled"]
+
+
+async def _eventually_person(api, booklet_id: str, token: str, until) -> dict:
+    """The booklet's first person (the holder) once the read model shows `until` of them."""
+
+    async def arrived():
+        response = await api.get(f"/booklets/{booklet_id}", headers=bearer(token))
+        if response.status_code == 200 and until(person := response.json()[0]):
+            return person
+        return None
+
+    person = await eventually(arrived)
+    assert person is not None, "the booklet never showed the change"
+    return person
 
 
 async def _eventually_get(api, path: str, token: str, persons: int):

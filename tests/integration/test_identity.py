@@ -4,6 +4,7 @@ service verifies from its own projection (AccessBlocked travels through Kafka)."
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -12,8 +13,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from mutualis.staff import send_command
 from services.complaints.app import definition as complaints_service
+from services.dossier.app import definition as dossier_service
 from services.identity.app import definition as identity_service
 from shared.clock import FakeClock
 from tests.support.http import bearer, client
@@ -21,20 +22,20 @@ from tests.support.kafka import eventually
 from tests.support.services import running
 
 PASSWORD = "correct horse battery staple"
+COMPLAINT = "/complaints/2026-000001"
 
 
 @pytest.fixture
-async def identity(database_url, kafka):
+async def identity(database_url, kafka, signer):
     async with running(identity_service, database_url, kafka) as runtime:
+        await signer.known_by(runtime)
         yield runtime
 
 
-async def register(kafka, login: str | None = None) -> tuple[str, str]:
+async def register(signer, login: str | None = None) -> tuple[str, str]:
     account_id, login = str(uuid.uuid4()), login or f"user-{uuid.uuid4().hex[:8]}"
     payload = {"account_id": account_id, "login": login, "password": PASSWORD}
-    outcome = await send_command(
-        kafka, "identity", "RegisterPortalAccount", payload, "staff:admin", 30
-    )
+    outcome = await signer.send("identity", "RegisterPortalAccount", payload)
     assert outcome.status == "accepted", outcome.reason
     return account_id, login
 
@@ -43,8 +44,10 @@ async def log_in(api, login: str, password: str = PASSWORD):
     return await api.post("/login", json={"login": login, "password": password})
 
 
-async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_password(identity, kafka):
-    _, login = await register(kafka)
+async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_password(
+    identity, signer
+):
+    _, login = await register(signer)
     async with client(identity) as api:
         for attempt in range(7):
             assert (await log_in(api, login, "wrong")).status_code == 401
@@ -58,8 +61,8 @@ async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_passwo
     assert refused.json()["detail"] == {"message": "access blocked", "reason": "failed_logins"}
 
 
-async def test_id4_a_successful_login_resets_the_count(identity, kafka):
-    _, login = await register(kafka)
+async def test_id4_a_successful_login_resets_the_count(identity, signer):
+    _, login = await register(signer)
     async with client(identity) as api:
         for round_ in range(3):
             for attempt in range(5):
@@ -67,12 +70,12 @@ async def test_id4_a_successful_login_resets_the_count(identity, kafka):
             assert (await log_in(api, login)).status_code == 200
 
 
-async def test_id5_staff_block_with_a_reason_and_unblock(identity, kafka):
-    account_id, login = await register(kafka)
+async def test_id5_staff_block_with_a_reason_and_unblock(identity, signer):
+    account_id, login = await register(signer)
     block = {"account_id": account_id, "reason": "suspected_fraud"}
 
     assert (
-        await send_command(kafka, "identity", "BlockAccess", block, "staff:ms", 30)
+        await signer.send("identity", "BlockAccess", block, "member_services")
     ).status == "accepted"
     async with client(identity) as api:
         refused = await log_in(api, login)
@@ -82,13 +85,13 @@ async def test_id5_staff_block_with_a_reason_and_unblock(identity, kafka):
 
         unblock = {"account_id": account_id}
         assert (
-            await send_command(kafka, "identity", "UnblockAccess", unblock, "staff:ms", 30)
+            await signer.send("identity", "UnblockAccess", unblock, "member_services")
         ).status == "accepted"
         assert (await log_in(api, login)).status_code == 200
 
 
-async def test_unknown_logins_and_wrong_passwords_get_the_same_answer(identity, kafka):
-    _, login = await register(kafka)
+async def test_unknown_logins_and_wrong_passwords_get_the_same_answer(identity, signer):
+    _, login = await register(signer)
     async with client(identity) as api:
         unknown = await log_in(api, "nobody-by-that-name", "wrong")
         wrong = await log_in(api, login, "wrong")
@@ -97,42 +100,84 @@ async def test_unknown_logins_and_wrong_passwords_get_the_same_answer(identity, 
     assert unknown.json() == wrong.json()
 
 
-async def test_staff_commands_are_rejected_with_a_reason(identity, kafka):
-    outcome = await send_command(
-        kafka, "identity", "UnblockAccess", {"account_id": "ghost"}, "staff:ms", 30
+async def test_staff_commands_are_rejected_with_a_reason(identity, signer):
+    outcome = await signer.send(
+        "identity", "UnblockAccess", {"account_id": "ghost"}, "member_services"
     )
 
     assert outcome.status == "rejected" and outcome.reason == "no account 'ghost'"
 
 
 async def test_access_blocked_reaches_complaints_through_kafka_and_its_api_refuses_the_user(
-    identity, kafka, tmp_path
+    identity, kafka, signer, tmp_path
 ):
-    account_id, login = await register(kafka)
+    account_id, login = await register(signer)
     async with client(identity) as api:
         token = (await log_in(api, login)).json()["access_token"]
     complaints_db = f"sqlite+aiosqlite:///{tmp_path / 'complaints.sqlite'}"
     async with running(complaints_service, complaints_db, kafka) as complaints:
         async with client(complaints) as api:
             # Authorised once the signing key arrived: the complaint simply does not exist.
-            assert await eventually(lambda: _status_is(api, token, 404))
+            assert await eventually(lambda: _status_is(api, COMPLAINT, token, 404))
 
             block = {"account_id": account_id, "reason": "reported_misuse"}
-            await send_command(kafka, "identity", "BlockAccess", block, "staff:ms", 30)
+            await signer.send("identity", "BlockAccess", block, "member_services")
 
-            assert await eventually(lambda: _status_is(api, token, 401))
+            assert await eventually(lambda: _status_is(api, COMPLAINT, token, 401))
 
 
-async def test_token_attacks_are_refused_with_401(identity, kafka, tmp_path):
-    _, login = await register(kafka)
-    async with client(identity) as api:
-        token = (await log_in(api, login)).json()["access_token"]
-    header, claims = (
-        jwt.get_unverified_header(token),
-        jwt.decode(token, options={"verify_signature": False}),
-    )
+# A route of each service that needs a valid token, and what it answers to one.
+GUARDED = {
+    "identity": ("/access/persons", 200),
+    "dossier": ("/persons", 200),
+    "complaints": ("/complaints/2026-000001", 404),
+}
+
+
+async def test_token_attacks_are_refused_with_401_by_every_service(
+    database_url, kafka, signer, tmp_path
+):
+    clock = FakeClock(datetime.now(timezone.utc))
+    services = {"identity": identity_service, "dossier": dossier_service}
+    services["complaints"] = complaints_service
+    async with contextlib.AsyncExitStack() as stack:
+        runtimes = {
+            name: await stack.enter_async_context(
+                running(definition, _database(name, database_url, tmp_path), kafka, clock)
+            )
+            for name, definition in services.items()
+        }
+        await signer.known_by(runtimes["identity"])
+        _, login = await register(signer)
+        async with client(runtimes["identity"]) as api:
+            token = (await log_in(api, login)).json()["access_token"]
+        for name, runtime in runtimes.items():
+            path, answer = GUARDED[name]
+            async with client(runtime) as api:
+                assert await eventually(lambda: _status_is(api, path, token, answer)), name
+                for attack, forged in _attacks(token).items():
+                    headers = bearer(forged) if forged else {}
+                    response = await api.get(path, headers=headers)
+                    assert response.status_code == 401, f"{name}: {attack}"
+
+        clock.advance(timedelta(minutes=10))
+        for name, runtime in runtimes.items():
+            async with client(runtime) as api:
+                assert await _status_is(api, GUARDED[name][0], token, 401), f"{name}: expired"
+
+
+def _database(name: str, database_url: str, tmp_path) -> str:
+    """Identity on the parametrised backend, the others on SQLite files of their own."""
+    if name == "identity":
+        return database_url
+    return f"sqlite+aiosqlite:///{tmp_path / name}.sqlite"
+
+
+def _attacks(token: str) -> dict[str, str | None]:
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
     other_key = Ed25519PrivateKey.generate()
-    attacks = {
+    return {
         "tampered": _tamper(token),
         "wrong key": jwt.encode(
             claims, other_key, algorithm="EdDSA", headers={"kid": header["kid"]}
@@ -141,22 +186,10 @@ async def test_token_attacks_are_refused_with_401(identity, kafka, tmp_path):
         "hs256 with the public key": _unsigned({**header, "alg": "HS256"}, claims, signature="x"),
         "no token": None,
     }
-    clock = FakeClock(datetime.now(timezone.utc))
-    complaints_db = f"sqlite+aiosqlite:///{tmp_path / 'complaints.sqlite'}"
-    async with running(complaints_service, complaints_db, kafka, clock) as complaints:
-        async with client(complaints) as api:
-            assert await eventually(lambda: _status_is(api, token, 404))
-            for name, forged in attacks.items():
-                headers = bearer(forged) if forged else {}
-                response = await api.get("/complaints/2026-000001", headers=headers)
-                assert response.status_code == 401, name
-
-            clock.advance(timedelta(minutes=10))
-            assert await _status_is(api, token, 401), "expired"
 
 
-async def _status_is(api, token: str, status: int) -> bool:
-    return (await api.get("/complaints/2026-000001", headers=bearer(token))).status_code == status
+async def _status_is(api, path: str, token: str, status: int) -> bool:
+    return (await api.get(path, headers=bearer(token))).status_code == status
 
 
 def _tamper(token: str) -> str:
@@ -174,8 +207,8 @@ def _unsigned(header: dict, claims: dict, signature: str = "") -> str:
     return f"{part(header)}.{part(claims)}.{signature}"
 
 
-async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity, kafka):
-    _, login = await register(kafka)
+async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity, signer):
+    _, login = await register(signer)
     async with client(identity) as api:
         first = (await log_in(api, login)).json()
 
@@ -193,20 +226,20 @@ async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity
         assert latest.status_code == 401
 
 
-async def test_a_blocked_user_cannot_refresh(identity, kafka):
-    account_id, login = await register(kafka)
+async def test_a_blocked_user_cannot_refresh(identity, signer):
+    account_id, login = await register(signer)
     async with client(identity) as api:
         tokens = (await log_in(api, login)).json()
         block = {"account_id": account_id, "reason": "system_security"}
-        await send_command(kafka, "identity", "BlockAccess", block, "staff:ms", 30)
+        await signer.send("identity", "BlockAccess", block, "member_services")
 
         refused = await api.post("/token/refresh", json={"refresh_token": tokens["refresh_token"]})
 
     assert refused.status_code == 401
 
 
-async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(identity, kafka):
-    _, login = await register(kafka)
+async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(identity, signer):
+    _, login = await register(signer)
     async with client(identity) as api:
         token = (await log_in(api, login)).json()["access_token"]
         # The user's own token works once identity's projection knows its signing key.
@@ -218,18 +251,18 @@ async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(i
         )
 
 
-async def test_id6_staff_close_an_account_on_the_users_letter(identity, kafka):
-    account_id, login = await register(kafka)
+async def test_id6_staff_close_an_account_on_the_users_letter(identity, signer):
+    account_id, login = await register(signer)
 
-    closed = await send_command(
-        kafka, "identity", "CloseAccount", {"account_id": account_id}, "staff:ms", 30
+    closed = await signer.send(
+        "identity", "CloseAccount", {"account_id": account_id}, "member_services"
     )
 
     assert closed.status == "accepted"
     async with client(identity) as api:
         assert (await log_in(api, login)).status_code == 401
-    again = await send_command(
-        kafka, "identity", "UnblockAccess", {"account_id": account_id}, "staff:ms", 30
+    again = await signer.send(
+        "identity", "UnblockAccess", {"account_id": account_id}, "member_services"
     )
     assert again.status == "rejected" and again.reason == f"account {account_id!r} is closed"
 

@@ -13,6 +13,7 @@ from shared.clock import FakeClock
 from shared.contracts import CommandEnvelope
 from shared.eventstore.schema import events as events_table
 from tests.support.services import running
+from tests.support.staff import HANDLER
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -22,7 +23,6 @@ def register(name: str) -> CommandEnvelope:
         type="RegisterComplaint",
         payload={"complainant_name": name, "subject": "Late refund", "description": "…"},
         issued_at=NOW,
-        issued_by="staff:test",
     )
 
 
@@ -37,7 +37,7 @@ async def test_a_rebuilt_projection_equals_the_original(database_url, kafka):
         complaints_service, database_url, kafka, FakeClock(NOW), background=False
     ) as service:
         for name in ("An", "Bram", "Chloé", "Dirk"):
-            assert (await service.bus.execute(register(name))).status == "accepted"
+            assert (await service.bus.execute(register(name), HANDLER)).status == "accepted"
         await service.projector.run_until_caught_up()
         original = await read_model(service)
 

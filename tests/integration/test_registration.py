@@ -1,24 +1,22 @@
 """ID-1, ID-2: registration with a digital key's signed assertion, verified against the
-provider's published keys (a local provider served over real HTTP), and the accepted terms."""
+provider's published keys (a local provider served over real HTTP), only for a member identity
+learnt from the dossier's events, and with the accepted terms."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-import httpx
 import jwt
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from mutualis.idp import create_idp
 from services.identity.app import definition as identity_service
 from shared.clock import FakeClock
-from shared.messaging.local_broker import free_port
 from tests.support.http import client
+from tests.support.identity_provider import signed_assertion
+from tests.support.members import enrol
+from tests.support.recorded import recorded
 from tests.support.services import running
 
 PASSWORD = "correct horse battery staple"
@@ -27,45 +25,32 @@ TERMS = "2026-01"
 
 
 @pytest.fixture
-async def provider(monkeypatch):
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    config = uvicorn.Config(
-        create_idp(issuer), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    monkeypatch.setenv("IDENTITY_IDENTITY_PROVIDERS", json.dumps([issuer]))
-    yield issuer
-    server.should_exit = True
-    await serving
-
-
-@pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime.now(timezone.utc))
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture
-async def identity(database_url, kafka, provider, clock):
+async def service(database_url, kafka, provider, clock):
     async with running(identity_service, database_url, kafka, clock) as runtime:
-        async with client(runtime) as api:
-            yield api
+        yield runtime
+
+
+@pytest.fixture
+async def identity(service):
+    async with client(service) as api:
+        yield api
+
+
+@pytest.fixture
+async def member(kafka, service):
+    """The person of the assertions, a member as identity learnt from the dossier."""
+    return await enrol(kafka, service, INSZ)
 
 
 async def assertion(api, provider: str, **overrides) -> str:
-    nonce = (await api.post("/registration/nonce")).json()
-    request = {
-        "national_register_number": INSZ,
-        "name": "Els Peeters",
-        "audience": nonce["audience"],
-        "nonce": nonce["nonce"],
-        **overrides,
-    }
-    async with httpx.AsyncClient() as http:
-        return (await http.post(f"{provider}/assertions", json=request)).json()["id_token"]
+    return await signed_assertion(
+        api, provider, "/registration/nonce", **{"insz": INSZ, **overrides}
+    )
 
 
 def registration(id_token: str, **overrides) -> dict:
@@ -79,7 +64,7 @@ def registration(id_token: str, **overrides) -> dict:
 
 
 async def test_id1_registering_with_a_digital_key_then_logging_in_with_the_national_register_number(
-    identity, provider
+    identity, provider, member
 ):
     registered = await identity.post(
         "/registration", json=registration(await assertion(identity, provider))
@@ -103,7 +88,7 @@ async def test_id1_an_assertion_with_an_invalid_national_register_number_is_refu
     assert "85073003327" not in refused.json()["detail"]
 
 
-async def test_id1_a_replayed_assertion_is_refused(identity, provider):
+async def test_id1_a_replayed_assertion_is_refused(identity, provider, member):
     token = await assertion(identity, provider)
     assert (
         await identity.post("/registration", json=registration(token, login="els"))
@@ -176,3 +161,42 @@ async def test_id2_registration_requires_accepting_the_current_terms(identity, p
     )
 
     assert refused.status_code == outdated.status_code == 422
+
+
+async def test_id1_a_person_who_is_not_a_member_is_refused_and_nothing_is_spent(
+    identity, provider, service, kafka
+):
+    token = await assertion(identity, provider)
+
+    refused = await identity.post("/registration", json=registration(token))
+
+    assert refused.status_code == 403 and "only members" in refused.json()["detail"]
+    assert await recorded(service, "PortalAccountRegistered") == []
+    # Once the dossier enrolled the person, the same assertion still works: its nonce is unspent.
+    await enrol(kafka, service, INSZ)
+    assert (await identity.post("/registration", json=registration(token))).status_code == 201
+
+
+async def test_id1_the_registration_records_the_national_register_number_and_the_key(
+    identity, provider, service, member
+):
+    token = await assertion(identity, provider, method="itsme")
+
+    await identity.post("/registration", json=registration(token, login="els"))
+
+    [registered] = await recorded(service, "PortalAccountRegistered")
+    assert registered.payload["national_register_number"] == INSZ
+    assert registered.payload["verified_by"] == "itsme"
+    assert registered.actor.authenticated_by == "itsme"
+
+
+async def test_id1_one_portal_account_per_person(identity, provider, member):
+    first = await assertion(identity, provider)
+    assert (
+        await identity.post("/registration", json=registration(first, login="els"))
+    ).status_code == 201
+
+    second = await assertion(identity, provider)
+    again = await identity.post("/registration", json=registration(second, login="els-2"))
+
+    assert again.status_code == 409 and "already" in again.json()["detail"]

@@ -17,11 +17,11 @@ from shared.messaging.broker import make_broker
 from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
 from shared.projections import Projector
-from shared.settings import KafkaSettings
 from sqlalchemy import func, select
 from tests.support.events import complaint_registered, pending, random_stream
 from tests.support.kafka import eventually, read_topic
 from tests.support.services import running
+from tests.support.staff import HANDLER
 
 
 @pytest.fixture
@@ -112,13 +112,11 @@ async def test_twenty_concurrent_writers_every_event_relayed(relay_setup, kafka)
 async def test_a_service_finding_its_broker_fresh_republishes_its_store(database_url, kafka):
     async with running(complaints_service, database_url, kafka, background=False) as service:
         for name in ("An", "Bram"):
-            await service.bus.execute(register_complaint(name))
+            await service.bus.execute(register_complaint(name), HANDLER)
         assert await service.relay.publish_pending() == 4 + 2  # events, then the two replies
 
     # The local broker restarted and lost every topic: the same service on a fresh broker.
-    fresh = KafkaSettings(
-        KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers, KAFKA_NAMESPACE=f"fresh.{kafka.namespace}"
-    )
+    fresh = kafka.model_copy(update={"namespace": f"fresh.{kafka.namespace}"})
     async with running(complaints_service, database_url, fresh):
         records = await read_topic(fresh.bootstrap_servers, fresh.topic("complaints.events"), 4)
 
@@ -131,5 +129,4 @@ def register_complaint(name: str) -> CommandEnvelope:
         type="RegisterComplaint",
         payload={"complainant_name": name, "subject": "Late refund", "description": "…"},
         issued_at=datetime.now(timezone.utc),
-        issued_by="staff:test",
     )

@@ -16,6 +16,10 @@ import holidays
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ACKNOWLEDGEMENT_PERIOD = timedelta(days=8)  # CMP-3
 STATUS_UPDATE_PERIOD = timedelta(weeks=3)  # CMP-5
+# The handler is reminded on the morning of the second working day before a due day: time
+# to act, without reminders so early that they are ignored.
+REMINDER_LEAD_WORKING_DAYS = 2
+REMINDER_TIME = time(8, 0)
 
 
 @lru_cache(maxsize=64)
@@ -35,10 +39,27 @@ def next_working_day(day: date) -> date:
 
 def due_day(start: datetime, period: timedelta) -> date:
     """The last day on which something started at `start` is on time."""
-    return next_working_day(start.astimezone(BRUSSELS).date() + period)
+    return next_working_day(brussels_day(start) + period)
 
 
 def deadline(start: datetime, period: timedelta) -> datetime:
     """The instant the period runs out: midnight at the end of its due day, in Brussels."""
-    day_after = due_day(start, period) + timedelta(days=1)
-    return datetime.combine(day_after, time.min, BRUSSELS)
+    return end_of(due_day(start, period))
+
+
+def end_of(day: date) -> datetime:
+    """Midnight at the end of `day` in Brussels: what is done before it is done on `day`."""
+    return datetime.combine(day + timedelta(days=1), time.min, BRUSSELS)
+
+
+def reminder_at(due: date) -> datetime:
+    """When the handler is reminded of something due on `due`."""
+    day, counted = due, 0
+    while counted < REMINDER_LEAD_WORKING_DAYS:
+        day -= timedelta(days=1)
+        counted += is_working_day(day)
+    return datetime.combine(day, REMINDER_TIME, BRUSSELS)
+
+
+def brussels_day(instant: datetime) -> date:
+    return instant.astimezone(BRUSSELS).date()

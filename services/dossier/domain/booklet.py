@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from shared.contracts import Event
 from shared.contracts.dossier import (
+    AddressChanged,
+    ChangeAddress,
     ChangeContactDetails,
+    ChangeEntitlement,
     ContactDetailsChanged,
     DependantAdded,
+    Entitlement,
+    EntitlementChanged,
     MemberEnrolled,
     Person,
 )
@@ -28,7 +34,7 @@ class Booklet:
     persons: dict[str, Person] = field(default_factory=dict)
 
     @classmethod
-    def from_history(cls, booklet_id: str, history: Iterable[Event]) -> "Booklet":
+    def from_history(cls, booklet_id: str, history: Iterable[Event]) -> Booklet:
         booklet = cls(booklet_id)
         for event in history:
             booklet._apply(event)
@@ -38,6 +44,7 @@ class Booklet:
         if self.version:
             raise BookletError(f"booklet {self.booklet_id!r} already exists")
         _birth_date_agrees(holder)
+        _born_before_vt(holder)
         return [MemberEnrolled(booklet_id=self.booklet_id, holder=holder)]
 
     def add_dependant(self, dependant: Person) -> list[Event]:
@@ -46,11 +53,11 @@ class Booklet:
         if dependant.national_register_number in self.persons:
             raise BookletError("this person is already on the booklet")
         _birth_date_agrees(dependant)
+        _born_before_vt(dependant)
         return [DependantAdded(booklet_id=self.booklet_id, dependant=dependant)]
 
     def change_contact_details(self, change: ChangeContactDetails) -> list[Event]:
-        if change.national_register_number not in self.persons:
-            raise BookletError(f"no such person on booklet {self.booklet_id!r}")
+        self._person(change.national_register_number)
         details = change.model_dump(
             exclude={"booklet_id", "national_register_number"}, exclude_none=True
         )
@@ -64,11 +71,58 @@ class Booklet:
             )
         ]
 
+    def change_address(self, change: ChangeAddress) -> list[Event]:
+        person = self._person(change.national_register_number)
+        if person.address == change.address:
+            raise BookletError("nothing to change: this is already the person's address")
+        return [
+            AddressChanged(
+                booklet_id=self.booklet_id,
+                national_register_number=person.national_register_number,
+                address=change.address,
+            )
+        ]
+
+    def change_entitlement(self, change: ChangeEntitlement) -> list[Event]:
+        person = self._person(change.national_register_number)
+        if change.since < person.birth_date:
+            raise BookletError("an entitlement cannot apply from before the person's birth")
+        entitlement = Entitlement(
+            cg1=change.cg1,
+            cg2=change.cg2,
+            increased_reimbursement=change.increased_reimbursement,
+            increased_reimbursement_since=_vt_start(person.entitlement, change),
+        )
+        if entitlement == person.entitlement:
+            raise BookletError("nothing to change: the person has these codes and VT status")
+        return [
+            EntitlementChanged(
+                booklet_id=self.booklet_id,
+                national_register_number=person.national_register_number,
+                entitlement=entitlement,
+                since=change.since,
+            )
+        ]
+
+    def _person(self, national_register_number: str) -> Person:
+        try:
+            return self.persons[national_register_number]
+        except KeyError:
+            raise BookletError(f"no such person on booklet {self.booklet_id!r}") from None
+
     def _apply(self, event: Event) -> None:
         self.version += 1
         match event:
             case MemberEnrolled(holder=person) | DependantAdded(dependant=person):
                 self.persons[person.national_register_number] = person
+            case AddressChanged(national_register_number=insz, address=address):
+                self._update(insz, address=address)
+            case EntitlementChanged(national_register_number=insz, entitlement=entitlement):
+                self._update(insz, entitlement=entitlement)
+
+    def _update(self, national_register_number: str, **changes) -> None:
+        person = self.persons[national_register_number]
+        self.persons[national_register_number] = person.model_copy(update=changes)
 
 
 def _birth_date_agrees(person: Person) -> None:
@@ -77,6 +131,21 @@ def _birth_date_agrees(person: Person) -> None:
     encoded = birth_date_of(person.national_register_number)
     if encoded is not None and encoded != person.birth_date:
         raise BookletError("the birth date does not match the national register number")
+
+
+def _born_before_vt(person: Person) -> None:
+    start = person.entitlement and person.entitlement.increased_reimbursement_since
+    if start and start < person.birth_date:
+        raise BookletError("increased reimbursement (VT) cannot start before the person's birth")
+
+
+def _vt_start(current: Entitlement | None, change: ChangeEntitlement) -> date | None:
+    if not change.increased_reimbursement:
+        return None
+    if current is not None and current.increased_reimbursement_since is not None:
+        # VT that stays granted runs on from the earlier of its start and this decision.
+        return min(current.increased_reimbursement_since, change.since)
+    return change.since
 
 
 def stream_id(booklet_id: str) -> str:

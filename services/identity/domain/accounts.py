@@ -7,17 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shared.contracts import Event
-from shared.refusal import Refused
 from shared.contracts.identity import (
     AccessBlocked,
     AccessUnblocked,
+    AppDeviceRegistered,
+    AppDeviceRevoked,
     BlockReason,
     LoginFailed,
     LoginSucceeded,
+    PasswordChanged,
     PortalAccountClosed,
     PortalAccountRegistered,
     Role,
 )
+from shared.refusal import Refused
 
 # Seed 000 art 6.2: access is blocked after 8 consecutive wrong passwords (ID-4).
 MAX_CONSECUTIVE_FAILURES = 8
@@ -46,7 +49,7 @@ class Account:
     closed: bool = False
 
     @classmethod
-    def from_history(cls, account_id: str, history: Iterable[Event]) -> "Account":
+    def from_history(cls, account_id: str, history: Iterable[Event]) -> Account:
         account = cls(account_id)
         for event in history:
             account._apply(event)
@@ -97,6 +100,19 @@ class Account:
     def close(self, by: str) -> list[Event]:
         self._must_exist()
         return [PortalAccountClosed(account_id=self.account_id, closed_by=by)]
+
+    def change_password(self) -> list[Event]:
+        self._must_exist()
+        return [PasswordChanged(account_id=self.account_id)]
+
+    def register_device(self, device_id: str) -> list[Event]:
+        self._must_exist()
+        return [AppDeviceRegistered(account_id=self.account_id, device_id=device_id)]
+
+    def revoke_device(self, device_id: str) -> list[Event]:
+        return [
+            AppDeviceRevoked(account_id=self.account_id, device_id=device_id, reason="failed_pins")
+        ]
 
     def _must_exist(self) -> None:
         if not self.exists:

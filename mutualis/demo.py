@@ -1,0 +1,130 @@
+"""Demo data: a few households whose children stand on both sides of each age boundary of
+the access policies (ID-7: 16 for e-Mut, 18 for My LM), dated from today so they stay so.
+Sent as member services would send them: staff commands to the dossier."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from shared.contracts import CommandOutcome
+from shared.reference import Federation
+
+# (booklet, language, address, holder's first name and age in years, then the dependants:
+# first name, age in years and days past that birthday; negative days: the birthday is near)
+HOUSEHOLDS = [
+    (
+        "demo-peeters",
+        "Peeters",
+        "nl",
+        ("Veldstraat", "12", "9000", "Gent"),
+        [("Els", 44, 100), ("Lotte", 15, 340), ("Jonas", 16, 10), ("Mats", 17, 200)],
+    ),
+    (
+        "demo-dubois",
+        "Dubois",
+        "fr",
+        ("Rue Féronstrée", "41", "4000", "Liège"),
+        [("Claire", 47, 30), ("Hugo", 17, 355), ("Léa", 18, 20), ("Théo", 19, 150)],
+    ),
+    (
+        "demo-janssens",
+        "Janssens",
+        "nl",
+        ("Meir", "3", "2000", "Antwerpen"),
+        [("Bram", 38, 60), ("Noor", 5, 90)],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    booklet_id: str
+    national_register_number: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    role: str
+
+
+Send = Callable[[str, dict], Awaitable[CommandOutcome]]
+
+
+def households(today: date) -> list[list[DemoPerson]]:
+    result = []
+    for h, (booklet_id, last_name, _, _, people) in enumerate(HOUSEHOLDS):
+        household = []
+        for n, (first_name, years, days_past) in enumerate(people):
+            born = _years_before(today, years) - timedelta(days=days_past)
+            household.append(
+                DemoPerson(
+                    booklet_id,
+                    national_register_number(born, 100 + 10 * h + n),
+                    first_name,
+                    last_name,
+                    born,
+                    "holder" if n == 0 else "dependant",
+                )
+            )
+        result.append(household)
+    return result
+
+
+async def seed(send: Send, federation: Federation, today: date) -> list[CommandOutcome]:
+    """Enrols every household (a household already there is refused and left as it is)."""
+    outcomes = []
+    fund = federation.fund_ids[0]
+    for (_, _, language, address, _), household in zip(HOUSEHOLDS, households(today)):
+        holder, *dependants = household
+        outcomes.append(
+            await send(
+                "EnrolMember",
+                {
+                    "booklet_id": holder.booklet_id,
+                    "holder": _person(holder, language, address, fund),
+                },
+            )
+        )
+        for dependant in dependants:
+            person = _person(dependant, language, address, fund)
+            outcomes.append(
+                await send("AddDependant", {"booklet_id": holder.booklet_id, "dependant": person})
+            )
+    return outcomes
+
+
+def national_register_number(born: date, serial: int) -> str:
+    """Birth date, a serial of the day, and the check digits over both (with a 2 in front for
+    births from 2000)."""
+    first_nine = f"{born:%y%m%d}{serial:03d}"
+    checked = int(("2" if born.year >= 2000 else "") + first_nine)
+    return f"{first_nine}{97 - checked % 97:02d}"
+
+
+def _person(person: DemoPerson, language: str, address: tuple, fund: str) -> dict:
+    street, house_number, postal_code, municipality = address
+    return {
+        "national_register_number": person.national_register_number,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date.isoformat(),
+        "language": language,
+        "nationality": "BE",
+        "regional_fund": fund,
+        "address": {
+            "street": street,
+            "house_number": house_number,
+            "postal_code": postal_code,
+            "municipality": municipality,
+            "country": "BE",
+        },
+        "entitlement": {"cg1": "110", "cg2": "110", "increased_reimbursement": False},
+    }
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)

@@ -1,0 +1,88 @@
+"""What a logged-in user changes of their own access (ID-8): the password, and the PIN of the
+app on a device, which only a session opened with a digital key may set (seed 000)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+
+from services.identity.devices import register_device
+from services.identity.domain.accounts import AccountError
+from services.identity.domain.devices import PIN_PATTERN, may_set_pin
+from services.identity.handlers import load_account
+from services.identity.journal import record
+from services.identity.passwords import hash_password, verify_password
+from services.identity.secrets import credentials
+from shared.access.http import Authenticated
+from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
+from shared.service import Runtime
+
+REFUSALS = {
+    401: {"description": "Wrong current password"},
+    403: {"description": "Not after this kind of login"},
+    409: {"description": "Refused by the account, or it changed meanwhile"},
+}
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=12, max_length=256)
+
+
+class Device(BaseModel):
+    device_id: str = Field(min_length=1, max_length=128)
+    pin: str = Field(pattern=PIN_PATTERN, description="5 digits")
+
+
+def router(runtime: Runtime) -> APIRouter:
+    api = APIRouter(tags=["identity"])
+
+    @api.post("/account/password", status_code=204, responses=REFUSALS)
+    async def change_password(body: PasswordChange, principal: Authenticated) -> None:
+        """A wrong current password changes nothing (and blocks nothing: the user is logged in)."""
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            if not await _password_is(uow, principal.account_id, body.current_password):
+                raise HTTPException(401, "wrong password")
+            with _refusals():
+                account = await load_account(uow, principal.account_id)
+                changed = account.change_password()
+                await uow.conn.execute(
+                    update(credentials)
+                    .where(credentials.c.account_id == principal.account_id)
+                    .values(password_hash=await hash_password(body.new_password))
+                )
+                await record(uow, account.account_id, account.version, changed, principal.actor)
+            await uow.commit()
+
+    @api.post("/devices", status_code=201, responses=REFUSALS)
+    async def add_device(body: Device, principal: Authenticated) -> dict[str, str]:
+        """Sets the app's PIN on this device, right after a login with a digital key."""
+        if not may_set_pin(principal.authenticated_by):
+            raise HTTPException(403, "a PIN is set only after a login with a digital key")
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            with _refusals():
+                account = await load_account(uow, principal.account_id)
+                await register_device(uow, account, body.device_id, body.pin, principal.actor)
+            await uow.commit()
+        return {"device_id": body.device_id}
+
+    return api
+
+
+async def _password_is(uow: UnitOfWork, account_id: str, password: str) -> bool:
+    query = select(credentials.c.password_hash).where(credentials.c.account_id == account_id)
+    return await verify_password(await uow.conn.scalar(query), password)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except AccountError as refusal:
+        raise HTTPException(409, str(refusal))
+    except WrongExpectedVersion:
+        raise HTTPException(409, "the account changed meanwhile; try again")

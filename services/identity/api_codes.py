@@ -1,0 +1,112 @@
+"""My LM registration without a digital key (ID-1, seed 001 art 4): a member number or national
+register number, a one-time code sent to the e-mail address or mobile number in the dossier,
+then the code with a password and the accepted terms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, HTTPException
+from pydantic import BaseModel, Field, model_validator
+
+from services.identity.api import NewAccount, Registered
+from services.identity.codes import prove, request_code
+from services.identity.config import IdentitySettings
+from services.identity.delivery import Senders, deliver
+from services.identity.domain.one_time_codes import (
+    CODE_LIFETIME,
+    Channel,
+    code_message,
+    verified_by,
+)
+from services.identity.members import Member, holder_of, member
+from services.identity.registration import RegistrationRefused, open_account
+from shared.eventstore import unit_of_work
+from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.service import Runtime
+
+SENT = "If we know you and your dossier holds that address, the code is on its way."
+
+
+class CodeRequest(BaseModel):
+    member_number: str | None = Field(
+        None, min_length=1, max_length=64, description="The number of the member booklet"
+    )
+    national_register_number: str | None = Field(None, min_length=1, max_length=20)
+    channel: Channel = Field(description="email or sms, to the address in the dossier")
+
+    @model_validator(mode="after")
+    def one_identifier(self) -> CodeRequest:
+        if (self.member_number is None) == (self.national_register_number is None):
+            raise ValueError("give either a member number or a national register number")
+        return self
+
+
+class CodeRequested(BaseModel):
+    request_id: str
+    expires_in: int
+    message: str = SENT
+
+
+class CodeRegistration(NewAccount):
+    request_id: str = Field(min_length=1, max_length=64)
+    code: str = Field(pattern=r"^[0-9]{6}$")
+
+
+def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
+    api = APIRouter(tags=["identity"])
+    config = IdentitySettings()
+    senders = senders or Senders.from_settings(config)
+
+    @api.post("/registration/code", status_code=202, response_model=CodeRequested)
+    async def registration_code(body: CodeRequest, background: BackgroundTasks) -> CodeRequested:
+        """Step 1: the same answer whether or not the person is known (no member enumeration);
+        the code goes out after the answer, so its delivery does not show in the timing."""
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            person = await _person(uow.conn, body)
+            request_id, delivery = await request_code(uow, person, body.channel)
+            await uow.commit()
+        if delivery is not None:
+            message = code_message(delivery.code)
+            sender = senders.of(body.channel)
+            background.add_task(deliver, sender, body.channel, delivery.to, message)
+        return CodeRequested(request_id=request_id, expires_in=int(CODE_LIFETIME.total_seconds()))
+
+    @api.post(
+        "/registration/code/confirm",
+        status_code=201,
+        response_model=Registered,
+        responses={401: {"description": "Wrong, expired or used code"}},
+    )
+    async def confirm_registration_code(body: CodeRegistration) -> Registered:
+        """Step 2: the code, a password and the accepted terms make a portal account."""
+        body.require_terms(config.terms_version)
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            proved = await prove(uow, body.request_id, body.code)
+            if proved is None:
+                await uow.commit()  # the attempt counts
+                raise HTTPException(401, "wrong, expired or used code")
+            login = body.login or proved.national_register_number
+            try:
+                account_id = await open_account(
+                    uow,
+                    proved.national_register_number,
+                    login,
+                    body.password,
+                    body.terms_version,
+                    verified_by(proved.channel),
+                )
+            except RegistrationRefused as refusal:
+                raise HTTPException(refusal.status, refusal.reason)
+            await uow.commit()
+        return Registered(account_id=account_id, login=login)
+
+    return api
+
+
+async def _person(conn, body: CodeRequest) -> Member | None:
+    if body.member_number is not None:
+        return await holder_of(conn, body.member_number)
+    try:
+        national_register_number = normalize_insz(body.national_register_number)
+    except InvalidIdentifier as invalid:  # the reason only: the number is personal data
+        raise HTTPException(422, f"the national register number: {invalid.reason}")
+    return await member(conn, national_register_number)

@@ -1,0 +1,54 @@
+"""The person's own say over the holder's access to their file (ID-7): a mandate given or
+withdrawn, a refusal. Through the portal the person speaks for themselves only; member
+services record what the person signed at the desk."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from services.identity.access_decisions import Say, holder_for, reconsider
+from services.identity.domain.holder_access import HolderAccess
+from services.identity.secrets import national_register_logins
+from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
+from shared.messaging.commands import CommandContext, Rejected
+
+
+async def give_access_mandate(command: GiveAccessMandate, ctx: CommandContext) -> None:
+    await _say(ctx, command.person, HolderAccess.give_mandate)
+
+
+async def withdraw_access_mandate(command: WithdrawAccessMandate, ctx: CommandContext) -> None:
+    await _say(ctx, command.person, HolderAccess.withdraw_mandate)
+
+
+async def refuse_holder_access(command: RefuseHolderAccess, ctx: CommandContext) -> None:
+    await _say(ctx, command.person, HolderAccess.refuse)
+
+
+async def _say(ctx: CommandContext, person: str, say: Say) -> None:
+    if ctx.actor.role == "member":
+        own = await ctx.uow.conn.scalar(
+            select(national_register_logins.c.national_register_number).where(
+                national_register_logins.c.account_id == ctx.actor.account_id
+            )
+        )
+        if own != person:
+            raise Rejected("a member decides only about their own file")
+    holder = await holder_for(ctx.uow, person)
+    if holder is None:
+        raise Rejected("this person is on no booklet as a dependant: no holder to decide about")
+    await reconsider(
+        ctx.uow,
+        holder,
+        person,
+        say=say,
+        actor=ctx.actor,
+        correlation_id=ctx.envelope.correlation_id,
+    )
+
+
+HANDLERS = {
+    GiveAccessMandate: give_access_mandate,
+    WithdrawAccessMandate: withdraw_access_mandate,
+    RefuseHolderAccess: refuse_holder_access,
+}

@@ -1,0 +1,94 @@
+"""Who is a member, as identity learns it from the dossier's events (never by asking the
+dossier): registration requires being one (ID-1), and a one-time code goes only to the e-mail
+address or mobile number in the dossier (seed 001 art 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Column, Date, MetaData, String, Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import EventEnvelope, events
+from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled, Person
+from shared.eventstore import UnitOfWork
+
+metadata = MetaData()
+
+members = Table(
+    "members",
+    metadata,
+    Column("national_register_number", String(11), primary_key=True),
+    Column("booklet_id", String(64), nullable=False, index=True),
+    Column("role", String(16), nullable=False),  # holder | dependant
+    Column("birth_date", Date, nullable=False),
+    Column("email", String(320)),
+    Column("phone", String(20)),
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    national_register_number: str
+    booklet_id: str
+    role: Literal["holder", "dependant"]
+    birth_date: date
+    email: str | None
+    phone: str | None
+
+
+DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged"}
+
+
+async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    if envelope.type not in DOSSIER_EVENTS:
+        return
+    match events.decode(envelope):
+        case MemberEnrolled(booklet_id=booklet_id, holder=person):
+            await _admit(uow.conn, booklet_id, "holder", person)
+        case DependantAdded(booklet_id=booklet_id, dependant=person):
+            await _admit(uow.conn, booklet_id, "dependant", person)
+        case ContactDetailsChanged(national_register_number=insz) as changed:
+            # Fields left out of the change stay as they are.
+            contact = changed.model_dump(include={"email", "phone"}, exclude_none=True)
+            if contact:
+                await uow.conn.execute(
+                    update(members)
+                    .where(members.c.national_register_number == insz)
+                    .values(**contact)
+                )
+
+
+async def member(conn: AsyncConnection, national_register_number: str) -> Member | None:
+    row = (
+        await conn.execute(
+            select(members).where(members.c.national_register_number == national_register_number)
+        )
+    ).first()
+    return Member(**row._mapping) if row else None
+
+
+async def holder_of(conn: AsyncConnection, booklet_id: str) -> Member | None:
+    """The holder of a booklet: the person a member number (booklet id) stands for."""
+    row = (
+        await conn.execute(
+            select(members).where(members.c.booklet_id == booklet_id, members.c.role == "holder")
+        )
+    ).first()
+    return Member(**row._mapping) if row else None
+
+
+async def _admit(conn: AsyncConnection, booklet_id: str, role: str, person: Person) -> None:
+    # The dossier keeps a person on one booklet, so a known person can only be a replay.
+    if await member(conn, person.national_register_number) is not None:
+        return
+    await conn.execute(
+        insert(members).values(
+            national_register_number=person.national_register_number,
+            booklet_id=booklet_id,
+            role=role,
+            birth_date=person.birth_date,
+        )
+    )

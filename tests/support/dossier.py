@@ -1,0 +1,91 @@
+"""The dossier's facts for a service under test: its events published on the dossier's topic
+exactly as its relay publishes them, cheaper than running the dossier service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from aiokafka import AIOKafkaProducer
+
+from mutualis.demo import national_register_number
+from shared.contracts import Event, EventEnvelope
+from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled, Person
+from shared.messaging.broker import event_headers
+from shared.messaging.topics import ensure_topics, events_topic
+from shared.settings import KafkaSettings
+
+
+def person(national_register_number: str, **overrides) -> Person:
+    values = {
+        "national_register_number": national_register_number,
+        "first_name": "Els",
+        "last_name": "Peeters",
+        "birth_date": date(1985, 7, 30),
+        "language": "nl",
+        "nationality": "BE",
+        "regional_fund": "bondmoyson-oost-vlaanderen",
+        "address": {
+            "street": "Veldstraat",
+            "house_number": "12",
+            "postal_code": "9000",
+            "municipality": "Gent",
+            "country": "BE",
+        },
+        "entitlement": {"cg1": "110", "cg2": "110", "increased_reimbursement": False},
+    }
+    return Person.model_validate({**values, **overrides})
+
+
+def member_enrolled(national_register_number: str, booklet_id: str | None = None):
+    booklet_id = booklet_id or f"booklet-{uuid.uuid4().hex[:8]}"
+    return MemberEnrolled(booklet_id=booklet_id, holder=person(national_register_number))
+
+
+def dependant_added(booklet_id: str, national_register_number: str, **overrides):
+    return DependantAdded(
+        booklet_id=booklet_id, dependant=person(national_register_number, **overrides)
+    )
+
+
+def contact_details_changed(booklet_id: str, national_register_number: str, **contact):
+    return ContactDetailsChanged(
+        booklet_id=booklet_id, national_register_number=national_register_number, **contact
+    )
+
+
+def envelope(event: Event, booklet_id: str, stream_version: int = 1) -> EventEnvelope:
+    return EventEnvelope(
+        event_id=str(uuid.uuid4()),
+        type=event.type_name,
+        version=event.version,
+        occurred_at=datetime.now(UTC),
+        stream_id=f"booklet-{booklet_id}",
+        stream_version=stream_version,
+        correlation_id=str(uuid.uuid4()),
+        producer="dossier",
+        payload=event.model_dump(mode="json"),
+    )
+
+
+async def publish(kafka: KafkaSettings, *envelopes: EventEnvelope) -> None:
+    """Publishes on `<namespace>dossier.events`, keyed by stream like the relay does."""
+    topic = events_topic(kafka, "dossier")
+    await ensure_topics(kafka, [topic])
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        for sent in envelopes:
+            await producer.send_and_wait(
+                topic,
+                sent.model_dump_json().encode(),
+                key=sent.stream_id.encode(),
+                headers=[(k, v.encode()) for k, v in event_headers(sent).items()],
+            )
+    finally:
+        await producer.stop()
+
+
+def insz(born: date, serial: int) -> str:
+    """A valid national register number of someone born on `born`."""
+    return national_register_number(born, serial)

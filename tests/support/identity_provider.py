@@ -1,0 +1,48 @@
+"""The local identity provider (stand-in for eID, itsme, CSAM) served over real HTTP, and the
+assertions it signs for a nonce the identity service issued."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+import httpx
+import uvicorn
+
+from mutualis.idp import create_idp
+from shared.messaging.local_broker import free_port
+
+
+@asynccontextmanager
+async def identity_provider():
+    """Yields the provider's issuer URL while it serves."""
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    config = uvicorn.Config(
+        create_idp(issuer), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield issuer
+    finally:
+        server.should_exit = True
+        await serving
+
+
+async def signed_assertion(
+    api: httpx.AsyncClient, issuer: str, nonce_path: str, insz: str, **overrides
+) -> str:
+    """The provider's ID token for a nonce from `nonce_path` of the identity service."""
+    nonce = (await api.post(nonce_path)).json()
+    request = {
+        "national_register_number": insz,
+        "name": "Els Peeters",
+        "audience": nonce["audience"],
+        "nonce": nonce["nonce"],
+        **overrides,
+    }
+    async with httpx.AsyncClient() as http:
+        return (await http.post(f"{issuer}/assertions", json=request)).json()["id_token"]

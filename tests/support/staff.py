@@ -1,0 +1,134 @@
+"""Tokens for tests: a signer that announces its public key on identity's event topic, exactly
+as identity does, so a service under test learns it through Kafka and verifies the tokens with
+its own access projection. Staff and members in tests are then who the tokens say; which
+person a member's account is, the signer announces the same way."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import jwt
+from aiokafka import AIOKafkaProducer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from mutualis.staff import send_command
+from shared.access.read_model import signing_keys
+from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
+from shared.access.persons import person_of
+from shared.contracts import Actor, CommandOutcome, Event, EventEnvelope
+from shared.contracts.identity import PortalAccountRegistered, SigningKeyPublished
+from shared.messaging.broker import event_headers
+from shared.messaging.topics import ensure_topics, events_topic
+from shared.service import Runtime
+from shared.settings import KafkaSettings
+from tests.support.kafka import eventually
+
+
+class Signer:
+    def __init__(self, kafka: KafkaSettings) -> None:
+        self.kafka = kafka
+        self.key = Ed25519PrivateKey.generate()
+        self.key_id = uuid.uuid4().hex
+
+    async def announce(self) -> None:
+        public_pem = (
+            self.key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+        key = SigningKeyPublished(
+            key_id=self.key_id, algorithm=ALGORITHM, public_key_pem=public_pem
+        )
+        await self.publish(key, f"signing-key-{self.key_id}")
+
+    async def announce_member(self, runtime: Runtime, account_id: str, person: str) -> None:
+        """Identity's word that the account is the member `person`; waits until the service
+        has learnt it."""
+        registered = PortalAccountRegistered(
+            account_id=account_id,
+            login=person,
+            role="member",
+            verified_by="eid",
+            national_register_number=person,
+        )
+        await self.publish(registered, f"account-{account_id}")
+
+        async def known() -> bool:
+            async with runtime.database.read() as conn:
+                return await person_of(conn, account_id) == person
+
+        assert await eventually(known), f"{runtime.definition.name} never learnt {account_id}"
+
+    async def publish(self, event: Event, stream_id: str) -> None:
+        """Publishes `event` on identity's topic as identity's relay would."""
+        envelope = EventEnvelope(
+            event_id=str(uuid.uuid4()),
+            type=event.type_name,
+            version=event.version,
+            occurred_at=datetime.now(timezone.utc),
+            stream_id=stream_id,
+            stream_version=1,
+            correlation_id=str(uuid.uuid4()),
+            producer="identity",
+            payload=event.model_dump(mode="json"),
+        )
+        topic = events_topic(self.kafka, "identity")
+        await ensure_topics(self.kafka, [topic])
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka.bootstrap_servers, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                topic,
+                envelope.model_dump_json().encode(),
+                key=envelope.stream_id.encode(),
+                headers=[(k, v.encode()) for k, v in event_headers(envelope).items()],
+            )
+        finally:
+            await producer.stop()
+
+    def token(
+        self,
+        role: str = "admin",
+        account_id: str | None = None,
+        method: str = "pwd",
+        now: datetime | None = None,
+    ) -> str:
+        issued = now or datetime.now(timezone.utc)
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": account_id or f"{role}-{uuid.uuid4().hex[:8]}",
+            "role": role,
+            "iat": int(issued.timestamp()),
+            "exp": int((issued + timedelta(minutes=10)).timestamp()),
+            "jti": uuid.uuid4().hex,
+            "amr": [method],
+        }
+        return jwt.encode(claims, self.key, algorithm=ALGORITHM, headers={"kid": self.key_id})
+
+    async def known_by(self, runtime: Runtime) -> None:
+        """Waits until the service has learnt this signer's key from Kafka."""
+
+        async def known() -> bool:
+            async with runtime.database.read() as conn:
+                found = await conn.scalar(
+                    select(signing_keys.c.key_id).where(signing_keys.c.key_id == self.key_id)
+                )
+            return found is not None
+
+        assert await eventually(known), f"{runtime.definition.name} never learnt the test key"
+
+    async def send(
+        self, service: str, command: str, payload: dict, role: str = "admin", timeout: float = 30
+    ) -> CommandOutcome:
+        """Sends a command over Kafka as a staff member with `role`."""
+        return await send_command(self.kafka, service, command, payload, self.token(role), timeout)
+
+
+# An actor an in-process caller (an HTTP route, a test) has already authenticated.
+HANDLER = Actor(account_id="handler-1", role="complaints_handler", authenticated_by="pwd")
