@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
+from shared.clock import FakeClock
 from shared.eventstore import connect
 from shared.messaging.local_broker import LocalBroker, free_port
 from shared.settings import KafkaSettings
@@ -59,10 +61,16 @@ async def signer(kafka) -> Signer:
 
 
 @pytest.fixture
-async def provider(monkeypatch) -> str:
-    """The local identity provider over real HTTP, trusted by identity services started after
-    it; yields its issuer URL."""
-    async with identity_provider() as issuer:
+def clock() -> FakeClock:
+    """The time of a test's services; a module moves it, or starts it elsewhere."""
+    return FakeClock(datetime.now(timezone.utc))
+
+
+@pytest.fixture
+async def provider(monkeypatch, clock) -> str:
+    """The local identity provider over real HTTP, signing at the test's clock, trusted by
+    identity services started after it; yields its issuer URL."""
+    async with identity_provider(clock) as issuer:
         monkeypatch.setenv("IDENTITY_IDENTITY_PROVIDERS", json.dumps([issuer]))
         yield issuer
 

@@ -33,6 +33,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def identity(database_url, kafka, signer, provider, clock):
+    signer.clock = clock
     async with running(identity_service, database_url, kafka, clock) as runtime:
         await signer.known_by(runtime)
         yield runtime

@@ -3,7 +3,6 @@ after a digital-key login, with wrong PINs revoking the device."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 import jwt
 import pytest
@@ -11,7 +10,6 @@ from sqlalchemy import select
 
 from services.identity.app import definition as identity_service
 from shared.access.read_model import signing_keys
-from shared.clock import FakeClock
 from tests.support.http import bearer, client
 from tests.support.identity_provider import signed_assertion
 from tests.support.kafka import eventually
@@ -26,8 +24,7 @@ DEVICE = "phone-of-els"
 
 
 @pytest.fixture
-async def service(database_url, kafka, provider):
-    clock = FakeClock(datetime.now(UTC))
+async def service(database_url, kafka, provider, clock):
     async with running(identity_service, database_url, kafka, clock) as runtime:
         yield runtime
 

@@ -5,14 +5,13 @@ learnt from the dossier's events, and with the accepted terms."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.identity.app import definition as identity_service
-from shared.clock import FakeClock
 from tests.support.http import client
 from tests.support.identity_provider import signed_assertion
 from tests.support.members import enrol
@@ -22,11 +21,6 @@ from tests.support.services import running
 PASSWORD = "correct horse battery staple"
 INSZ = "85073003328"
 TERMS = "2026-01"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture

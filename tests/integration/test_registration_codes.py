@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from functools import partial
 
@@ -15,7 +15,6 @@ from aiosmtpd.controller import Controller
 from services.identity import api_codes
 from services.identity.app import definition as identity_service
 from services.identity.delivery import Senders
-from shared.clock import FakeClock
 from shared.messaging.local_broker import free_port
 from tests.support.http import client
 from tests.support.kafka import eventually
@@ -54,11 +53,6 @@ def mailbox(monkeypatch):
     monkeypatch.setenv("IDENTITY_SMTP_SENDER", "my-lm@fund.example.be")
     yield box
     server.stop()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture

@@ -10,16 +10,17 @@ import httpx
 import uvicorn
 
 from mutualis.idp import create_idp
+from shared.clock import Clock
 from shared.messaging.local_broker import free_port
 
 
 @asynccontextmanager
-async def identity_provider():
-    """Yields the provider's issuer URL while it serves."""
+async def identity_provider(clock: Clock):
+    """Yields the provider's issuer URL while it serves; it signs at `clock`'s time."""
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     config = uvicorn.Config(
-        create_idp(issuer), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        create_idp(issuer, clock), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())

@@ -18,6 +18,7 @@ from mutualis.staff import send_command
 from shared.access.read_model import signing_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.access.persons import person_of
+from shared.clock import Clock, SystemClock
 from shared.contracts import Actor, CommandOutcome, Event, EventEnvelope
 from shared.contracts.identity import PortalAccountRegistered, SigningKeyPublished
 from shared.messaging.broker import event_headers
@@ -28,8 +29,10 @@ from tests.support.kafka import eventually
 
 
 class Signer:
-    def __init__(self, kafka: KafkaSettings) -> None:
+    def __init__(self, kafka: KafkaSettings, clock: Clock | None = None) -> None:
         self.kafka = kafka
+        # Tokens are issued at this clock's time: a test on a fake clock sets it to that one.
+        self.clock = clock or SystemClock()
         self.key = Ed25519PrivateKey.generate()
         self.key_id = uuid.uuid4().hex
 
@@ -98,7 +101,7 @@ class Signer:
         method: str = "pwd",
         now: datetime | None = None,
     ) -> str:
-        issued = now or datetime.now(timezone.utc)
+        issued = now or self.clock.now()
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
