@@ -137,9 +137,9 @@ async def figures(conn: AsyncConnection) -> Figures:
         select(row.file_number).where(row.overdue_since.is_not(None)).order_by(row.file_number)
     )
     acknowledged = dict(
-        (await conn.execute(select(row.acknowledged, func.count()).group_by(row.acknowledged)))
-        .tuples()
-        .all()
+        (
+            await conn.execute(select(row.acknowledged, func.count()).group_by(row.acknowledged))
+        ).all()
     )
     sent, missed = (
         await conn.execute(
@@ -151,7 +151,7 @@ async def figures(conn: AsyncConnection) -> Figures:
     ).one()
     acks = sum(n for kind, n in acknowledged.items() if kind is not None)
     return Figures(
-        open_by_state=dict(by_state.tuples().all()),
+        open_by_state=dict(by_state.all()),
         overdue=list(overdue),
         acknowledgements_on_time=_share(acknowledged.get("on_time", 0), acks),
         status_updates_on_time=_share(sent, sent + missed),

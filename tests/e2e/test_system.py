@@ -59,7 +59,8 @@ def system(tmp_path_factory):
     yield ports, tool_env
     launcher.send_signal(signal.SIGINT)
     assert launcher.wait(60) == 0
-    assert "stopped" in launcher.stdout.read()
+    with launcher.stdout:
+        assert "stopped" in launcher.stdout.read()
 
 
 def mutualis(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -125,6 +126,7 @@ def _prints_within(process: subprocess.Popen, text: str, seconds: float) -> bool
         timer.cancel()
         process.kill()
         process.wait()
+        process.stdout.close()
 
 
 def _staff_token(ports: dict, env: dict) -> str:

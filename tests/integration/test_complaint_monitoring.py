@@ -41,11 +41,15 @@ async def test_cmp12_monitoring_sees_open_complaints_missed_deadlines_and_shares
         )
 
         async def seen():
+            """The figures once monitoring read both complaints' last events (they are on
+            different partitions, so in no particular order between them)."""
             async with monitoring.database.read() as conn:
                 now = await figures(conn)
-            return now if now.status_updates_on_time is not None else None
+            complete = now.overdue and now.status_updates_on_time is not None
+            return now if complete else None
 
         shown = await eventually(seen)
+        assert shown is not None, "monitoring never saw both complaints' deadlines"
 
     assert shown.open_by_state == {"acknowledged": 1, "under_analysis": 1}
     assert shown.overdue == [forgotten]
