@@ -48,9 +48,11 @@ def staff() -> None:
     """Staff tooling."""
 
 
-def _identity_url() -> str:
-    settings = ServiceSettings.for_service("identity")
-    return os.environ.get("MUTUALIS_IDENTITY_URL", f"http://{settings.host}:{settings.port}")
+def _service_url(name: str) -> str:
+    """Where a running service answers: MUTUALIS_<NAME>_URL, else its own host and port."""
+    settings = ServiceSettings.for_service(name)
+    default = f"http://{settings.host}:{settings.port}"
+    return os.environ.get(f"MUTUALIS_{name.upper()}_URL", default)
 
 
 @staff.command("login")
@@ -68,7 +70,7 @@ def login(login: str, password_file) -> None:
         password_file.read().strip() if password_file else click.prompt("Password", hide_input=True)
     )
     try:
-        session.log_in(_identity_url(), login, password, session.default_path())
+        session.log_in(_service_url("identity"), login, password, session.default_path())
     except session.NotLoggedIn as refusal:
         raise click.ClickException(str(refusal)) from None
     click.echo(f"logged in as {login}")
@@ -192,8 +194,7 @@ def complaints_report(start, end) -> None:
         token = session.access_token(session.default_path())
     except session.NotLoggedIn as refusal:
         raise click.ClickException(str(refusal)) from None
-    settings = ServiceSettings.for_service("complaints")
-    url = os.environ.get("MUTUALIS_COMPLAINTS_URL", f"http://{settings.host}:{settings.port}")
+    url = _service_url("complaints")
     response = httpx.get(
         f"{url}/complaints/report",
         params={"start": start.date().isoformat(), "end": end.date().isoformat()},
@@ -227,8 +228,7 @@ def tail(from_beginning: bool, limit: int | None) -> None:
 def complaints() -> None:
     """The complaint procedure's figures: open complaints per state, missed deadlines, and the
     share of acknowledgements and status messages sent on time."""
-    settings = ServiceSettings.for_service("monitoring")
-    url = os.environ.get("MUTUALIS_MONITORING_URL", f"http://{settings.host}:{settings.port}")
+    url = _service_url("monitoring")
     try:
         response = httpx.get(f"{url}/complaints", timeout=10)
     except httpx.HTTPError as error:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity import members
 from services.identity.domain.accounts import stream_id as account_stream
@@ -90,6 +91,15 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
 async def on_timer(timer: Timer, uow: UnitOfWork) -> None:
     await reconsider(
         uow, timer.payload["holder"], timer.payload["person"], correlation_id=timer.correlation_id
+    )
+
+
+async def own_person(conn: AsyncConnection, account_id: str) -> str | None:
+    """The national register number of the member whose account this is."""
+    return await conn.scalar(
+        select(national_register_logins.c.national_register_number).where(
+            national_register_logins.c.account_id == account_id
+        )
     )
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from services.identity.secrets import national_register_logins
+from services.identity.access_decisions import own_person
 from shared.access.http import Authenticated, act
 from shared.access.persons import persons_of
 from shared.access.tokens import Principal
@@ -48,11 +47,7 @@ def router(runtime: Runtime) -> APIRouter:
 
     async def _own(principal: Principal) -> str:
         async with runtime.database.read() as conn:
-            own = await conn.scalar(
-                select(national_register_logins.c.national_register_number).where(
-                    national_register_logins.c.account_id == principal.account_id
-                )
-            )
+            own = await own_person(conn, principal.account_id)
         if own is None:
             raise HTTPException(403, "this account is no member's: nobody's file to decide about")
         return own

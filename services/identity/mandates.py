@@ -4,11 +4,8 @@ services record what the person signed at the desk."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from services.identity.access_decisions import Say, holder_for, reconsider
+from services.identity.access_decisions import Say, holder_for, own_person, reconsider
 from services.identity.domain.holder_access import HolderAccess
-from services.identity.secrets import national_register_logins
 from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
 from shared.messaging.commands import CommandContext, Rejected
 
@@ -27,12 +24,7 @@ async def refuse_holder_access(command: RefuseHolderAccess, ctx: CommandContext)
 
 async def _say(ctx: CommandContext, person: str, say: Say) -> None:
     if ctx.actor.role == "member":
-        own = await ctx.uow.conn.scalar(
-            select(national_register_logins.c.national_register_number).where(
-                national_register_logins.c.account_id == ctx.actor.account_id
-            )
-        )
-        if own != person:
+        if await own_person(ctx.uow.conn, ctx.actor.account_id) != person:
             raise Rejected("a member decides only about their own file")
     holder = await holder_for(ctx.uow, person)
     if holder is None:

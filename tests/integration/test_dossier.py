@@ -5,10 +5,12 @@ changes nothing."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 
 from services.dossier.app import definition as dossier_service
+from tests.support.dossier import insz
 from tests.support.http import bearer, client
 from tests.support.kafka import eventually
 from tests.support.services import running
@@ -43,14 +45,9 @@ HOLDER = {
 ELS = "85073003328"
 
 
-def with_check_digits(first_nine: str, born_in_2000s: bool) -> str:
-    number = int(("2" if born_in_2000s else "") + first_nine)
-    return f"{first_nine}{97 - number % 97:02d}"
-
-
 CHILD = {
     **HOLDER,
-    "national_register_number": with_check_digits("120515123", born_in_2000s=True),
+    "national_register_number": insz(date(2012, 5, 15), 123),
     "first_name": "Lotte",
     "birth_date": "2012-05-15",
 }

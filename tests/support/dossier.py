@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 
 from aiokafka import AIOKafkaProducer
 
-from mutualis.demo import national_register_number
+# A valid national register number for a birth date and serial, as the demo data makes them.
+from mutualis.demo import national_register_number as insz  # noqa: F401
 from shared.contracts import Event, EventEnvelope
 from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled, Person
 from shared.messaging.broker import event_headers
@@ -84,8 +85,3 @@ async def publish(kafka: KafkaSettings, *envelopes: EventEnvelope) -> None:
             )
     finally:
         await producer.stop()
-
-
-def insz(born: date, serial: int) -> str:
-    """A valid national register number of someone born on `born`."""
-    return national_register_number(born, serial)

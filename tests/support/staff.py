@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from mutualis.staff import send_command
+from shared.access.persons import person_of
 from shared.access.read_model import signing_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
-from shared.access.persons import person_of
 from shared.clock import Clock, SystemClock
 from shared.contracts import Actor, CommandOutcome, Event, EventEnvelope
 from shared.contracts.identity import PortalAccountRegistered, SigningKeyPublished
@@ -99,9 +99,8 @@ class Signer:
         role: str = "admin",
         account_id: str | None = None,
         method: str = "pwd",
-        now: datetime | None = None,
     ) -> str:
-        issued = now or self.clock.now()
+        issued = self.clock.now()
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
