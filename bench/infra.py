@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import uuid
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 from shared.messaging.local_broker import LocalBroker, free_port
 from shared.settings import KafkaSettings
 from tests.support.postgres import PostgresServer
+from tests.support.trust import make_folder
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,7 @@ class Backends:
         broker = None
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
         if not bootstrap:
-            # aiokafka logs each refused connection while the broker comes up.
-            logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-            try:
-                broker = LocalBroker(port=free_port()).start()
-            finally:
-                logging.getLogger("aiokafka").setLevel(logging.NOTSET)
+            broker = LocalBroker(port=free_port()).start()
             bootstrap = broker.bootstrap_servers
         kafka = KafkaSettings(
             KAFKA_BOOTSTRAP_SERVERS=bootstrap, KAFKA_NAMESPACE=f"bench{uuid.uuid4().hex[:8]}."
@@ -70,6 +65,8 @@ class Backends:
         else:
             postgres.start()
         tmp = Path(tempfile.mkdtemp(prefix="mutualis-bench-"))
+        # The services and the relay sign what they publish, as they do in production.
+        os.environ["MUTUALIS_TRUST_DIR"] = str(make_folder(tmp / "trust"))
         return cls(kafka, postgres, tmp, broker)
 
     def stop(self) -> None:

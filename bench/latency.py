@@ -13,7 +13,6 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -21,8 +20,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from bench.appends import sqlite_connection
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
+from mutualis.staff import Sender
 from services.complaints.app import definition
-from shared.contracts import CommandEnvelope
+from shared.clock import SystemClock
 from shared.contracts.complaints import RegisterComplaint
 from shared.messaging.broker import consumer_options
 from shared.messaging.topics import commands_topic, ensure_topics
@@ -40,7 +40,7 @@ FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
 TIMEOUT_S = 30.0
 
 
-def command(n: int, access_token: str) -> bytes:
+def command(n: int, sender: Sender, topic: str) -> bytes:
     payload = RegisterComplaint(
         complainant_name=f"Lid {n}",
         complainant_email=f"lid{n}@example.be",
@@ -49,11 +49,8 @@ def command(n: int, access_token: str) -> bytes:
         subject="Terugbetaling kinesitherapie",
         description="De terugbetaling van mijn sessies kinesitherapie werd geweigerd.",
     )
-    envelope = CommandEnvelope(
-        type=RegisterComplaint.type_name,
-        payload=payload.model_dump(mode="json"),
-        issued_at=datetime.now(timezone.utc),
-        access_token=access_token,
+    envelope = sender.envelope(
+        topic, RegisterComplaint.type_name, payload.model_dump(mode="json"), SystemClock()
     )
     return envelope.model_dump_json().encode()
 
@@ -128,7 +125,7 @@ async def command_to_read_model(
         await signer.announce()
         await runtime.start(background=True)
         await signer.known_by(runtime)
-        token = signer.token("complaints_handler")
+        sender = signer.sender("complaints_handler")
         producer = _producer(kafka)
         await producer.start()
         count_rows, close_counter = await _row_counter(backend, url)
@@ -136,7 +133,7 @@ async def command_to_read_model(
         try:
 
             async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-                body = command(n, token)
+                body = command(n, sender, topic)
                 await asyncio.sleep(IDLE_S)
                 started = time.perf_counter()
                 await producer.send(topic, body, key=str(n).encode())

@@ -17,6 +17,7 @@ from shared.eventstore.store import START
 from shared.messaging.broker import event_headers, make_broker
 from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
+from tests.support.trust import credential
 
 
 async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure]:
@@ -33,7 +34,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
         broker = make_broker(kafka, client_id="bench-relay")
         await broker.start()
         try:
-            relay = Relay(store, broker, ours_topic)
+            relay = Relay(store, broker, ours_topic, credential("complaints"))
             await fill(store, warmup)
             while await relay.publish_pending():  # warm-up
                 pass

@@ -17,6 +17,7 @@ import yaml
 from aiokafka.admin import NewTopic
 
 from shared.messaging.topics import create_missing_topics
+from shared.settings import KafkaSettings
 
 TOPICS_FILE = Path(__file__).with_name("topics.yaml")
 
@@ -51,10 +52,11 @@ def new_topic(topic: dict) -> NewTopic:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     factor = os.environ.get("KAFKA_REPLICATION_FACTOR")
     topics = load_topics(replication_factor=int(factor) if factor else None)
-    created = asyncio.run(create_missing_topics(bootstrap, [new_topic(t) for t in topics]))
+    # KAFKA_BOOTSTRAP_SERVERS and the admin principal's KAFKA_SASL_* credentials.
+    kafka = KafkaSettings()
+    created = asyncio.run(create_missing_topics(kafka, [new_topic(t) for t in topics]))
     log.info("%d topics created, %d already there", len(created), len(topics) - len(created))
     for name in created:
         log.info("created %s", name)

@@ -12,13 +12,19 @@ from pathlib import Path
 import click
 import httpx
 
+from mutualis import catalogue
 from shared.contracts import commands, events
 from shared.settings import KafkaSettings, ServiceSettings
 
 
 @click.group()
 def main() -> None:
-    """Back office of a Belgian health-insurance fund."""
+    """Back office of a Belgian health-insurance fund.
+
+    \b
+    Services taking commands: identity, dossier, complaints.
+    `mutualis staff send --help` lists their commands and fields.
+    """
 
 
 @main.command()
@@ -76,6 +82,88 @@ def login(login: str, password_file) -> None:
     click.echo(f"logged in as {login}")
 
 
+@staff.command("add-account")
+@click.argument("login")
+@click.argument(
+    "role", type=click.Choice(["complaints_handler", "mediator", "member_services", "admin"])
+)
+def add_account(login: str, role: str) -> None:
+    """Open a staff account LOGIN with ROLE (as the logged-in administrator) and print the
+    activation code to hand to its holder, who sets a password with `staff activate`."""
+    import uuid
+
+    from mutualis.staff import send_command
+
+    account_id = str(uuid.uuid4())
+    payload = {"account_id": account_id, "login": login, "role": role}
+    outcome = asyncio.run(
+        send_command(
+            KafkaSettings(), "identity", "RegisterPortalAccount", payload, _sender(), 30, _clock()
+        )
+    )
+    if outcome.status != "accepted":
+        raise click.ClickException(f"refused: {outcome.reason}")
+    code = _activation_code(account_id)
+    click.echo(f"account {account_id} ({login}, {role})")
+    click.echo(f"activation code {code['activation_code']} (valid {code['expires_in_days']} days)")
+    click.echo(f"its holder runs: mutualis staff activate {login}")
+
+
+@staff.command("activation-code")
+@click.argument("account_id")
+def activation_code(account_id: str) -> None:
+    """A new activation code for ACCOUNT_ID (a forgotten password); the old one stops working."""
+    code = _activation_code(account_id)
+    click.echo(f"activation code {code['activation_code']} (valid {code['expires_in_days']} days)")
+
+
+def _activation_code(account_id: str) -> dict:
+    url = _service_url("identity")
+    response = httpx.post(
+        f"{url}/accounts/{account_id}/activation-code",
+        headers={"Authorization": f"Bearer {_token()}"},
+        timeout=30,
+    )
+    if response.status_code != 200:
+        raise click.ClickException(f"no activation code ({response.status_code}): {response.text}")
+    return response.json()
+
+
+@staff.command("activate")
+@click.argument("login")
+@click.option("--code", prompt="Activation code", hide_input=True)
+@click.option("--password-file", type=click.File(), help="Read the new password from this file.")
+def activate(login: str, code: str, password_file) -> None:
+    """Set the password of LOGIN with the activation code an administrator gave you."""
+    password = (
+        password_file.read().strip()
+        if password_file
+        else click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    )
+    response = httpx.post(
+        f"{_service_url('identity')}/activation",
+        json={"login": login, "activation_code": code, "password": password},
+        timeout=30,
+    )
+    if response.status_code != 204:
+        raise click.ClickException(f"refused ({response.status_code}): {response.text}")
+    click.echo(f"password set: mutualis staff login {login}")
+
+
+@staff.command("whoami")
+def whoami() -> None:
+    """Who the commands you send are from: your account, role, how you logged in, and until
+    when the session's access token is valid (it is refreshed as needed)."""
+    from datetime import UTC, datetime
+
+    claims = _session().claims
+    until = datetime.fromtimestamp(claims["exp"], UTC)
+    click.echo(
+        f"account {claims['sub']}, role {claims['role']}, logged in with "
+        f"{'/'.join(claims.get('amr', []))}; access token valid until {until:%Y-%m-%d %H:%M %Z}"
+    )
+
+
 @staff.command("logout")
 def logout() -> None:
     """Forget the session's tokens."""
@@ -84,27 +172,43 @@ def logout() -> None:
     session.default_path().unlink(missing_ok=True)
 
 
-@staff.command("send")
+@staff.command("send", epilog=catalogue.help_text())
 @click.argument("service")
 @click.argument("command")
 @click.argument("payload")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for the outcome.")
 def send(service: str, command: str, payload: str, timeout: float) -> None:
-    """Send COMMAND with its JSON PAYLOAD to SERVICE, as the logged-in user, and print the
-    outcome as JSON. Exits 1 when the command is rejected, 2 when no outcome arrives in time."""
-    from mutualis import session
+    """Send COMMAND with its JSON PAYLOAD (an object of the command's fields) to SERVICE, as the
+    logged-in user, and print the outcome as JSON. Exits 1 when the command is rejected, 2 when
+    no outcome arrives in time.
+
+    \b
+    The commands of each service, {their fields, [optional]} and who may send them:
+    """
     from mutualis.staff import send_command
 
+    if service not in catalogue.CONTRACTS:
+        known = ", ".join(catalogue.CONTRACTS)
+        raise click.BadParameter(f"no service {service!r}; one of: {known}", param_hint="SERVICE")
+    if command not in catalogue.commands_of(service):
+        known = ", ".join(sorted(catalogue.commands_of(service)))
+        raise click.BadParameter(
+            f"{service} takes no {command!r}; it takes: {known}", param_hint="COMMAND"
+        )
     try:
         body = json.loads(payload)
     except json.JSONDecodeError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="PAYLOAD") from None
+    if not isinstance(body, dict):
+        raise click.BadParameter(
+            'a JSON object of the command\'s fields, e.g. \'{"file_number": "2026-000001"}\'',
+            param_hint="PAYLOAD",
+        )
+    sender = _sender()
     try:
-        token = session.access_token(session.default_path())
-    except session.NotLoggedIn as refusal:
-        raise click.ClickException(str(refusal)) from None
-    try:
-        outcome = asyncio.run(send_command(KafkaSettings(), service, command, body, token, timeout))
+        outcome = asyncio.run(
+            send_command(KafkaSettings(), service, command, body, sender, timeout, _clock())
+        )
     except TimeoutError:
         click.echo(json.dumps({"status": "timeout", "seconds": timeout}))
         sys.exit(2)
@@ -115,11 +219,37 @@ def send(service: str, command: str, payload: str, timeout: float) -> None:
     sys.exit(0 if outcome.status == "accepted" else 1)
 
 
-def _clock():
-    from shared.clock import ShiftedClock, SystemClock
+def _clock_file() -> Path:
+    settings = ServiceSettings(name="clock")
+    # Where `make run` points its processes unless told otherwise.
+    return settings.clock_file or (settings.data_dir / "clock").resolve()
 
-    path = ServiceSettings(name="clock").clock_file
-    return ShiftedClock(path) if path else SystemClock()
+
+def _clock():
+    """The system's time: the machine's, moved on as `mutualis clock advance` moved it."""
+    from shared.clock import ShiftedClock
+
+    return ShiftedClock(_clock_file())
+
+
+def _session():
+    from mutualis import session
+
+    try:
+        return session.current(session.default_path(), _clock())
+    except session.NotLoggedIn as refusal:
+        raise click.ClickException(str(refusal)) from None
+
+
+def _token() -> str:
+    return _session().access_token
+
+
+def _sender():
+    from mutualis.staff import Sender
+
+    current = _session()
+    return Sender(current.access_token, current.key)
 
 
 @main.group()
@@ -128,19 +258,26 @@ def clock() -> None:
 
 
 @clock.command("advance")
-@click.argument("days", type=float)
+@click.argument("days", type=click.FloatRange(min=0, min_open=True))
 def clock_advance(days: float) -> None:
     """Move the time of every process of the local system on by DAYS (deadlines fall due as if
-    they had passed)."""
+    they had passed). Time only moves forward: timers already fired stay fired."""
     from datetime import timedelta
 
     from shared.clock import ShiftedClock
 
-    settings = ServiceSettings(name="clock")
-    # Where `make run` points its processes unless told otherwise.
-    path = settings.clock_file or (settings.data_dir / "clock").resolve()
-    shift = ShiftedClock.advance(path, timedelta(days=days))
-    click.echo(f"the system's time is {shift} ahead")
+    shift = ShiftedClock.advance(_clock_file(), timedelta(days=days))
+    click.echo(f"the system's time is {shift} ahead: {_clock().now():%Y-%m-%d %H:%M %Z}")
+
+
+@clock.command("show")
+def clock_show() -> None:
+    """The local system's time, and how far it is ahead of the machine's."""
+    from datetime import timedelta
+
+    path = _clock_file()
+    shift = timedelta(seconds=float(path.read_text() or 0) if path.exists() else 0)
+    click.echo(f"{_clock().now():%Y-%m-%d %H:%M:%S %Z} ({shift} ahead of the machine's)")
 
 
 @main.group()
@@ -152,21 +289,16 @@ def demo() -> None:
 def demo_seed() -> None:
     """Enrol demo households (as the logged-in member services or admin user) and list their
     persons, children on both sides of each age boundary of the access policies."""
-    from datetime import date
 
     from mutualis import demo as data
-    from mutualis import session
     from mutualis.staff import send_command
     from shared.reference import configured_federation
 
-    try:
-        token = session.access_token(session.default_path())
-    except session.NotLoggedIn as refusal:
-        raise click.ClickException(str(refusal)) from None
-    kafka, today = KafkaSettings(), date.today()
+    sender, clock = _sender(), _clock()
+    kafka, today = KafkaSettings(), clock.now().date()
 
     async def send(command: str, payload: dict):
-        return await send_command(kafka, "dossier", command, payload, token, 30)
+        return await send_command(kafka, "dossier", command, payload, sender, 30, clock)
 
     outcomes = asyncio.run(data.seed(send, configured_federation(), today))
     refused = [o.reason for o in outcomes if o.status == "rejected"]
@@ -188,12 +320,7 @@ def demo_seed() -> None:
 def complaints_report(start, end) -> None:
     """CMP-9: complaints received from START to END (YYYY-MM-DD) per category and outcome, and
     the recommendations recorded, as the logged-in complaints handler sees them."""
-    from mutualis import session
-
-    try:
-        token = session.access_token(session.default_path())
-    except session.NotLoggedIn as refusal:
-        raise click.ClickException(str(refusal)) from None
+    token = _token()
     url = _service_url("complaints")
     response = httpx.get(
         f"{url}/complaints/report",
@@ -208,7 +335,7 @@ def complaints_report(start, end) -> None:
 
 @main.group()
 def monitor() -> None:
-    """Watch the event streams."""
+    """Watch the event streams and monitoring's figures (staff only)."""
 
 
 @monitor.command()
@@ -228,12 +355,34 @@ def tail(from_beginning: bool, limit: int | None) -> None:
 def complaints() -> None:
     """The complaint procedure's figures: open complaints per state, missed deadlines, and the
     share of acknowledgements and status messages sent on time."""
+    click.echo(json.dumps(_monitoring("/complaints"), indent=2))
+
+
+@monitor.command()
+def counts() -> None:
+    """Events seen per service and type."""
+    click.echo(json.dumps(_monitoring("/counts"), indent=2))
+
+
+@monitor.command()
+def lag() -> None:
+    """Messages each consumer group still has to read, per topic."""
+    click.echo(json.dumps(_monitoring("/lag"), indent=2))
+
+
+def _monitoring(path: str) -> dict:
+    """Monitoring's figures at `path`, as the logged-in staff member (monitoring is for staff
+    only)."""
+    from mutualis.monitor import Refused, figures
+
+    token = _token()
     url = _service_url("monitoring")
     try:
-        response = httpx.get(f"{url}/complaints", timeout=10)
+        return figures(url, path, token)
     except httpx.HTTPError as error:
         raise click.ClickException(f"monitoring does not answer on {url}: {error}") from None
-    click.echo(json.dumps(response.json(), indent=2))
+    except Refused as refusal:
+        raise click.ClickException(str(refusal)) from None
 
 
 @main.group()
@@ -246,9 +395,19 @@ def projections() -> None:
 @click.argument("name")
 def rebuild(service: str, name: str) -> None:
     """Drop projection NAME of SERVICE and rebuild it from position 0."""
+    from mutualis.launcher import built_services
     from shared.service import Runtime
 
+    if service not in built_services():
+        known = ", ".join(built_services())
+        raise click.BadParameter(f"no service {service!r}; one of: {known}", param_hint="SERVICE")
     definition = importlib.import_module(f"services.{service}.app").definition
+    names = [p.name for p in definition.projections()]
+    if name not in names:
+        known = ", ".join(names) or "none"
+        raise click.BadParameter(
+            f"{service} has no projection {name!r}; its projections: {known}", param_hint="NAME"
+        )
     runtime = Runtime(definition, ServiceSettings.for_service(service))
 
     async def go() -> int:
@@ -259,6 +418,46 @@ def rebuild(service: str, name: str) -> None:
             await runtime.database.dispose()
 
     click.echo(json.dumps({"projection": name, "events": asyncio.run(go())}))
+
+
+@main.group()
+def trust() -> None:
+    """The trust root and the services' producer credentials (see shared/trust.py)."""
+
+
+def _trust_folder(folder: Path | None) -> Path:
+    return folder or ServiceSettings(name="trust").trust_folder
+
+
+_FOLDER = click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the trust material is kept [default: MUTUALIS_TRUST_DIR, else data/trust].",
+)
+
+
+@trust.command("init")
+@_FOLDER
+def trust_init(folder: Path | None) -> None:
+    """Make a trust root (unless there is one) and a credential for every service lacking one."""
+    from mutualis.launcher import SERVICES
+    from shared import trust as trust_material
+
+    folder = _trust_folder(folder)
+    trust_material.init(folder, SERVICES)
+    click.echo(f"trust root and producer credentials in {folder}")
+
+
+@trust.command("issue")
+@click.argument("service")
+@_FOLDER
+def trust_issue(service: str, folder: Path | None) -> None:
+    """(Re)issue SERVICE's producer credential, signed by the root kept in the folder."""
+    from shared import trust as trust_material
+
+    path = trust_material.issue(_trust_folder(folder), service)
+    click.echo(f"{service}'s credential: {path} (give it to {service} only)")
 
 
 @main.group()

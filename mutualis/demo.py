@@ -1,6 +1,13 @@
 """Demo data: a few households whose children stand on both sides of each age boundary of
 the access policies (ID-7: 16 for e-Mut, 18 for My LM), dated from today so they stay so.
-Sent as member services would send them: staff commands to the dossier."""
+Sent as member services would send them: staff commands to the dossier.
+
+Each household is enrolled with the regional fund that serves its postal code in the
+federation's reference data (ORG-1). A federation's seeds list funds for some provinces only,
+so a household lives at the first of its addresses that one of the federation's funds serves:
+a French-speaking family in Liège for the liberal funds, in Ronse (a municipality with
+language facilities for French speakers) for the socialist ones, whose seed lists only
+Flemish funds."""
 
 from __future__ import annotations
 
@@ -9,30 +16,34 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from shared.contracts import CommandOutcome
-from shared.reference import Federation
+from shared.reference import Federation, RegionalFund
 
-# (booklet, language, address, holder's first name and age in years, then the dependants:
-# first name, age in years and days past that birthday; negative days: the birthday is near)
+# (street, house number, postal code, municipality)
+Address = tuple[str, str, str, str]
+
+# (booklet, last name, language, addresses in order of preference, then the people: first
+# name, age in years and days past that birthday, the holder first; negative days: the
+# birthday is near)
 HOUSEHOLDS = [
     (
         "demo-peeters",
         "Peeters",
         "nl",
-        ("Veldstraat", "12", "9000", "Gent"),
+        [("Veldstraat", "12", "9000", "Gent")],
         [("Els", 44, 100), ("Lotte", 15, 340), ("Jonas", 16, 10), ("Mats", 17, 200)],
     ),
     (
         "demo-dubois",
         "Dubois",
         "fr",
-        ("Rue Féronstrée", "41", "4000", "Liège"),
+        [("Rue Féronstrée", "41", "4000", "Liège"), ("Wijnstraat", "15", "9600", "Ronse")],
         [("Claire", 47, 30), ("Hugo", 17, 355), ("Léa", 18, 20), ("Théo", 19, 150)],
     ),
     (
         "demo-janssens",
         "Janssens",
         "nl",
-        ("Meir", "3", "2000", "Antwerpen"),
+        [("Meir", "3", "2000", "Antwerpen"), ("Stationsstraat", "20", "9100", "Sint-Niklaas")],
         [("Bram", 38, 60), ("Noor", 5, 90)],
     ),
 ]
@@ -71,23 +82,33 @@ def households(today: date) -> list[list[DemoPerson]]:
     return result
 
 
+def home(addresses: list[Address], federation: Federation) -> tuple[Address, RegionalFund]:
+    """The first of a household's addresses that a fund of the federation serves, and that
+    fund."""
+    for address in addresses:
+        if fund := federation.fund_serving(address[2]):
+            return address, fund
+    postal_codes = ", ".join(address[2] for address in addresses)
+    raise LookupError(f"no fund of the {federation.id} federation serves {postal_codes}")
+
+
 async def seed(send: Send, federation: Federation, today: date) -> list[CommandOutcome]:
     """Enrols every household (a household already there is refused and left as it is)."""
     outcomes = []
-    fund = federation.fund_ids[0]
-    for (_, _, language, address, _), household in zip(HOUSEHOLDS, households(today)):
+    for (_, _, language, addresses, _), household in zip(HOUSEHOLDS, households(today)):
+        address, fund = home(addresses, federation)
         holder, *dependants = household
         outcomes.append(
             await send(
                 "EnrolMember",
                 {
                     "booklet_id": holder.booklet_id,
-                    "holder": _person(holder, language, address, fund),
+                    "holder": _person(holder, language, address, fund.id),
                 },
             )
         )
         for dependant in dependants:
-            person = _person(dependant, language, address, fund)
+            person = _person(dependant, language, address, fund.id)
             outcomes.append(
                 await send("AddDependant", {"booklet_id": holder.booklet_id, "dependant": person})
             )
@@ -102,7 +123,7 @@ def national_register_number(born: date, serial: int) -> str:
     return f"{first_nine}{97 - checked % 97:02d}"
 
 
-def _person(person: DemoPerson, language: str, address: tuple, fund: str) -> dict:
+def _person(person: DemoPerson, language: str, address: Address, fund: str) -> dict:
     street, house_number, postal_code, municipality = address
     return {
         "national_register_number": person.national_register_number,

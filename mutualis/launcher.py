@@ -15,7 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from shared import trust
 from shared.messaging.local_broker import LocalBroker
+from shared.private_files import private_file, private_folder
 from shared.settings import DEFAULT_PORTS, ServiceSettings
 
 SERVICES = ["identity", "dossier", "payments", "einvoicing", "complaints", "monitoring"]
@@ -26,6 +28,9 @@ def built_services() -> list[str]:
 
 
 def run(broker_port: int) -> int:
+    # What the launcher and the services it starts write (databases, keys, passwords) is
+    # their owner's alone, whatever the umask of the shell that ran `make run`.
+    os.umask(0o077)
     env = dict(os.environ)
     broker = None
     if "KAFKA_BOOTSTRAP_SERVERS" not in env:
@@ -42,8 +47,13 @@ def run(broker_port: int) -> int:
     env.setdefault("IDENTITY_IDENTITY_PROVIDERS", json.dumps([idp_url]))
     # The local system's time can be moved on (`mutualis clock advance DAYS`) to see deadlines
     # fall due; a deployment never sets this.
-    data_dir = ServiceSettings.for_service("identity").data_dir
-    env.setdefault("MUTUALIS_CLOCK_FILE", str(data_dir.resolve() / "clock"))
+    settings = ServiceSettings.for_service("identity")
+    data_dir = settings.data_dir
+    # Each service signs what it publishes with a key the local trust root certified.
+    trust.init(settings.trust_folder, SERVICES)
+    if "MUTUALIS_CLOCK_FILE" not in env:
+        # Made private here: `mutualis clock advance` writes it from a shell of any umask.
+        env["MUTUALIS_CLOCK_FILE"] = str(private_file(data_dir.resolve() / "clock"))
     admin_password_file = None
     if "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD" not in env:
         admin_password_file = data_dir / "admin-password"
@@ -55,48 +65,79 @@ def run(broker_port: int) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    logs = private_folder(data_dir / "logs")
+    urls = {"idp": idp_url}
+    for name in built_services():
+        service = ServiceSettings.for_service(name)
+        urls[name] = f"http://{service.host}:{service.port}"
     try:
-        processes["idp"] = subprocess.Popen([sys.executable, "-m", "mutualis.cli", "idp"], env=env)
-        _wait_answering("idp", f"{idp_url}/.well-known/jwks.json", processes["idp"])
-        print(
-            f"{'idp':<11} {idp_url}  (local identity provider: eID/itsme/CSAM stand-in)", flush=True
-        )
+        # Every process at once: each takes seconds to join its consumer group.
+        for name in urls:
+            command = ["-m", "mutualis.cli", "idp"] if name == "idp" else ["-m", f"services.{name}"]
+            processes[name] = _start(name, command, env, logs)
+        health = {name: f"{url}/healthz" for name, url in urls.items()}
+        health["idp"] = f"{idp_url}/.well-known/jwks.json"
+        _wait_answering(health, processes, logs, lambda: stopping)
+        print(f"{'idp':<11} {idp_url}  (local identity provider: eID/itsme/CSAM stand-in)")
         for name in built_services():
-            settings = ServiceSettings.for_service(name)
-            processes[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
-            url = f"http://{settings.host}:{settings.port}"
-            _wait_answering(name, f"{url}/healthz", processes[name])
-            print(
-                f"{name:<11} http://{settings.host}:{settings.port}  ({settings.database_url})",
-                flush=True,
-            )
+            print(f"{name:<11} {urls[name]}  ({ServiceSettings.for_service(name).database_url})")
         for name in sorted(set(DEFAULT_PORTS) - set(processes)):
-            print(f"{name:<11} not built yet", flush=True)
+            print(f"{name:<11} not built yet")
+        print(f"logs        {logs}/<name>.log")
         if admin_password_file:
-            print(
-                f"staff       mutualis staff login admin --password-file {admin_password_file}",
-                flush=True,
-            )
+            print(f"staff       mutualis staff login admin --password-file {admin_password_file}")
         print("running; Ctrl-C stops everything", flush=True)
         while not stopping:
             for name, process in processes.items():
                 if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; stopping", file=sys.stderr)
+                    code, log = process.returncode, logs / f"{name}.log"
+                    print(f"{name} exited with {code}; stopping (see {log})", file=sys.stderr)
                     return 1
             time.sleep(0.2)
         return 0
+    except _StartFailed as failure:
+        print(str(failure), file=sys.stderr)
+        return 1
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes.values():
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop_all(processes)
         if broker:
             broker.stop()
         print("stopped", flush=True)
+
+
+# A service stops within this: it leaves its consumer group and closes its database.
+STOP_TIMEOUT_S = 4.0
+
+
+class _StartFailed(Exception):
+    pass
+
+
+def _start(name: str, command: list[str], env: dict, logs: Path) -> subprocess.Popen:
+    with open(logs / f"{name}.log", "ab") as log:
+        # A session of its own: Ctrl-C in the terminal reaches the launcher only, which stops
+        # the processes in order instead of every one at once mid-start.
+        return subprocess.Popen(
+            [sys.executable, *command],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def _stop_all(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for process in processes.values():
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def admin_password(path: Path) -> str:
@@ -109,15 +150,26 @@ def admin_password(path: Path) -> str:
     return path.read_text().strip()
 
 
-def _wait_answering(name: str, url: str, process: subprocess.Popen) -> None:
+def _wait_answering(
+    urls: dict[str, str], processes: dict[str, subprocess.Popen], logs: Path, stopping
+) -> None:
+    """Waits until every process answers on its URL; raises _StartFailed when one exits or
+    none answers in time."""
+    waiting = dict(urls)
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{name} exited with {process.returncode} while starting")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{name} did not answer on {url}")
+    with httpx.Client(timeout=1) as client:
+        while waiting and not stopping():
+            for name, url in list(waiting.items()):
+                if processes[name].poll() is not None:
+                    raise _StartFailed(
+                        f"{name} exited with {processes[name].returncode} while starting; "
+                        f"see {logs}/{name}.log"
+                    )
+                try:
+                    if client.get(url).status_code == 200:
+                        del waiting[name]
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise _StartFailed(f"{', '.join(waiting)} did not answer; see {logs}/")
+            time.sleep(0.2)

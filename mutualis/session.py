@@ -1,19 +1,27 @@
-"""The staff member's session: `mutualis staff login` keeps identity's tokens in a file only
-its owner can read; later commands take the access token from it, refreshed when it ran out."""
+"""The staff member's session: `mutualis staff login` keeps identity's tokens, and the key the
+session's tokens are bound to, in a file only its owner can read; later commands take the
+access token from it, refreshed when it ran out on the system's clock, and prove with the key
+that they come from this session (shared.access.proof)."""
 
 from __future__ import annotations
 
 import json
 import os
-import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from mutualis.staff import Sender
+from shared.clock import Clock
+from shared.command_proof import public_jwk
 
 # Refresh a little before the end, so a token does not expire on its way to the service.
 MARGIN_S = 30
+RELOGIN = "run: mutualis staff login LOGIN"
 
 
 class NotLoggedIn(Exception):
@@ -25,10 +33,19 @@ class Session:
     identity_url: str
     access_token: str
     refresh_token: str
+    session_key: str  # PEM of the private key the tokens are bound to
 
     @property
     def expires_at(self) -> float:
         return jwt.decode(self.access_token, options={"verify_signature": False})["exp"]
+
+    @property
+    def claims(self) -> dict:
+        return jwt.decode(self.access_token, options={"verify_signature": False})
+
+    @property
+    def key(self) -> Ed25519PrivateKey:
+        return serialization.load_pem_private_key(self.session_key.encode(), password=None)
 
 
 def default_path() -> Path:
@@ -39,44 +56,76 @@ def default_path() -> Path:
     return home / "mutualis" / "session.json"
 
 
-def log_in(identity_url: str, login: str, password: str, path: Path) -> Session:
+def log_in(identity_url: str, login: str, password: str, path: Path, **proof) -> Session:
+    """`proof` is what else identity asks of this login (a staff member's `totp` code)."""
+    key = Ed25519PrivateKey.generate()
     response = httpx.post(
-        f"{identity_url}/login", json={"login": login, "password": password}, timeout=30
+        f"{identity_url}/login",
+        json={"login": login, "password": password, "session_key": public_jwk(key), **proof},
+        timeout=30,
     )
     if response.status_code != 200:
-        raise NotLoggedIn(f"login refused ({response.status_code}): {response.json()['detail']}")
-    session = _session(identity_url, response.json())
+        raise NotLoggedIn(f"login refused ({response.status_code}): {_reason(response)}")
+    session = _session(identity_url, response.json(), key)
     _save(session, path)
     return session
 
 
-def access_token(path: Path) -> str:
-    """The session's access token, refreshed (and the new pair saved) when it has run out."""
+def current(path: Path, clock: Clock) -> Session:
+    """The session, its access token refreshed (and the new pair saved) when it has run out
+    by the system's clock, which `mutualis clock advance` may have moved past the machine's."""
     if not path.exists():
-        raise NotLoggedIn("not logged in: run `mutualis staff login LOGIN` first")
-    session = Session(**json.loads(path.read_text()))
-    if session.expires_at - MARGIN_S > time.time():
-        return session.access_token
-    response = httpx.post(
-        f"{session.identity_url}/token/refresh",
-        json={"refresh_token": session.refresh_token},
-        timeout=30,
-    )
+        raise NotLoggedIn(f"not logged in: {RELOGIN}")
+    try:
+        session = Session(**json.loads(path.read_text()))
+    except (TypeError, ValueError):
+        raise NotLoggedIn(f"the session file {path} is from another version: {RELOGIN}") from None
+    if session.expires_at - MARGIN_S > clock.now().timestamp():
+        return session
+    try:
+        response = httpx.post(
+            f"{session.identity_url}/token/refresh",
+            json={"refresh_token": session.refresh_token},
+            timeout=30,
+        )
+    except httpx.HTTPError as error:
+        raise NotLoggedIn(f"identity does not answer at {session.identity_url}: {error}") from None
     if response.status_code != 200:
         path.unlink(missing_ok=True)
-        raise NotLoggedIn("the session has ended: run `mutualis staff login LOGIN` again")
-    session = _session(session.identity_url, response.json())
+        raise NotLoggedIn(f"the session has ended ({_reason(response)}): {RELOGIN}")
+    session = _session(session.identity_url, response.json(), session.key)
     _save(session, path)
-    return session.access_token
+    return session
 
 
-def _session(identity_url: str, tokens: dict) -> Session:
-    return Session(identity_url, tokens["access_token"], tokens["refresh_token"])
+def sender(path: Path, clock: Clock) -> Sender:
+    session = current(path, clock)
+    return Sender(session.access_token, session.key)
+
+
+def access_token(path: Path, clock: Clock) -> str:
+    return current(path, clock).access_token
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text[:200]
+    return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+def _session(identity_url: str, tokens: dict, key: Ed25519PrivateKey) -> Session:
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return Session(identity_url, tokens["access_token"], tokens["refresh_token"], pem)
 
 
 def _save(session: Session, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Created readable by its owner only: the file holds live credentials.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Created readable by its owner only: the file holds live credentials and the session key.
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        json.dump(session.__dict__, file)
+        json.dump(asdict(session), file)

@@ -17,10 +17,18 @@ from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.contracts import Command
 from shared.eventstore import EventStore, connect
 from shared.eventstore.database import Migrations
+from shared.http import HardenedAPI
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker
+from shared.messaging.cluster import ClusterWatch
 from shared.messaging.commands import CommandBus, Handler
-from shared.messaging.consumer import MessageHandler, Subscription, event_consumer, subscribe
+from shared.messaging.consumer import (
+    MessageHandler,
+    Provenance,
+    Subscription,
+    event_consumer,
+    subscribe,
+)
 from shared.messaging.relay import Relay
 from shared.messaging.topics import (
     commands_topic,
@@ -32,6 +40,7 @@ from shared.messaging.topics import (
 from shared.projections import Projection, Projector
 from shared.settings import ServiceSettings
 from shared.timers import Scheduler, TimerHandler
+from shared.trust import load_credential, load_root
 
 log = get_logger(__name__)
 
@@ -61,86 +70,139 @@ class Runtime:
         self.database = connect(settings.database_url)
         self.store = EventStore(self.database, producer=definition.name)
         self.broker: KafkaBroker = make_broker(kafka, client_id=definition.name)
-        self.relay = Relay(self.store, self.broker, events_topic(kafka, definition.name))
+        # Fails fast: a service that cannot prove what it writes, or check what it reads,
+        # must not run.
+        self.provenance = Provenance(load_root(settings.trust_folder), kafka)
+        self.relay = Relay(
+            self.store,
+            self.broker,
+            events_topic(kafka, definition.name),
+            load_credential(settings.trust_folder, definition.name),
+        )
         self.projector = Projector(self.store, definition.projections())
         self.scheduler = Scheduler(self.store, self.clock, definition.timer_handlers)
         self.bus = CommandBus(
             self.store,
             self.clock,
             definition.command_handlers,
+            commands_topic(kafka, definition.name),
             outcomes_topic(kafka, definition.name),
         )
+        self.cluster = ClusterWatch(kafka, self._join, kafka.cluster_check_interval_s)
+        self._started = False
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._subscribe()
 
     def _subscribe(self) -> None:
         """One consumer group per service, one subscriber for everything it reads (each group
-        join costs seconds on the local broker); messages are routed by topic."""
+        join costs seconds on the local broker); each message goes to every subscription that
+        reads its topic, e.g. identity's events both to the access projection and to a
+        subscription to every stream."""
         kafka, name = self.settings.kafka, self.definition.name
-        routes: dict[str, MessageHandler] = {}
-        every_stream: MessageHandler | None = None
+        routes: dict[str, list[MessageHandler]] = {}
+        every_stream: list[MessageHandler] = []
         if self.definition.command_handlers:
-            routes[commands_topic(kafka, name)] = self.bus.handle_message
+            routes[commands_topic(kafka, name)] = [self.bus.handle_message]
         for sub in self.definition.subscriptions:
-            handle = event_consumer(self.store, self.clock, sub.name, sub.apply)
+            handle = event_consumer(
+                self.store, self.clock, sub.name, sub.apply, self.provenance
+            )
             if sub.services == "*":
-                every_stream = handle
+                every_stream.append(handle)
             else:
-                routes.update({events_topic(kafka, s): handle for s in sub.services})
-        if every_stream and routes:
-            raise ValueError("a service that reads every event stream reads nothing else")
+                for service in sub.services:
+                    routes.setdefault(events_topic(kafka, service), []).append(handle)
         if not (routes or every_stream):
             return
+        any_events = rf"{re.escape(kafka.namespace)}[a-z]+\.events"
 
         async def route(msg: KafkaMessage) -> None:
-            await routes.get(msg.raw_message.topic, every_stream)(msg)
+            topic = msg.raw_message.topic
+            handlers = routes.get(topic, [])
+            if every_stream and re.fullmatch(any_events, topic):
+                handlers = [*handlers, *every_stream]
+            # Each subscription claims an event under its own name: redelivered after a
+            # failure half-way, it is applied again only by those that had not committed.
+            for handle in handlers:
+                await handle(msg)
 
-        pattern = rf"^{re.escape(kafka.namespace)}[a-z]+\.events$" if every_stream else None
-        subscribe(self.broker, kafka, route, *routes, pattern=pattern, group_id=kafka.topic(name))
+        group = kafka.topic(name)
+        if every_stream:
+            # A Kafka consumer subscribes to topic names or to one pattern, never both.
+            topics = "|".join([any_events, *map(re.escape, routes)])
+            subscribe(self.broker, kafka, route, pattern=rf"^(?:{topics})$", group_id=group)
+        else:
+            subscribe(self.broker, kafka, route, *routes, group_id=group)
 
     async def start(self, background: bool = True) -> None:
         await self.database.migrate(*self.definition.migrations)
         if self.definition.on_start:
             await self.definition.on_start(self)
-        kafka, name = self.settings.kafka, self.definition.name
-        # Only a service that handles commands writes events (and answers) of its own.
-        needed = service_topics(kafka, name) if self.definition.command_handlers else []
-        for sub in self.definition.subscriptions:
-            if sub.services != "*":
-                needed += [events_topic(kafka, s) for s in sub.services]
-        created = await ensure_topics(kafka, needed)
-        if events_topic(kafka, name) in created:
-            # A fresh broker (the local one forgets everything on restart): publish the store
-            # again; consumers de-duplicate by event id.
-            await self.relay.restart_from_beginning()
+        cluster = await self.cluster.cluster_id()
+        await self._join(cluster)
+        self.cluster.current = cluster
         await self.broker.start()
+        self._started = True
         if background:
             idle = self.settings.poll_interval_s
             self._tasks = [
                 asyncio.create_task(self.relay.run(self._stop, idle), name="relay"),
                 asyncio.create_task(self.projector.run(self._stop, idle), name="projections"),
                 asyncio.create_task(self.scheduler.run(self._stop, idle), name="timers"),
+                asyncio.create_task(self.cluster.run(self._stop), name="cluster"),
             ]
-        log.info("service.started", service=name)
+        log.info("service.started", service=self.definition.name, cluster=cluster)
+
+    def _topics(self) -> list[str]:
+        kafka, name = self.settings.kafka, self.definition.name
+        # Only a service that handles commands writes events (and answers) of its own.
+        needed = service_topics(kafka, name) if self.definition.command_handlers else []
+        for sub in self.definition.subscriptions:
+            if sub.services != "*":
+                needed += [events_topic(kafka, s) for s in sub.services]
+        return needed
+
+    async def _join(self, cluster_id: str) -> None:
+        """Works with the cluster `cluster_id`: its topics are created first (a producer must
+        never create one, with whatever partitions the broker picks), then the relay publishes
+        there whatever it has not published there yet; a running service also rejoins its
+        consumer group there, which has no positions yet and so reads from the beginning."""
+        async with self.relay.lock:
+            await ensure_topics(self.settings.kafka, self._topics())
+            self.relay.follow(cluster_id)
+            if self._started:
+                # A fresh producer and consumers: the old ones keep metadata and positions of
+                # the cluster that is gone.
+                await self._stop_broker()
+                await self.broker.start()
 
     async def stop(self) -> None:
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.cluster.close()
+        await self._stop_broker()
+        await self.database.dispose()
+        log.info("service.stopped", service=self.definition.name)
+
+
+    async def _stop_broker(self) -> None:
         try:
             # Leaving a group in the middle of a rebalance can wait for ever; Kafka copes with
             # a member that just goes (its session times out).
             await asyncio.wait_for(self.broker.stop(), 15)
         except TimeoutError:
             log.warning("service.broker_stop_timed_out")
-        await self.database.dispose()
-        log.info("service.stopped", service=self.definition.name)
 
 
 def build_app(runtime: Runtime) -> FastAPI:
     """The HTTP API of a runtime that someone else starts and stops (tests, `create_app`)."""
-    definition = runtime.definition
-    app = FastAPI(title=f"mutualis {definition.name}")
+    definition, settings = runtime.definition, runtime.settings
+    app = HardenedAPI(
+        title=f"mutualis {definition.name}",
+        api_docs=settings.serves_api_docs,
+        max_body_size=settings.max_request_bytes,
+    )
     app.state.runtime = runtime
 
     @app.get("/healthz", tags=["operations"])

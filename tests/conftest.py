@@ -17,8 +17,22 @@ from shared.settings import KafkaSettings
 from tests.support.identity_provider import identity_provider
 from tests.support.postgres import PostgresServer
 from tests.support.staff import Signer
+from tests.support.trust import make_folder
 
 BACKENDS = os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def trust_root(tmp_path_factory):
+    """Every service under test, and every process a test starts, trusts this root."""
+    folder = make_folder(tmp_path_factory.mktemp("trust"))
+    previous = os.environ.get("MUTUALIS_TRUST_DIR")
+    os.environ["MUTUALIS_TRUST_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MUTUALIS_TRUST_DIR")
+    else:
+        os.environ["MUTUALIS_TRUST_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

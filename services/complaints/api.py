@@ -6,13 +6,14 @@ that is not theirs is told there is none."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.complaints.read_model import complaints, letters
-from services.complaints.report import report
+from services.complaints.report import FIRST_DAY, LAST_DAY, report
 from shared.access.http import Authenticated, act
 from shared.access.persons import persons_of
 from shared.access.tokens import Principal
@@ -20,6 +21,7 @@ from shared.contracts.complaints import (
     Category,
     EscalateToMediator,
     Language,
+    Line,
     Reference,
     RegisterComplaint,
     Text,
@@ -52,11 +54,14 @@ class LetterView(BaseModel):
 
 
 class PortalComplaint(BaseModel):
-    """What a member writes (the portal fills in their name); which person they are comes
-    from their login."""
+    """What a member writes (the portal fills in their name); which person they are, the
+    channel and when it was received are the service's to say, so a body stating them is
+    refused rather than quietly trimmed."""
 
-    complainant_name: str = Field(min_length=1, max_length=200)
-    subject: str = Field(min_length=1, max_length=200)
+    model_config = ConfigDict(extra="forbid")
+
+    complainant_name: Line
+    subject: Line
     description: Text
     category: Category | None = None
     reference: Reference | None = None
@@ -69,6 +74,10 @@ class Filed(BaseModel):
 
 class Disagreement(BaseModel):
     disagreement: Text
+
+
+# A day of a report's period (CMP-9).
+Day = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -109,6 +118,8 @@ def router(runtime: Runtime) -> APIRouter:
             persons = await persons_of(conn, principal.actor)
         if not persons:
             raise HTTPException(403, "this account is no member's")
+        # The command travels with its defaults spelt out: the default channel, letter, would
+        # be refused from a member.
         command = RegisterComplaint(channel="portal", **body.model_dump(exclude_none=True))
         outcome = await act(request, principal, command)
         [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
@@ -121,9 +132,9 @@ def router(runtime: Runtime) -> APIRouter:
         return [ComplaintView.model_validate(row._asdict()) for row in await readable(principal)]
 
     @api.get("/report", responses={403: {"description": "Complaint handlers only"}})
-    async def period_report(start: date, end: date, principal: Authenticated) -> dict:
+    async def period_report(start: Day, end: Day, principal: Authenticated) -> dict:
         """CMP-9: complaints received in the period per category and outcome, and the
-        recommendations recorded to improve the service."""
+        recommendations recorded to improve the service. Days from 1900-01-01 to 9999-12-30."""
         if principal.role not in ("complaints_handler", "mediator"):
             raise HTTPException(403, "the report is for complaint handlers and the mediator")
         if end < start:

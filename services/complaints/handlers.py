@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from services.complaints import deadline_timers, files
-from services.complaints.domain import model, procedure
+from services.complaints.domain import intake, model, procedure
 from services.complaints.domain.complaint import Complaint
 from shared.access.persons import person_of
 from shared.contracts.complaints import (
@@ -30,8 +30,10 @@ from shared.reference import configured_federation
 
 
 async def register_complaint(command: RegisterComplaint, ctx: CommandContext) -> None:
-    command = await _in_members_own_name(command, ctx)
-    received_at = command.received_at or ctx.now
+    # Here, not in the portal route: a member's token may send this command over Kafka too.
+    if ctx.actor.role == "member":
+        command = intake.from_member(command, await _members_person(ctx), ctx.now)
+    received_at = intake.received_at(command.received_at, ctx.now)
     year = model.filing_year(received_at)
     register_stream = model.FileNumberRegister.stream_id(year)
     register = model.FileNumberRegister(year, await ctx.uow.stream_version(register_stream))
@@ -146,15 +148,8 @@ async def _save(ctx: CommandContext, complaint: Complaint, step: Step) -> None:
     await deadline_timers.follow(ctx.uow, complaint, before, ctx.envelope.correlation_id)
 
 
-async def _in_members_own_name(command: RegisterComplaint, ctx: CommandContext):
-    """A member files a complaint as themselves, through the portal (CMP-11)."""
-    if ctx.actor.role != "member":
-        return command
+async def _members_person(ctx: CommandContext) -> str:
     person = await person_of(ctx.uow.conn, ctx.actor.account_id)
     if person is None:
         raise Rejected("this account is no member's: a complaint needs a complainant")
-    if command.complainant_person not in (None, person):
-        raise Rejected("a member files a complaint in their own name only")
-    return command.model_copy(
-        update={"complainant_person": person, "channel": "portal", "anonymous": False}
-    )
+    return person

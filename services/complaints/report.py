@@ -14,6 +14,9 @@ from services.complaints.read_model import complaints, recommendations
 
 UNCATEGORISED = "uncategorised"
 PENDING = "pending"  # not answered yet
+# The days a period may span: the midnights that bound it, in Brussels and in UTC, must be
+# instants a datetime holds (the day after 9999-12-31 is none, nor is 0001-01-01 in UTC).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ class Report:
 async def report(conn: AsyncConnection, start: date, end: date) -> Report:
     """Complaints received from `start` to `end`, both included (days in Brussels), per
     category and outcome (the mediator's, if they answered; `pending` while unanswered); the
-    recommendations recorded in the same days."""
+    recommendations recorded in the same days. The period lies within FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= start <= end <= LAST_DAY:
+        raise ValueError(f"{start}..{end} is no period within {FIRST_DAY}..{LAST_DAY}")
     since, until = _instant(start), _instant(end + timedelta(days=1))
     category = func.coalesce(complaints.c.category, UNCATEGORISED)
     outcome = func.coalesce(complaints.c.outcome, PENDING)

@@ -10,9 +10,10 @@ from services.identity import handlers
 from services.identity.assertions import AssertionRefused, verify_assertion
 from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused
+from services.identity.journal import load_account
 from services.identity.refresh import RefreshRefused, rotate
 from services.identity.registration import RegistrationRefused, issue_nonce, register
-from services.identity.tokens import Tokens, issue_tokens
+from services.identity.tokens import SessionKey, Tokens, issue_tokens
 from shared.access.http import Authenticated, act
 from shared.contracts import new_id
 from shared.contracts.identity import CloseAccount
@@ -26,6 +27,9 @@ class Credentials(BaseModel):
         min_length=1, max_length=64, description="National register number or user name"
     )
     password: str = Field(min_length=1, max_length=256)
+    session_key: SessionKey | None = Field(
+        None, description="Bind the session's tokens to this key (needed to send commands)"
+    )
 
 
 class NewAccount(BaseModel):
@@ -73,6 +77,8 @@ def router(runtime: Runtime) -> APIRouter:
         },
     )
     async def login(credentials: Credentials) -> Tokens:
+        key = credentials.session_key
+        bound = key.model_dump() if key else None
         for _ in range(5):  # concurrent attempts on one account: decide again on the new count
             try:
                 async with unit_of_work(runtime.store, runtime.clock) as uow:
@@ -81,7 +87,9 @@ def router(runtime: Runtime) -> APIRouter:
                     )
                     tokens = None
                     if account is not None:
-                        tokens = await issue_tokens(uow, account.account_id, account.role, "pwd")
+                        tokens = await issue_tokens(
+                            uow, account.account_id, account.role, "pwd", session_key=bound
+                        )
                     await uow.commit()
                 break
             except WrongExpectedVersion:
@@ -138,13 +146,20 @@ def router(runtime: Runtime) -> APIRouter:
         """A new token pair for a refresh token, which is spent (rotation)."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             try:
-                account_id, method, next_token = await rotate(uow, body.refresh_token)
+                rotated = await rotate(uow, body.refresh_token)
             except RefreshRefused as refusal:
                 raise HTTPException(401, str(refusal))
-            account = await handlers.load_account(uow, account_id)
-            if account.blocked_reason:
-                raise HTTPException(401, "access blocked")
-            tokens = await issue_tokens(uow, account_id, account.role, method, next_token)
+            account = await load_account(uow, rotated.account_id)
+            if not account.usable:  # closing and blocking revoke the families; belt and braces
+                raise HTTPException(401, "access blocked or account closed")
+            tokens = await issue_tokens(
+                uow,
+                rotated.account_id,
+                account.role,
+                rotated.method,
+                rotated.refresh_token,
+                rotated.session_key,
+            )
             await uow.commit()
         return tokens
 

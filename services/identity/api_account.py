@@ -13,8 +13,7 @@ from sqlalchemy import select, update
 from services.identity.devices import register_device
 from services.identity.domain.accounts import AccountError
 from services.identity.domain.devices import PIN_PATTERN, may_set_pin
-from services.identity.handlers import load_account
-from services.identity.journal import record
+from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password, verify_password
 from services.identity.secrets import credentials
 from shared.access.http import Authenticated

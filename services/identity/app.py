@@ -6,6 +6,7 @@ from services.identity import (
     access_decisions,
     api,
     api_account,
+    api_activation,
     api_codes,
     api_logins,
     api_mandates,
@@ -51,6 +52,7 @@ definition = ServiceDefinition(
         api_codes.router,
         api_logins.router,
         api_account.router,
+        api_activation.router,
         api_mandates.router,
     ],
 )

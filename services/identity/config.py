@@ -15,8 +15,10 @@ class IdentitySettings(BaseSettings):
     audience: str = "mutualis-portal"
     # The version of the portal terms a registration accepts (ID-2).
     terms_version: str = "2026-01"
-    # The first administrator (login `admin`), created at start when no account has that login
+    # The first administrator (login `admin`), created at start when no administrator exists
     # yet: someone must be able to log in before any staff account exists. `make run` sets it.
+    # A later start that finds no usable administrator (all blocked or closed) recovers the
+    # `admin` account with this password (bootstrap.py): the operator's way back.
     bootstrap_admin_password: SecretStr | None = None
     # Where one-time registration codes are mailed from (ID-1). Without a host no mail goes
     # out: the code is logged as not sent (without the code).

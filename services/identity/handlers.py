@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import insert, select
 
+from services.identity import activation, administrators
 from services.identity.domain.accounts import Account, stream_id
+from services.identity.journal import end_revoked_sessions, load_account
 from services.identity.passwords import hash_password, verify_password
 from services.identity.secrets import credentials
-from shared.contracts import events
+from shared.contracts import Event
 from shared.contracts.identity import (
     BlockAccess,
     CloseAccount,
@@ -18,11 +21,6 @@ from shared.contracts.identity import (
 )
 from shared.eventstore import PendingEvent, UnitOfWork
 from shared.messaging.commands import CommandContext, Rejected
-
-
-async def load_account(uow: UnitOfWork, account_id: str) -> Account:
-    history = await uow.read_stream(stream_id(account_id))
-    return Account.from_history(account_id, [events.decode(e) for e in history])
 
 
 async def register_portal_account(command: RegisterPortalAccount, ctx: CommandContext) -> None:
@@ -37,30 +35,36 @@ async def register_portal_account(command: RegisterPortalAccount, ctx: CommandCo
         insert(credentials).values(
             login=command.login,
             account_id=command.account_id,
-            password_hash=await hash_password(command.password),
+            password_hash=await hash_password(activation.unusable_password()),
         )
     )
+    if command.role == "admin":
+        await administrators.enrol(ctx.uow, command.account_id)
     await ctx.record(stream_id(account.account_id), account.version, new)
 
 
 async def block_access(command: BlockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    new = account.block(command.reason, by=ctx.actor.account_id)
-    await ctx.record(stream_id(account.account_id), account.version, new)
+    new = account.block(command.reason, by=ctx.actor)
+    await administrators.keep_one_usable(ctx.uow, account)
+    await _record(ctx, account, new)
 
 
 async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
     account = await load_account(ctx.uow, command.account_id)
-    new = account.unblock(by=ctx.actor.account_id)
-    await ctx.record(stream_id(account.account_id), account.version, new)
+    await _record(ctx, account, account.unblock(by=ctx.actor))
 
 
 async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
-    if ctx.actor.role == "member" and ctx.actor.account_id != command.account_id:
-        raise Rejected("a member closes only their own account")
     account = await load_account(ctx.uow, command.account_id)
-    new = account.close(by=ctx.actor.account_id)
+    new = account.close(by=ctx.actor)
+    await administrators.keep_one_usable(ctx.uow, account)
+    await _record(ctx, account, new)
+
+
+async def _record(ctx: CommandContext, account: Account, new: Sequence[Event]) -> None:
     await ctx.record(stream_id(account.account_id), account.version, new)
+    await end_revoked_sessions(ctx.uow, account.account_id, new)
 
 
 async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str) -> Account | None:
@@ -78,6 +82,9 @@ async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str
     await uow.append(
         stream_id(account.account_id), account.version, pending, correlation_id=correlation_id
     )
+    # The 8th wrong password blocks, and so ends the account's sessions (even an
+    # administrator's, the last one too: a lockout must hold; the operator recovers it).
+    await end_revoked_sessions(uow, account.account_id, events)
     return account if password_ok else None
 
 

@@ -23,9 +23,11 @@ async def refuse_holder_access(command: RefuseHolderAccess, ctx: CommandContext)
 
 
 async def _say(ctx: CommandContext, person: str, say: Say) -> None:
-    if ctx.actor.role == "member":
-        if await own_person(ctx.uow.conn, ctx.actor.account_id) != person:
-            raise Rejected("a member decides only about their own file")
+    if (
+        ctx.actor.role == "member"
+        and await own_person(ctx.uow.conn, ctx.actor.account_id) != person
+    ):
+        raise Rejected("a member decides only about their own file")
     holder = await holder_for(ctx.uow, person)
     if holder is None:
         raise Rejected("this person is on no booklet as a dependant: no holder to decide about")

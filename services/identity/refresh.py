@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
 
@@ -19,8 +20,19 @@ class RefreshRefused(Exception):
     pass
 
 
+class Rotated(NamedTuple):
+    account_id: str
+    method: str  # how the session was opened
+    refresh_token: str  # the next of its family
+    session_key: dict | None  # the key the session's tokens are bound to
+
+
 async def issue_refresh_token(
-    uow: UnitOfWork, account_id: str, method: str, family_id: str | None = None
+    uow: UnitOfWork,
+    account_id: str,
+    method: str,
+    family_id: str | None = None,
+    session_key: dict | None = None,
 ) -> str:
     token = secrets.token_urlsafe(32)
     await uow.conn.execute(
@@ -32,14 +44,14 @@ async def issue_refresh_token(
             used=False,
             revoked=False,
             method=method,
+            session_key=session_key,
         )
     )
     return token
 
 
-async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str, str]:
-    """Spends `token`; returns (account id, how the session was opened, the next refresh token
-    of its family)."""
+async def rotate(uow: UnitOfWork, token: str) -> Rotated:
+    """Spends `token`; returns what continues its session."""
     row = (
         await uow.conn.execute(
             select(refresh_tokens).where(refresh_tokens.c.token_hash == _hash(token))
@@ -62,8 +74,17 @@ async def rotate(uow: UnitOfWork, token: str) -> tuple[str, str, str]:
     )
     if spent.rowcount != 1:
         raise RefreshRefused("refresh token already used")
-    next_token = await issue_refresh_token(uow, row.account_id, row.method, row.family_id)
-    return row.account_id, row.method, next_token
+    next_token = await issue_refresh_token(
+        uow, row.account_id, row.method, row.family_id, row.session_key
+    )
+    return Rotated(row.account_id, row.method, next_token, row.session_key)
+
+
+async def revoke_refresh_tokens(uow: UnitOfWork, account_id: str) -> None:
+    """Every family of the account, so no session of it can be continued."""
+    await uow.conn.execute(
+        update(refresh_tokens).where(refresh_tokens.c.account_id == account_id).values(revoked=True)
+    )
 
 
 def _hash(token: str) -> str:

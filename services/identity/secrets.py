@@ -3,7 +3,7 @@ signing keys, (hashes of) refresh tokens, one-time registration codes and app PI
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text
 
 from shared.eventstore.schema import UtcDateTime
 
@@ -38,6 +38,8 @@ refresh_tokens = Table(
     Column("revoked", Boolean, nullable=False),
     # How the session was opened (pwd, pin, eid, …): refreshed access tokens keep saying it.
     Column("method", String(16), nullable=False),
+    # The JWK of the key the session's tokens are bound to, if the client gave one.
+    Column("session_key", JSON),
 )
 
 # Nonces handed to registrations: each answers one assertion, once (replay protection).
@@ -80,4 +82,16 @@ app_devices = Table(
     Column("pin_hash", String(200), nullable=False),
     Column("failed_attempts", Integer, nullable=False),
     Column("revoked", Boolean, nullable=False),
+)
+
+# The code an administrator hands to a new staff member (or one who forgot their password) to
+# set a password with: only its hash, for a few days, a few attempts, once (issue 8 item 2: no
+# password travels on Kafka).
+activation_codes = Table(
+    "activation_codes",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
 )

@@ -5,8 +5,7 @@ key, an app PIN): the login is recorded with how it was proved (ID-9), and the t
 from __future__ import annotations
 
 from services.identity.domain.accounts import AccessRefused
-from services.identity.handlers import load_account
-from services.identity.journal import record
+from services.identity.journal import load_account, record
 from services.identity.tokens import Tokens, issue_tokens
 from shared.contracts import Actor
 from shared.eventstore import UnitOfWork

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Literal
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import insert, select
 
 from services.identity.refresh import issue_refresh_token
 from services.identity.secrets import private_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
+from shared.command_proof import key_of
 from shared.contracts.identity import SigningKeyPublished
 from shared.eventstore import PendingEvent, UnitOfWork
 
@@ -28,13 +30,37 @@ class Tokens(BaseModel):
     expires_in: int
 
 
+class SessionKey(BaseModel):
+    """The public half of a key the client keeps for the session (an Ed25519 JWK): its
+    tokens are bound to it, and commands it sends over Kafka prove it (shared.command_proof)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$", description="The raw key, base64url")
+
+    @model_validator(mode="after")
+    def _a_key(self) -> "SessionKey":
+        key_of(self.model_dump())  # raises ValueError for 32 bytes that are no key
+        return self
+
+
 async def issue_tokens(
-    uow: UnitOfWork, account_id: str, role: str, method: str, refresh_token: str | None = None
+    uow: UnitOfWork,
+    account_id: str,
+    role: str,
+    method: str,
+    refresh_token: str | None = None,
+    session_key: dict | None = None,
 ) -> Tokens:
-    """An access token, and a refresh token of a new family unless one was rotated already."""
+    """An access token, and a refresh token of a new family unless one was rotated already;
+    both bound to `session_key` when the client gave one."""
+    now = uow.clock.now()
     return Tokens(
-        access_token=await issue_access_token(uow, account_id, role, uow.clock.now(), method),
-        refresh_token=refresh_token or await issue_refresh_token(uow, account_id, method),
+        access_token=await issue_access_token(uow, account_id, role, now, method, session_key),
+        refresh_token=refresh_token
+        or await issue_refresh_token(uow, account_id, method, session_key=session_key),
         expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
     )
 
@@ -65,7 +91,12 @@ async def ensure_signing_key(uow: UnitOfWork) -> None:
 
 
 async def issue_access_token(
-    uow: UnitOfWork, account_id: str, role: str, now: datetime, method: str
+    uow: UnitOfWork,
+    account_id: str,
+    role: str,
+    now: datetime,
+    method: str,
+    session_key: dict | None = None,
 ) -> str:
     """`method` is how the user proved who they are (RFC 8176 `amr`), kept on what they do."""
     key = (
@@ -78,9 +109,13 @@ async def issue_access_token(
         "aud": AUDIENCE,
         "sub": account_id,
         "role": role,
-        "iat": int(now.timestamp()),
+        # To the microsecond (JWT allows fractions): a revocation voids exactly the tokens
+        # issued before it, and a login right after a password change works.
+        "iat": now.timestamp(),
         "exp": int((now + ACCESS_TOKEN_LIFETIME).timestamp()),
         "jti": uuid.uuid4().hex,
         "amr": [method],
     }
+    if session_key:
+        claims["cnf"] = {"jwk": session_key}
     return jwt.encode(claims, key.private_key_pem, algorithm=ALGORITHM, headers={"kid": key.key_id})

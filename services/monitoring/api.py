@@ -1,18 +1,34 @@
-"""Monitoring's HTTP API: event counts, the complaint procedure's deadlines, consumer lag."""
+"""Monitoring's HTTP API: event counts, the complaint procedure's deadlines, consumer lag; for
+staff only (file numbers and the fund's activity are no member's business)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy import select
 
 from services.monitoring.complaint_deadlines import figures
 from services.monitoring.lag import consumer_lag
 from services.monitoring.read_model import event_counts
+from shared.access.http import Authenticated
 from shared.service import Runtime
+
+STAFF = {"complaints_handler", "mediator", "member_services", "admin"}
+
+
+async def staff_only(principal: Authenticated) -> None:
+    if principal.role not in STAFF:
+        raise HTTPException(403, "monitoring is for staff")
 
 
 def router(runtime: Runtime) -> APIRouter:
-    api = APIRouter(tags=["monitoring"])
+    api = APIRouter(
+        tags=["monitoring"],
+        dependencies=[Depends(staff_only)],
+        responses={
+            401: {"description": "No valid access token"},
+            403: {"description": "Staff only"},
+        },
+    )
 
     @api.get("/counts")
     async def counts() -> dict[str, dict[str, int]]:

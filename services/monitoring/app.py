@@ -5,6 +5,7 @@ from pathlib import Path
 from services.monitoring import api
 from services.monitoring.complaint_deadlines import apply_complaint_event
 from services.monitoring.read_model import count_event
+from shared import access
 from shared.contracts import EventEnvelope
 from shared.eventstore import UnitOfWork
 from shared.eventstore.database import Migrations
@@ -19,7 +20,11 @@ async def watch(uow: UnitOfWork, envelope: EventEnvelope) -> None:
 
 definition = ServiceDefinition(
     name="monitoring",
-    subscriptions=[Subscription("counts", services="*", apply=watch)],
-    migrations=[Migrations(Path(__file__).parent / "migrations", "alembic_version_monitoring")],
+    # Identity's events also feed the access projection that checks staff tokens.
+    subscriptions=[access.subscription(), Subscription("counts", services="*", apply=watch)],
+    migrations=[
+        Migrations(Path(__file__).parent / "migrations", "alembic_version_monitoring"),
+        access.MIGRATIONS,
+    ],
     routers=[api.router],
 )

@@ -8,12 +8,13 @@ from __future__ import annotations
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.messaging.security import client_options
 from shared.settings import KafkaSettings
 
 
 async def consumer_lag(kafka: KafkaSettings) -> dict[str, dict]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
-    probe = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**client_options(kafka))
+    probe = AIOKafkaConsumer(**client_options(kafka), enable_auto_commit=False)
     await admin.start()
     await probe.start()
     try:

@@ -1,14 +1,18 @@
 """The access projection each service keeps: identity's public signing keys, blocked users,
-whose person each account is, and which holders identity lets act for which persons (ID-7)."""
+until when each account's tokens were revoked, whose person each account is, and which holders
+identity lets act for which persons (ID-7)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select
+from datetime import datetime
+
+from sqlalchemy import Column, MetaData, String, Table, Text, delete, insert, select, update
 
 from shared.contracts import EventEnvelope, events
 from shared.contracts.access import AccessGranted, AccessRevoked
 from shared.contracts.identity import (
     AccessBlocked,
+    AccessTokensRevoked,
     AccessUnblocked,
     PortalAccountClosed,
     PortalAccountRegistered,
@@ -34,6 +38,14 @@ blocked_accounts = Table(
     Column("since", UtcDateTime, nullable=False),
 )
 
+# Every token of the account issued at or before `issued_until` is void (a password changed, a
+# block, the account closed), whether or not the account is blocked now.
+token_revocations = Table(
+    "access_token_revocations",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("issued_until", UtcDateTime, nullable=False),
+)
 
 # A member's account and the person it is (staff accounts are nobody's person).
 accounts = Table(
@@ -53,6 +65,7 @@ grants = Table(
 APPLIED = {
     "SigningKeyPublished",
     "AccessBlocked",
+    "AccessTokensRevoked",
     "AccessUnblocked",
     "PortalAccountClosed",
     "PortalAccountRegistered",
@@ -77,6 +90,8 @@ async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None
             await _block(conn, account_id, reason, envelope.occurred_at)
         case PortalAccountClosed(account_id=account_id):
             await _block(conn, account_id, "account_closed", envelope.occurred_at)
+        case AccessTokensRevoked(account_id=account_id):
+            await _revoke_tokens(conn, account_id, envelope.occurred_at)
         case AccessUnblocked(account_id=account_id):
             await conn.execute(
                 delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
@@ -102,3 +117,20 @@ async def _block(conn, account_id: str, reason: str, since) -> None:
     await conn.execute(
         insert(blocked_accounts).values(account_id=account_id, reason=reason, since=since)
     )
+
+
+async def _revoke_tokens(conn, account_id: str, until: datetime) -> None:
+    # The latest revocation voids all the earlier ones did; a late duplicate moves nothing back.
+    known = await conn.scalar(
+        select(token_revocations.c.issued_until).where(token_revocations.c.account_id == account_id)
+    )
+    if known is None:
+        await conn.execute(
+            insert(token_revocations).values(account_id=account_id, issued_until=until)
+        )
+    elif known < until:
+        await conn.execute(
+            update(token_revocations)
+            .where(token_revocations.c.account_id == account_id)
+            .values(issued_until=until)
+        )

@@ -1,5 +1,5 @@
-"""Verifying identity's access tokens locally: EdDSA signatures only, with the keys and blocks
-of this service's own access projection and the injected clock."""
+"""Verifying identity's access tokens locally: EdDSA signatures only, with the keys, blocks and
+revocations of this service's own access projection and the injected clock."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.access.read_model import blocked_accounts, signing_keys
+from shared.access.read_model import blocked_accounts, signing_keys, token_revocations
 from shared.contracts import Actor, Role
 
 ISSUER = "mutualis-identity"
@@ -30,6 +30,9 @@ class Principal:
     token_id: str
     # How the user proved who they are when the token was issued (the token's `amr` claim).
     authenticated_by: str
+    # The public key (JWK) of the session the token is bound to (its `cnf` claim): commands
+    # over Kafka must carry a proof made with the private half (shared.command_proof).
+    session_key: dict | None = None
 
     @property
     def actor(self) -> Actor:
@@ -87,9 +90,21 @@ async def verify_access_token(conn: AsyncConnection, token: str, now: datetime) 
     )
     if blocked is not None:
         raise Unauthorized(f"access blocked: {blocked}")
+    if await _revoked(conn, claims["sub"], claims["iat"]):
+        raise Unauthorized("the token was revoked: issued before a password change or a block")
     if claims.get("role") not in get_args(Role):
         raise Unauthorized(f"unknown role {claims.get('role')!r}")
     method = (claims.get("amr") or ["pwd"])[0]
     if "jti" not in claims:
         raise Unauthorized("the token has no id")
-    return Principal(claims["sub"], claims["role"], claims["jti"], method)
+    session_key = (claims.get("cnf") or {}).get("jwk")
+    return Principal(claims["sub"], claims["role"], claims["jti"], method, session_key)
+
+
+async def _revoked(conn: AsyncConnection, account_id: str, issued_at: float) -> bool:
+    """Whether the token was issued before the account's last revocation. Identity's `iat`
+    has microseconds; an issuer's whole seconds (rounded down) err on the side of refusing."""
+    until = await conn.scalar(
+        select(token_revocations.c.issued_until).where(token_revocations.c.account_id == account_id)
+    )
+    return until is not None and issued_at < until.timestamp()

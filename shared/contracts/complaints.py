@@ -10,7 +10,16 @@ from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from shared.contracts.registry import Command, Event, commands, events
 from shared.identifiers import Insz
@@ -20,7 +29,27 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 Language = Literal["nl", "fr", "de", "en"]
 Channel = Literal["portal", "letter", "email", "phone", "desk"]
 FileNumber = Annotated[str, Field(pattern=r"^\d{4}-\d{6,}$", description="dossiernummer")]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+def _written(text: str) -> str:
+    # Spaces alone pass a length check yet say nothing: a subject or answer nobody can read.
+    if not text.strip():
+        raise PydanticCustomError("blank", "must not be blank (only spaces)")
+    return text
+
+
+def _words(max_length: int):
+    """Free text of at most `max_length` characters with something in it besides spaces."""
+    schema = {"pattern": r"\S"}  # the validator's rule, for readers of the JSON Schema
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=max_length, json_schema_extra=schema),
+        AfterValidator(_written),
+    ]
+
+
+Line = _words(200)
+Text = _words(20_000)
 
 # What a complaint is about, for the yearly report (CMP-9).
 Category = Literal[
@@ -58,7 +87,7 @@ class Reference(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["payment", "decision", "contact", "other"]
-    text: str = Field(min_length=1, max_length=200)
+    text: Line
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -67,12 +96,15 @@ class Reference(BaseModel):
 @commands.register
 class RegisterComplaint(Command):
     """Record a complaint received through any channel (CMP-2). A member files their own, in
-    their own name, through the portal (CMP-11)."""
+    their own name, through the portal (CMP-11): the service sets the person, channel and
+    receipt time for them and refuses a member's command that states them otherwise;
+    `complainant_name` is then the name the member signs with. Staff give `received_at` for
+    what arrived earlier (a letter): neither in the future nor more than a year back."""
 
     type_name = "RegisterComplaint"
     allowed_roles = frozenset({"complaints_handler", "member_services", "admin", "member"})
 
-    complainant_name: str = Field(min_length=1, max_length=200)
+    complainant_name: Line
     complainant_email: EmailStr | None = None
     # The complainant's national register number, when known: they may then act on it.
     complainant_person: Insz | None = None
@@ -82,8 +114,8 @@ class RegisterComplaint(Command):
     language: Language = "nl"
     channel: Channel = "letter"
     category: Category | None = None
-    subject: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
+    subject: Line
+    description: Text
     reference: Reference | None = None
     received_at: AwareDatetime | None = None
 

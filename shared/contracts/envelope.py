@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+# What every record's value is (faststream's default for bytes is an empty content type).
+CONTENT_TYPE = "application/json"
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -47,7 +50,8 @@ class EventEnvelope(BaseModel):
 
 
 class CommandEnvelope(BaseModel):
-    """A command sent to `<service>.commands`; its outcome goes to `reply_to`. Who sends it is
+    """A command sent to `<service>.commands`; its outcome goes to `<service>.outcomes`, keyed
+    by the command id. Who sends it is
     proved by the access token identity issued them, never by a name the sender declares."""
 
     model_config = ConfigDict(frozen=True)
@@ -57,8 +61,9 @@ class CommandEnvelope(BaseModel):
     payload: dict[str, Any]
     issued_at: AwareDatetime
     access_token: str | None = Field(None, repr=False)
+    # The sender's proof that this command is theirs (shared.access.proof).
+    proof: str | None = Field(None, repr=False)
     correlation_id: str = Field(default_factory=new_id)
-    reply_to: str | None = None
 
 
 class CommandOutcome(BaseModel):

@@ -9,7 +9,13 @@ from pydantic import Field
 from shared.contracts.envelope import Role
 from shared.contracts.registry import Command, Event, commands, events
 
+# Who may send the account commands; whose account each may act on is identity's decision
+# (services/identity/domain/roles.py: staff act only on accounts of a lower or equal role).
 STAFF_ADMINISTRATION = frozenset({"member_services", "admin"})
+
+# Why identity voided every token of an account issued until then. Consumers validate it: a
+# new reason is a new version of AccessTokensRevoked.
+RevocationReason = Literal["password_changed", "access_blocked", "account_closed"]
 
 # The reasons of seed 000 art 6.2 for which the fund suspends or ends access (ID-4, ID-5).
 BlockReason = Literal[
@@ -25,14 +31,16 @@ BlockReason = Literal[
 
 @commands.register
 class RegisterPortalAccount(Command):
-    """For now staff register accounts; registration with a digital key comes with ID-1."""
+    """An administrator opens an account (staff, mostly: members register themselves with a
+    digital key or a one-time code, ID-1). It carries no password: nothing secret travels on
+    Kafka. The account is usable once its holder sets a password with the activation code an
+    administrator gets from identity over HTTPS (`POST /accounts/{id}/activation-code`)."""
 
     type_name = "RegisterPortalAccount"
     allowed_roles = frozenset({"admin"})
 
     account_id: str = Field(min_length=1, max_length=64)
     login: str = Field(min_length=3, max_length=64)
-    password: str = Field(min_length=12, max_length=256)
     role: Role = "member"
 
 
@@ -147,6 +155,17 @@ class SigningKeyPublished(Event):
 
 
 @events.register
+class ActivationCodeIssued(Event):
+    """An administrator got a one-time code with which the account's holder sets a password
+    (a new account's first, or a forgotten one's). The code itself never leaves identity's
+    HTTPS answer to that administrator."""
+
+    type_name = "ActivationCodeIssued"
+
+    account_id: str
+
+
+@events.register
 class PasswordChanged(Event):
     """The user chose a new password (ID-8). The hash stays in identity's own tables."""
 
@@ -175,3 +194,34 @@ class AppDeviceRevoked(Event):
     account_id: str
     device_id: str
     reason: Literal["failed_pins"]
+
+
+@events.register
+class AccessTokensRevoked(Event):
+    """Every token of the account issued until this event (its envelope's time) is void:
+    identity revoked the account's refresh tokens, and every service refuses its access tokens
+    whose `iat` is at or before that time, from its own access projection. An `iat` has whole
+    seconds, so a token of the revocation's own second is refused too, even one issued just
+    after it: a new login a second later works. Recorded with the password changed, a block
+    (so that an unblock does not bring the old sessions back) and the account closed."""
+
+    type_name = "AccessTokensRevoked"
+
+    account_id: str
+    reason: RevocationReason
+
+
+@events.register
+class AdministratorRecovered(Event):
+    """No usable administrator was left (all blocked or closed), and the operator of identity's
+    host restored one at start with IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: the `admin` login's
+    account, unblocked, with that password (its earlier tokens void) — or, when that account
+    was closed for good, a new account under the `admin` login, replacing it."""
+
+    type_name = "AdministratorRecovered"
+
+    account_id: str
+    login: str
+    method: Literal["bootstrap_admin_password"] = "bootstrap_admin_password"
+    # The closed account whose `admin` login the new account took over, if any.
+    replaces: str | None = None

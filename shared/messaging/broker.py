@@ -5,12 +5,15 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 
 from shared.contracts import EventEnvelope
+from shared.contracts.envelope import CONTENT_TYPE
+from shared.messaging.security import broker_security
 from shared.settings import KafkaSettings
 
 
 def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
     return KafkaBroker(
         kafka.bootstrap_servers,
+        security=broker_security(kafka),
         client_id=client_id,
         enable_idempotence=kafka.idempotent_producer,
         acks="all",
@@ -24,13 +27,15 @@ def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
 
 
 def event_headers(envelope: EventEnvelope) -> dict[str, str]:
+    # `correlation_id` is faststream's own name for it (its consumers parse it): one name only.
     headers = {
         "event-id": envelope.event_id,
         "event-type": envelope.type,
         "event-version": str(envelope.version),
         "stream-id": envelope.stream_id,
-        "correlation-id": envelope.correlation_id,
+        "correlation_id": envelope.correlation_id,
         "producer": envelope.producer,
+        "content-type": CONTENT_TYPE,
     }
     if envelope.causation_id:
         headers["causation-id"] = envelope.causation_id

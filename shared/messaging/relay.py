@@ -3,7 +3,10 @@
 An event reaches Kafka if and only if it was committed: the relay follows the store with a
 checkpoint (see store.py on why it never skips one) and moves the checkpoint only after Kafka
 acknowledged. Killed in between, it publishes the same events again after restart; consumers
-drop them by event id."""
+drop them by event id.
+
+The checkpoint is kept per Kafka cluster: on a cluster that lost its log (see cluster.py) the
+relay has published nothing yet, so it publishes the whole store again."""
 
 from __future__ import annotations
 
@@ -12,12 +15,14 @@ import asyncio
 from faststream.kafka import KafkaBroker
 from sqlalchemy import delete, select
 
+from shared.contracts import EventEnvelope
 from shared.eventstore import EventStore, load_checkpoint
-from shared.eventstore.schema import checkpoints, outbox
+from shared.eventstore.schema import outbox
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
-from shared.polling import poll_until_stopped
 from shared.messaging.broker import event_headers
+from shared.polling import poll_until_stopped
+from shared.trust import ProducerCredential
 
 log = get_logger(__name__)
 
@@ -26,46 +31,57 @@ CHECKPOINT = "relay"
 
 class Relay:
     def __init__(
-        self, store: EventStore, broker: KafkaBroker, events_topic: str, batch_size: int = 500
+        self,
+        store: EventStore,
+        broker: KafkaBroker,
+        events_topic: str,
+        credential: ProducerCredential,
+        batch_size: int = 500,
     ) -> None:
         self.store, self.broker, self.topic = store, broker, events_topic
+        # Signs every record: consumers accept this service's events on proof, not on its word.
+        self.credential = credential
         self.batch_size = batch_size
         self.database = store.database
+        self.checkpoint = CHECKPOINT
+        # Held while publishing, and while the service moves to another cluster.
+        self.lock = asyncio.Lock()
+
+    def follow(self, cluster_id: str) -> None:
+        """From now on publish to the cluster `cluster_id`: from the beginning of the store
+        if nothing was published there yet. Called with the lock held."""
+        self.checkpoint = f"{CHECKPOINT}@{cluster_id}"
 
     async def publish_pending(self) -> int:
         """Publishes one batch of committed events and outbox messages; returns how many."""
-        return await self._publish_events() + await self._publish_outbox()
+        async with self.lock:
+            return await self._publish_events() + await self._publish_outbox()
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
         await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay")
 
-    async def restart_from_beginning(self) -> None:
-        """For a fresh broker (topics gone): publish the whole store again."""
-        async with self.database.begin() as conn:
-            await conn.execute(delete(checkpoints).where(checkpoints.c.name == CHECKPOINT))
-        log.info("relay.republishing_store")
-
     async def _publish_events(self) -> int:
         async with self.database.read() as conn:
-            after = await load_checkpoint(conn, CHECKPOINT)
+            after = await load_checkpoint(conn, self.checkpoint)
             batch = await self.store.read_all(conn, after, limit=self.batch_size)
         if not batch:
             return 0
-        sends = [
-            await self.broker.publish(
-                r.envelope.model_dump_json().encode(),
-                self.topic,
-                key=r.envelope.stream_id.encode(),
-                headers=event_headers(r.envelope),
-                correlation_id=r.envelope.correlation_id,
-                no_confirm=True,
-            )
-            for r in batch
-        ]
+        sends = [await self._publish_event(r.envelope) for r in batch]
         await asyncio.gather(*sends)
         async with self.database.begin() as conn:
-            await save_checkpoint(conn, CHECKPOINT, batch[-1].position)
+            await save_checkpoint(conn, self.checkpoint, batch[-1].position)
         return len(batch)
+
+    async def _publish_event(self, envelope: EventEnvelope):
+        value = envelope.model_dump_json().encode()
+        return await self.broker.publish(
+            value,
+            self.topic,
+            key=envelope.stream_id.encode(),
+            headers=event_headers(envelope) | self.credential.sign(value),
+            correlation_id=envelope.correlation_id,
+            no_confirm=True,
+        )
 
     async def _publish_outbox(self) -> int:
         # Outbox rows are deleted once sent, so a row that commits late is still found.
@@ -80,7 +96,7 @@ class Relay:
                 row.value,
                 row.topic,
                 key=row.key.encode() if row.key else None,
-                headers=row.headers,
+                headers=(row.headers or {}) | self.credential.sign(row.value),
                 no_confirm=True,
             )
             for row in rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from shared.messaging.security import client_options
 from shared.settings import KafkaSettings
 
 # What deploy/topics.yaml sets on Apache Kafka; the local broker ignores retention.
@@ -41,12 +42,12 @@ async def ensure_topics(kafka: KafkaSettings, names: list[str]) -> set[str]:
     """Creates the topics that are missing, with the configured partitions; returns those it
     created."""
     topics = [NewTopic(n, kafka.partitions, 1) for n in dict.fromkeys(names)]
-    return await create_missing_topics(kafka.bootstrap_servers, topics)
+    return await create_missing_topics(kafka, topics)
 
 
-async def create_missing_topics(bootstrap_servers: str, topics: list[NewTopic]) -> set[str]:
+async def create_missing_topics(kafka: KafkaSettings, topics: list[NewTopic]) -> set[str]:
     """Creates those of `topics` the broker lacks; returns the names it created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_options(kafka))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -15,18 +15,23 @@ from shared.reference.funds import (
     load_federation,
     load_federations,
 )
+from shared.reference.provinces import PROVINCES, Province, province, province_of
 
 __all__ = [
+    "PROVINCES",
     "AccessPolicy",
     "Address",
     "Contact",
     "EMutPolicy",
     "Federation",
     "MyLMPolicy",
+    "Province",
     "RegionalFund",
     "configured_federation",
     "e164",
     "federation_ids",
     "load_federation",
     "load_federations",
+    "province",
+    "province_of",
 ]

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from shared.reference.provinces import ProvinceId, province_of
+
 _PACKAGE = __name__.rpartition(".")[0]
 _DATA_DIR = "federations"
 
@@ -135,11 +137,20 @@ class RegionalFund(_Frozen):
     kind: FundKind
     # The fund's number, where a seed states it.
     fund_number: int | None = Field(default=None, ge=100, le=999)
+    # Where the fund manages the dossiers of those who live there: the provinces its name in
+    # the seeds names (De VoorZorg *Antwerpen*); none where the seeds do not say.
+    serves: tuple[ProvinceId, ...] = ()
     website: Website | None = None
     # Offices / desks, the main one first.
     contacts: tuple[Contact, ...] = Field(min_length=1)
     dpo: Contact | None = None
     sources: tuple[SeedRef, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _only_health_funds_serve_an_area(self) -> RegionalFund:
+        if self.serves and not self.manages_dossiers:
+            raise ValueError(f"{self.id!r} manages no dossiers: it serves no area")
+        return self
 
     @property
     def contact(self) -> Contact:
@@ -166,7 +177,13 @@ class Federation(_Frozen):
 
     @model_validator(mode="after")
     def _unique(self) -> Federation:
-        for what, values in (("fund id", self.fund_ids), ("language", self.languages)):
+        # One fund per province, so an address has one fund to go to.
+        served = [p for fund in self.health_funds for p in fund.serves]
+        for what, values in (
+            ("fund id", self.fund_ids),
+            ("language", self.languages),
+            ("province served", served),
+        ):
             repeated = sorted({v for v in values if values.count(v) > 1})
             if repeated:
                 raise ValueError(f"repeated {what} in federation {self.id!r}: {repeated}")
@@ -180,6 +197,14 @@ class Federation(_Frozen):
     def health_funds(self) -> tuple[RegionalFund, ...]:
         """The funds that manage dossiers (kind `ziekenfonds`)."""
         return tuple(fund for fund in self.funds if fund.manages_dossiers)
+
+    def fund_serving(self, postal_code: str) -> RegionalFund | None:
+        """The health fund that serves the Belgian postal code, if the reference data names
+        one: a federation's seeds need not list a fund for every province."""
+        province = province_of(postal_code)
+        if province is None:
+            return None
+        return next((fund for fund in self.health_funds if province.id in fund.serves), None)
 
     def fund(self, fund_id: str) -> RegionalFund:
         for fund in self.funds:

@@ -93,7 +93,9 @@ def test_a_complaint_sent_by_staff_is_readable_over_http_and_seen_by_monitoring(
     )
     assert complaint["complainant_name"] == "Els Peeters"
     assert _prints_within(tail, '"type": "ComplaintRegistered"', seconds=60)
-    counts = _get_eventually(f"http://127.0.0.1:{ports['monitoring']}/counts", "complaints")
+    counts = _get_eventually(
+        f"http://127.0.0.1:{ports['monitoring']}/counts", "complaints", token=token
+    )
     assert counts["complaints"]["ComplaintRegistered"] >= 1
 
 
@@ -129,17 +131,25 @@ def _prints_within(process: subprocess.Popen, text: str, seconds: float) -> bool
         process.stdout.close()
 
 
-def _staff_token(ports: dict, env: dict) -> str:
-    account = {
-        "account_id": "handler-1",
-        "login": "handler",
-        "password": PASSWORD,
-        "role": "complaints_handler",
-    }
-    sent = mutualis(
-        "staff", "send", "identity", "RegisterPortalAccount", json.dumps(account), env=env
+def add_staff(env: dict, login: str, role: str, password_file: Path) -> None:
+    """An administrator opens the account; its holder sets a password with the activation
+    code (no password travels on Kafka)."""
+    added = mutualis("staff", "add-account", login, role, env=env)
+    assert added.returncode == 0, added.stdout + added.stderr
+    [code] = [
+        line.split()[2] for line in added.stdout.splitlines() if line.startswith("activation")
+    ]
+    password_file.write_text(PASSWORD)
+    activated = mutualis(
+        "staff", "activate", login, "--code", code, "--password-file", str(password_file), env=env
     )
-    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert activated.returncode == 0, activated.stdout + activated.stderr
+
+
+def _staff_token(ports: dict, env: dict) -> str:
+    add_staff(
+        env, "handler", "complaints_handler", Path(env["MUTUALIS_SESSION_FILE"]).with_name("pw")
+    )
     login = {"login": "handler", "password": PASSWORD}
     response = httpx.post(f"http://127.0.0.1:{ports['identity']}/login", json=login, timeout=10)
     assert response.status_code == 200, response.text
@@ -265,18 +275,8 @@ def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_b
 
     # A complaints handler acknowledges it and finds it admissible, with the staff tool.
     handler_env = {**env, "MUTUALIS_SESSION_FILE": str(tmp_path / "handler-session.json")}
-    account = {
-        "account_id": "handler-2",
-        "login": "handler-2",
-        "password": PASSWORD,
-        "role": "complaints_handler",
-    }
-    sent = mutualis(
-        "staff", "send", "identity", "RegisterPortalAccount", json.dumps(account), env=env
-    )
-    assert sent.returncode == 0, sent.stdout + sent.stderr
     password_file = tmp_path / "handler-password"
-    password_file.write_text(PASSWORD)
+    add_staff(env, "handler-2", "complaints_handler", password_file)
     logged_in = mutualis(
         "staff", "login", "handler-2", "--password-file", str(password_file), env=handler_env
     )
@@ -301,14 +301,27 @@ def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_b
     moved = mutualis("clock", "advance", "25", env=env)
     assert moved.returncode == 0, moved.stdout + moved.stderr
 
+    # Time moved past every session: the handler logs in again (the tool says so).
+    stale = mutualis("monitor", "complaints", env=handler_env)
+    assert stale.returncode != 0 and "mutualis staff login" in stale.stderr, stale.stderr
+    logged_in = mutualis(
+        "staff", "login", "handler-2", "--password-file", str(password_file), env=handler_env
+    )
+    assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
+    handler_token = _log_in(identity, "handler-2", PASSWORD).json()["access_token"]
+
     def figures():
-        return httpx.get(f"http://127.0.0.1:{ports['monitoring']}/complaints", timeout=5)
+        return httpx.get(
+            f"http://127.0.0.1:{ports['monitoring']}/complaints",
+            headers=_bearer(handler_token),
+            timeout=5,
+        )
 
     seen = _eventually(figures, lambda r: file_number in r.json()["overdue"])
     assert file_number in seen.json()["overdue"], seen.json()
     assert seen.json()["status_updates_on_time"] == 0.0
-    shown = mutualis("monitor", "complaints", env=env)
-    assert file_number in json.loads(shown.stdout)["overdue"]
+    shown = mutualis("monitor", "complaints", env=handler_env)
+    assert file_number in json.loads(shown.stdout)["overdue"], shown.stdout + shown.stderr
 
     # The complainant was not left waiting: the standard message is in their inbox, in French.
     token = _log_in(identity, member, PASSWORD).json()["access_token"]

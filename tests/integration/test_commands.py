@@ -70,7 +70,7 @@ async def test_an_unknown_command_is_rejected_with_a_reason(database_url, kafka,
 async def test_id9_events_and_the_command_log_record_who_did_it_and_how(
     database_url, kafka, signer
 ):
-    token = signer.token("complaints_handler", account_id="handler-7")
+    token = signer.sender("complaints_handler", account_id="handler-7")
     async with running(complaints_service, database_url, kafka) as service:
         await signer.known_by(service)
         outcome = await send_command(kafka, "complaints", "RegisterComplaint", PAYLOAD, token, 30)
@@ -98,7 +98,7 @@ async def test_a_command_without_a_valid_token_is_rejected_and_changes_nothing(
         await signer.known_by(service)
         send = partial(send_command, kafka, "complaints", "RegisterComplaint", PAYLOAD, timeout=30)
         without = await send(None)
-        forged = await send(strangers_key.token("admin"))
+        forged = await send(strangers_key.sender("admin"))
 
         async with service.database.read() as conn:
             assert await service.store.read_all(conn) == []

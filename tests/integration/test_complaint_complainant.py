@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-
 from mutualis.staff import send_command
 from services.complaints.app import definition as complaints_service
 from tests.support.dossier import insz
@@ -27,7 +26,7 @@ async def test_cmp11_cmp7_a_member_files_a_complaint_and_takes_the_answer_to_the
     els, bram = f"els-{uuid.uuid4().hex[:6]}", f"bram-{uuid.uuid4().hex[:6]}"
 
     async def as_member(account_id: str, command: str, payload: dict):
-        token = signer.token("member", account_id=account_id)
+        token = signer.sender("member", account_id=account_id)
         return await send_command(kafka, "complaints", command, payload, token, 30)
 
     async with running(complaints_service, database_url, kafka) as service:
@@ -90,9 +89,11 @@ async def test_cmp11_a_member_files_only_in_their_own_name(database_url, kafka, 
                 "subject": "Refund",
                 "description": "…",
             },
-            signer.token("member", account_id=els),
+            signer.sender("member", account_id=els),
             30,
         )
 
     assert outcome.status == "rejected"
-    assert outcome.reason == "a member files a complaint in their own name only"
+    assert outcome.reason == (
+        "a member may not set complainant_person: a member files a complaint in their own name only"
+    )

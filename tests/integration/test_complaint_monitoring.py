@@ -1,14 +1,19 @@
 """CMP-12: a missed deadline is an event monitoring sees. Monitoring follows the complaints
 service's events through Kafka and shows open complaints per state, those waiting past a
-deadline, and the share of acknowledgements and status messages sent on time."""
+deadline, and the share of acknowledgements and status messages sent on time; to staff only
+(issue 8)."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
 
 from services.complaints.app import definition as complaints_service
 from services.monitoring.app import definition as monitoring_service
 from services.monitoring.complaint_deadlines import figures
+from services.monitoring.read_model import event_counts
 from shared.clock import FakeClock
+from tests.support.http import bearer, client
+from tests.support.kafka import eventually
 from tests.support.procedure import (
     brussels,
     fire,
@@ -16,7 +21,6 @@ from tests.support.procedure import (
     send,
     start_analysis,
 )
-from tests.support.kafka import eventually
 from tests.support.services import running
 
 
@@ -41,12 +45,18 @@ async def test_cmp12_monitoring_sees_open_complaints_missed_deadlines_and_shares
         )
 
         async def seen():
-            """The figures once monitoring read both complaints' last events (they are on
-            different partitions, so in no particular order between them)."""
+            """The figures once monitoring has counted every event the complaints service
+            recorded: they are on different partitions, read in no particular order between
+            them, and one step (a missed deadline, then the standard message) can be two."""
+            async with complaints.database.read() as conn:
+                recorded = len(await complaints.store.read_all(conn, limit=100_000))
             async with monitoring.database.read() as conn:
-                now = await figures(conn)
-            complete = now.overdue and now.status_updates_on_time is not None
-            return now if complete else None
+                counted = await conn.scalar(
+                    select(func.sum(event_counts.c.count)).where(
+                        event_counts.c.producer == "complaints"
+                    )
+                )
+                return await figures(conn) if counted == recorded else None
 
         shown = await eventually(seen)
         assert shown is not None, "monitoring never saw both complaints' deadlines"
@@ -55,3 +65,36 @@ async def test_cmp12_monitoring_sees_open_complaints_missed_deadlines_and_shares
     assert shown.overdue == [forgotten]
     assert shown.acknowledgements_on_time == 0.5
     assert shown.status_updates_on_time == 1.0
+
+
+async def test_issue8_8_monitoring_answers_staff_only_and_still_counts_identitys_events(
+    database_url, kafka, signer
+):
+    """Monitoring reads identity's events twice over: into the access projection that checks
+    tokens, and into the counts of every stream."""
+    async with running(monitoring_service, database_url, kafka) as monitoring:
+        await signer.known_by(monitoring)
+        await signer.announce_member(monitoring, "els", "85073003328")
+        async with client(monitoring) as api:
+            anonymous = await api.get("/complaints")
+            garbage = await api.get("/complaints", headers={"Authorization": b"Bearer \xff.\xfe"})
+            member = await api.get("/complaints", headers=bearer(signer.token("member", "els")))
+            staff = {
+                role: (await api.get(page, headers=bearer(signer.token(role)))).status_code
+                for role in ("complaints_handler", "mediator", "member_services", "admin")
+                for page in ("/counts", "/complaints")
+            }
+
+            async def both_counted():
+                counts = await api.get("/counts", headers=bearer(signer.token("admin")))
+                identity = counts.json().get("identity", {})
+                return identity if len(identity) == 2 else None
+
+            counted = await eventually(both_counted)
+
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert garbage.status_code == 401
+    assert member.status_code == 403
+    assert set(staff.values()) == {200}, staff
+    assert counted == {"SigningKeyPublished": 1, "PortalAccountRegistered": 1}

@@ -23,6 +23,7 @@ from shared.messaging.topics import ensure_topics
 from tests.support.events import complaint_registered
 from tests.support.kafka import eventually, read_topic
 from tests.support.services import running
+from tests.support.trust import signed_headers
 
 
 def envelope(n: int) -> EventEnvelope:
@@ -40,13 +41,17 @@ def envelope(n: int) -> EventEnvelope:
     )
 
 
-async def produce(kafka, topic: str, values: list[bytes]) -> None:
+async def produce(kafka, topic: str, values: list[bytes], producer_name="complaints") -> None:
+    """Publishes `values` signed by `producer_name`, as its relay would."""
     await ensure_topics(kafka, [topic, f"{topic}.dlq"])
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, linger_ms=5)
     await producer.start()
     try:
         sends = [
-            await producer.send(topic, v, key=str(i % 7).encode()) for i, v in enumerate(values)
+            await producer.send(
+                topic, v, key=str(i % 7).encode(), headers=signed_headers(producer_name, v, {})
+            )
+            for i, v in enumerate(values)
         ]
         await asyncio.gather(*sends)
     finally:

@@ -17,6 +17,7 @@ from services.complaints.app import definition as complaints_service
 from services.dossier.app import definition as dossier_service
 from services.identity.app import definition as identity_service
 from shared.clock import FakeClock
+from tests.support.accounts import activate
 from tests.support.http import bearer, client
 from tests.support.kafka import eventually
 from tests.support.services import running
@@ -32,11 +33,14 @@ async def identity(database_url, kafka, signer):
         yield runtime
 
 
-async def register(signer, login: str | None = None) -> tuple[str, str]:
+async def register(signer, identity, login: str | None = None) -> tuple[str, str]:
+    """An account an administrator opened over Kafka, its password set with the activation
+    code (over HTTP)."""
     account_id, login = str(uuid.uuid4()), login or f"user-{uuid.uuid4().hex[:8]}"
-    payload = {"account_id": account_id, "login": login, "password": PASSWORD}
+    payload = {"account_id": account_id, "login": login}
     outcome = await signer.send("identity", "RegisterPortalAccount", payload)
     assert outcome.status == "accepted", outcome.reason
+    await activate(identity, account_id, login)
     return account_id, login
 
 
@@ -47,7 +51,7 @@ async def log_in(api, login: str, password: str = PASSWORD):
 async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_password(
     identity, signer
 ):
-    _, login = await register(signer)
+    _, login = await register(signer, identity)
     async with client(identity) as api:
         for attempt in range(7):
             assert (await log_in(api, login, "wrong")).status_code == 401
@@ -62,7 +66,7 @@ async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_passwo
 
 
 async def test_id4_a_successful_login_resets_the_count(identity, signer):
-    _, login = await register(signer)
+    _, login = await register(signer, identity)
     async with client(identity) as api:
         for round_ in range(3):
             for attempt in range(5):
@@ -71,7 +75,7 @@ async def test_id4_a_successful_login_resets_the_count(identity, signer):
 
 
 async def test_id5_staff_block_with_a_reason_and_unblock(identity, signer):
-    account_id, login = await register(signer)
+    account_id, login = await register(signer, identity)
     block = {"account_id": account_id, "reason": "suspected_fraud"}
 
     assert (
@@ -91,7 +95,7 @@ async def test_id5_staff_block_with_a_reason_and_unblock(identity, signer):
 
 
 async def test_unknown_logins_and_wrong_passwords_get_the_same_answer(identity, signer):
-    _, login = await register(signer)
+    _, login = await register(signer, identity)
     async with client(identity) as api:
         unknown = await log_in(api, "nobody-by-that-name", "wrong")
         wrong = await log_in(api, login, "wrong")
@@ -111,7 +115,7 @@ async def test_staff_commands_are_rejected_with_a_reason(identity, signer):
 async def test_access_blocked_reaches_complaints_through_kafka_and_its_api_refuses_the_user(
     identity, kafka, signer, tmp_path
 ):
-    account_id, login = await register(signer)
+    account_id, login = await register(signer, identity)
     async with client(identity) as api:
         token = (await log_in(api, login)).json()["access_token"]
     complaints_db = f"sqlite+aiosqlite:///{tmp_path / 'complaints.sqlite'}"
@@ -148,7 +152,7 @@ async def test_token_attacks_are_refused_with_401_by_every_service(
             for name, definition in services.items()
         }
         await signer.known_by(runtimes["identity"])
-        _, login = await register(signer)
+        _, login = await register(signer, runtimes["identity"])
         async with client(runtimes["identity"]) as api:
             token = (await log_in(api, login)).json()["access_token"]
         for name, runtime in runtimes.items():
@@ -208,7 +212,7 @@ def _unsigned(header: dict, claims: dict, signature: str = "") -> str:
 
 
 async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity, signer):
-    _, login = await register(signer)
+    _, login = await register(signer, identity)
     async with client(identity) as api:
         first = (await log_in(api, login)).json()
 
@@ -227,7 +231,7 @@ async def test_a_refresh_token_rotates_and_its_reuse_revokes_the_family(identity
 
 
 async def test_a_blocked_user_cannot_refresh(identity, signer):
-    account_id, login = await register(signer)
+    account_id, login = await register(signer, identity)
     async with client(identity) as api:
         tokens = (await log_in(api, login)).json()
         block = {"account_id": account_id, "reason": "system_security"}
@@ -239,7 +243,7 @@ async def test_a_blocked_user_cannot_refresh(identity, signer):
 
 
 async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(identity, signer):
-    _, login = await register(signer)
+    _, login = await register(signer, identity)
     async with client(identity) as api:
         token = (await log_in(api, login)).json()["access_token"]
         # The user's own token works once identity's projection knows its signing key.
@@ -252,7 +256,7 @@ async def test_id6_a_user_closes_the_account_and_can_no_longer_log_in_anywhere(i
 
 
 async def test_id6_staff_close_an_account_on_the_users_letter(identity, signer):
-    account_id, login = await register(signer)
+    account_id, login = await register(signer, identity)
 
     closed = await signer.send(
         "identity", "CloseAccount", {"account_id": account_id}, "member_services"

@@ -4,14 +4,12 @@ transactions commit out of order on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
 
 import pytest
 
 from services.complaints.app import definition as complaints_service
 from services.complaints.read_model import ComplaintsProjection, complaints
 from shared.clock import SystemClock
-from shared.contracts import CommandEnvelope
 from shared.eventstore import EventStore, connect, unit_of_work
 from shared.messaging.broker import make_broker
 from shared.messaging.relay import Relay
@@ -20,8 +18,7 @@ from shared.projections import Projector
 from sqlalchemy import func, select
 from tests.support.events import complaint_registered, pending, random_stream
 from tests.support.kafka import eventually, read_topic
-from tests.support.services import running
-from tests.support.staff import HANDLER
+from tests.support.trust import credential
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ async def relay_setup(database, kafka):
     broker = make_broker(kafka, "test-relay")
     await broker.start()
     store = EventStore(database, producer="complaints")
-    yield store, Relay(store, broker, topic), topic
+    yield store, Relay(store, broker, topic, credential("complaints")), topic
     await broker.stop()
 
 
@@ -61,7 +58,7 @@ async def test_on_postgres_relay_and_projection_wait_for_an_uncommitted_append(p
     await ensure_topics(kafka, [topic])
     broker = make_broker(kafka, "test-relay")
     await broker.start()
-    relay, projector = Relay(store, broker, topic), Projector(store, [ComplaintsProjection()])
+    relay, projector = Relay(store, broker, topic, credential("complaints")), Projector(store, [ComplaintsProjection()])
     try:
         # An append is held open (it took position 1) while two later appends commit.
         async with unit_of_work(store, SystemClock()) as held:
@@ -107,26 +104,3 @@ async def test_twenty_concurrent_writers_every_event_relayed(relay_setup, kafka)
 
     assert len(stored) == 10_000
     assert {dict(r.headers)["event-id"].decode() for r in records} == stored
-
-
-async def test_a_service_finding_its_broker_fresh_republishes_its_store(database_url, kafka):
-    async with running(complaints_service, database_url, kafka, background=False) as service:
-        for name in ("An", "Bram"):
-            await service.bus.execute(register_complaint(name), HANDLER)
-        assert await service.relay.publish_pending() == 4 + 2  # events, then the two replies
-
-    # The local broker restarted and lost every topic: the same service on a fresh broker.
-    fresh = kafka.model_copy(update={"namespace": f"fresh.{kafka.namespace}"})
-    async with running(complaints_service, database_url, fresh):
-        records = await read_topic(fresh.bootstrap_servers, fresh.topic("complaints.events"), 4)
-
-    types = sorted(dict(r.headers)["event-type"].decode() for r in records)
-    assert types == ["ComplaintFileNumberIssued"] * 2 + ["ComplaintRegistered"] * 2
-
-
-def register_complaint(name: str) -> CommandEnvelope:
-    return CommandEnvelope(
-        type="RegisterComplaint",
-        payload={"complainant_name": name, "subject": "Late refund", "description": "…"},
-        issued_at=datetime.now(timezone.utc),
-    )

@@ -15,6 +15,7 @@ from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, Memb
 from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
 from shared.settings import KafkaSettings
+from tests.support.trust import signed_headers
 
 
 def person(national_register_number: str, **overrides) -> Person:
@@ -77,11 +78,12 @@ async def publish(kafka: KafkaSettings, *envelopes: EventEnvelope) -> None:
     await producer.start()
     try:
         for sent in envelopes:
+            value = sent.model_dump_json().encode()
             await producer.send_and_wait(
                 topic,
-                sent.model_dump_json().encode(),
+                value,
                 key=sent.stream_id.encode(),
-                headers=[(k, v.encode()) for k, v in event_headers(sent).items()],
+                headers=signed_headers("dossier", value, event_headers(sent)),
             )
     finally:
         await producer.stop()

@@ -14,11 +14,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from mutualis.staff import send_command
+from mutualis.staff import Sender, send_command
 from shared.access.persons import person_of
 from shared.access.read_model import signing_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.clock import Clock, SystemClock
+from shared.command_proof import public_jwk
 from shared.contracts import Actor, CommandOutcome, Event, EventEnvelope
 from shared.contracts.identity import PortalAccountRegistered, SigningKeyPublished
 from shared.messaging.broker import event_headers
@@ -26,6 +27,7 @@ from shared.messaging.topics import ensure_topics, events_topic
 from shared.service import Runtime
 from shared.settings import KafkaSettings
 from tests.support.kafka import eventually
+from tests.support.trust import signed_headers
 
 
 class Signer:
@@ -84,12 +86,13 @@ class Signer:
         await ensure_topics(self.kafka, [topic])
         producer = AIOKafkaProducer(bootstrap_servers=self.kafka.bootstrap_servers, acks="all")
         await producer.start()
+        value = envelope.model_dump_json().encode()
         try:
             await producer.send_and_wait(
                 topic,
-                envelope.model_dump_json().encode(),
+                value,
                 key=envelope.stream_id.encode(),
-                headers=[(k, v.encode()) for k, v in event_headers(envelope).items()],
+                headers=signed_headers("identity", value, event_headers(envelope)),
             )
         finally:
             await producer.stop()
@@ -99,7 +102,10 @@ class Signer:
         role: str = "admin",
         account_id: str | None = None,
         method: str = "pwd",
+        session_key: Ed25519PrivateKey | None = None,
     ) -> str:
+        """An access token, bound to `session_key` when given (as identity binds a staff
+        session's)."""
         issued = self.clock.now()
         claims = {
             "iss": ISSUER,
@@ -111,7 +117,14 @@ class Signer:
             "jti": uuid.uuid4().hex,
             "amr": [method],
         }
+        if session_key:
+            claims["cnf"] = {"jwk": public_jwk(session_key)}
         return jwt.encode(claims, self.key, algorithm=ALGORITHM, headers={"kid": self.key_id})
+
+    def sender(self, role: str = "admin", account_id: str | None = None) -> Sender:
+        """A staff session: a token bound to a key of its own, and the key."""
+        key = Ed25519PrivateKey.generate()
+        return Sender(self.token(role, account_id, session_key=key), key)
 
     async def known_by(self, runtime: Runtime) -> None:
         """Waits until the service has learnt this signer's key from Kafka."""
@@ -129,7 +142,9 @@ class Signer:
         self, service: str, command: str, payload: dict, role: str = "admin", timeout: float = 30
     ) -> CommandOutcome:
         """Sends a command over Kafka as a staff member with `role`."""
-        return await send_command(self.kafka, service, command, payload, self.token(role), timeout)
+        return await send_command(
+            self.kafka, service, command, payload, self.sender(role), timeout, self.clock
+        )
 
 
 # An actor an in-process caller (an HTTP route, a test) has already authenticated.

@@ -14,7 +14,7 @@ from shared.messaging.topics import RETENTION_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-INFRASTRUCTURE = {"kafka", "postgres", "kafka-init"}
+INFRASTRUCTURE = {"kafka", "postgres", "kafka-init", "kafka-security"}
 # Services without topics of their own: they only read the others'.
 WITHOUT_TOPICS = {"monitoring"}
 
@@ -91,7 +91,7 @@ def test_kafka_init_creates_the_topics_from_the_project_image():
     init = compose_services()["kafka-init"]
     assert init["build"]["dockerfile"] == "deploy/Dockerfile"
     assert init["entrypoint"] == ["python", "deploy/create_topics.py"]
-    assert init["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert init["depends_on"]["kafka-security"]["condition"] == "service_completed_successfully"
 
 
 def test_postgres_runs_the_database_script_on_first_start():
@@ -142,3 +142,48 @@ def test_dockerfile_installs_the_project():
     assert re.search(r"pip install\b.*\s\.(\s|$)", dockerfile, flags=re.MULTILINE)
     assert re.search(r"^USER\s+(?!root\b)\S+", dockerfile, flags=re.MULTILINE)
     assert 'ENTRYPOINT ["python", "-m"]' in dockerfile
+
+
+# Issue 8, finding 1: in a deployment the broker authenticates every client and lets each write
+# only what is its own.
+
+
+def test_issue8_1_the_broker_authenticates_every_client_and_denies_what_no_acl_allows():
+    kafka = environment(compose_services()["kafka"])
+    protocols = dict(p.split(":") for p in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    listeners = dict(
+        (name, address)
+        for name, address in (x.split("://") for x in kafka["KAFKA_LISTENERS"].split(","))
+    )
+    for name, protocol in protocols.items():
+        if protocol == "PLAINTEXT":  # only on the broker's own loopback, or the controller's
+            assert name == "CONTROLLER" or listeners[name].startswith("127.0.0.1:"), name
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert all(p.startswith("127.0.0.1:") for p in compose_services()["kafka"]["ports"])
+
+
+@pytest.mark.parametrize("name", built_services())
+def test_issue8_1_each_service_is_its_own_principal_with_its_own_credential(name):
+    service = compose_services()[name]
+    env = environment(service)
+    assert env["KAFKA_SECURITY_PROTOCOL"].startswith("SASL")
+    assert env["KAFKA_SASL_USERNAME"] == name
+    assert f"MUTUALIS_KAFKA_PASSWORD_{name.upper()}" in env["KAFKA_SASL_PASSWORD"]
+    targets = {s["target"] for s in service["secrets"]}
+    assert targets == {"/run/trust/root.pub", f"/run/trust/{name}.credential"}
+
+
+@pytest.mark.parametrize("name", sorted(set(built_services()) - WITHOUT_TOPICS))
+def test_issue8_1_the_acls_let_a_service_read_exactly_the_events_it_subscribes_to(name):
+    definition = importlib.import_module(f"services.{name}.app").definition
+    sources = sorted({s for sub in definition.subscriptions for s in sub.services})
+    script = (DEPLOY / "kafka" / "security.sh").read_text()
+    [line] = [line for line in script.splitlines() if line.startswith(f"service {name} ")]
+    assert sorted(line.split()[2:]) == sources
+
+
+def test_issue8_1_only_staff_tooling_writes_commands():
+    script = (DEPLOY / "kafka" / "security.sh").read_text()
+    writers = re.findall(r"allow (\S+) Write[^\n]*\.commands\b(?!\.dlq)", script)
+    assert writers == ["staff"]

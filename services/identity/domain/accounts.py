@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared.contracts import Event
+from services.identity.domain.roles import at_or_above
+from shared.contracts import Actor, Event
 from shared.contracts.identity import (
     AccessBlocked,
+    AccessTokensRevoked,
     AccessUnblocked,
+    ActivationCodeIssued,
     AppDeviceRegistered,
     AppDeviceRevoked,
     BlockReason,
@@ -18,6 +21,7 @@ from shared.contracts.identity import (
     PasswordChanged,
     PortalAccountClosed,
     PortalAccountRegistered,
+    RevocationReason,
     Role,
 )
 from shared.refusal import Refused
@@ -83,27 +87,45 @@ class Account:
         blocked = AccessBlocked(
             account_id=self.account_id, reason="failed_logins", blocked_by="identity"
         )
-        return [failed, blocked]
+        return [failed, blocked, self._revoked("access_blocked")]
 
-    def block(self, reason: BlockReason, by: str) -> list[Event]:
+    def block(self, reason: BlockReason, by: Actor) -> list[Event]:
         self._must_exist()
+        self._authorise(by)
         if self.blocked_reason == reason:
             return []
-        return [AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by)]
+        blocked = AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by.account_id)
+        return [blocked, self._revoked("access_blocked")]
 
-    def unblock(self, by: str) -> list[Event]:
+    def unblock(self, by: Actor) -> list[Event]:
         self._must_exist()
+        self._authorise(by)
         if not self.blocked_reason:
             raise AccountError(f"access of account {self.account_id!r} is not blocked")
-        return [AccessUnblocked(account_id=self.account_id, unblocked_by=by)]
+        return [AccessUnblocked(account_id=self.account_id, unblocked_by=by.account_id)]
 
-    def close(self, by: str) -> list[Event]:
+    def close(self, by: Actor) -> list[Event]:
         self._must_exist()
-        return [PortalAccountClosed(account_id=self.account_id, closed_by=by)]
+        self._authorise(by)
+        closed = PortalAccountClosed(account_id=self.account_id, closed_by=by.account_id)
+        return [closed, self._revoked("account_closed")]
+
+    def issue_activation_code(self, by: Actor) -> list[Event]:
+        """A code to set the password with, for a new account or a forgotten password."""
+        self._must_exist()
+        if by.role == "member":
+            raise AccountError("a member sets a password by logging in with a digital key")
+        self._authorise(by)
+        return [ActivationCodeIssued(account_id=self.account_id)]
 
     def change_password(self) -> list[Event]:
         self._must_exist()
-        return [PasswordChanged(account_id=self.account_id)]
+        return [PasswordChanged(account_id=self.account_id), self._revoked("password_changed")]
+
+    @property
+    def usable(self) -> bool:
+        """Someone can log in to it and act: it exists, is open and is not blocked."""
+        return self.exists and not self.closed and not self.blocked_reason
 
     def register_device(self, device_id: str) -> list[Event]:
         self._must_exist()
@@ -113,6 +135,17 @@ class Account:
         return [
             AppDeviceRevoked(account_id=self.account_id, device_id=device_id, reason="failed_pins")
         ]
+
+    def _authorise(self, by: Actor) -> None:
+        """A member acts on their own account only; staff on accounts of a lower or equal role."""
+        if by.role == "member":
+            if by.account_id != self.account_id:
+                raise AccountError("a member acts only on their own account")
+        elif not at_or_above(by.role, self.role):
+            raise AccountError(f"role {by.role} may not act on an account of role {self.role}")
+
+    def _revoked(self, reason: RevocationReason) -> AccessTokensRevoked:
+        return AccessTokensRevoked(account_id=self.account_id, reason=reason)
 
     def _must_exist(self) -> None:
         if not self.exists:

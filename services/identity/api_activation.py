@@ -1,0 +1,81 @@
+"""How an account gets a password without one travelling on Kafka (issue 8): an administrator
+asks for an activation code over HTTPS and hands it to the account's holder, who sets their
+password with it. The same code resets a forgotten staff password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+from sqlalchemy import update
+
+from services.identity import activation
+from services.identity.domain.accounts import AccountError
+from services.identity.journal import load_account, record
+from services.identity.passwords import hash_password
+from services.identity.secrets import credentials
+from shared.access.http import Authenticated
+from shared.contracts import Actor
+from shared.eventstore import WrongExpectedVersion, unit_of_work
+from shared.service import Runtime
+
+
+class ActivationCode(BaseModel):
+    activation_code: str
+    expires_in_days: int
+
+
+class Activation(BaseModel):
+    login: str = Field(min_length=1, max_length=64)
+    activation_code: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=12, max_length=256)
+
+
+def router(runtime: Runtime) -> APIRouter:
+    api = APIRouter(tags=["identity"])
+
+    @api.post(
+        "/accounts/{account_id}/activation-code",
+        response_model=ActivationCode,
+        responses={403: {"description": "Not an administrator"}, 409: {"description": "Refused"}},
+    )
+    async def activation_code(account_id: str, principal: Authenticated) -> ActivationCode:
+        """For the administrator to hand to the account's holder, in person or by a channel of
+        the fund's; an earlier code stops working."""
+        if principal.role != "admin":
+            raise HTTPException(403, "only an administrator issues activation codes")
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            try:
+                account = await load_account(uow, account_id)
+                issued = account.issue_activation_code(by=principal.actor)
+                await record(uow, account_id, account.version, issued, principal.actor)
+            except AccountError as refusal:
+                raise HTTPException(409, str(refusal))
+            except WrongExpectedVersion:
+                raise HTTPException(409, "the account changed meanwhile; try again")
+            code = await activation.issue(uow, account_id)
+            await uow.commit()
+        return ActivationCode(activation_code=code, expires_in_days=activation.LIFETIME.days)
+
+    @api.post("/activation", status_code=204, responses={401: {"description": "Wrong code"}})
+    async def activate(body: Activation) -> None:
+        """The holder sets their password with the code; earlier sessions end."""
+        async with unit_of_work(runtime.store, runtime.clock) as uow:
+            account_id = await activation.redeem(uow, body.login, body.activation_code)
+            if account_id is None:
+                await uow.commit()  # the wrong try counts
+                raise HTTPException(401, "wrong, used or expired activation code")
+            account = await load_account(uow, account_id)
+            try:
+                changed = account.change_password()
+            except AccountError as refusal:
+                raise HTTPException(409, str(refusal))
+            await uow.conn.execute(
+                update(credentials)
+                .where(credentials.c.account_id == account_id)
+                .values(password_hash=await hash_password(body.password))
+            )
+            holder = Actor(account_id=account_id, role=account.role, authenticated_by="otp")
+            await record(uow, account_id, account.version, changed, holder)
+            await uow.commit()
+
+    return api

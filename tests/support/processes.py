@@ -1,0 +1,65 @@
+"""A service started as `make run` starts it, in a process of its own, for the e2e tier."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from shared.messaging.local_broker import free_port
+from shared.settings import KafkaSettings
+from tests.support.staff import Signer
+
+
+@contextmanager
+def serving(
+    name: str, kafka_bootstrap: str, data_dir: Path, role: str, guarded: str
+) -> Iterator[tuple[str, str]]:
+    """Service `name` in a namespace of its own; yields its URL and an access token for
+    `role` it accepts (known once `guarded`, a route needing a token, stops answering 401)."""
+    port = free_port()
+    kafka = KafkaSettings(KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, KAFKA_NAMESPACE=f"e2e{port}.")
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_NAMESPACE": kafka.namespace,
+        f"{name.upper()}_PORT": str(port),
+        "MUTUALIS_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    service = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert answers(f"{url}/healthz", lambda r: r.status_code == 200), f"{name} never started"
+        signer = Signer(kafka)
+        asyncio.run(signer.announce())
+        token = signer.token(role)
+        learnt = answers(f"{url}{guarded}", lambda r: r.status_code != 401, token)
+        assert learnt, f"{name} never learnt the test key"
+        yield url, token
+    finally:
+        service.terminate()
+        service.wait(30)
+
+
+def answers(
+    url: str, done: Callable[[httpx.Response], bool], token: str = "", timeout: float = 60
+) -> bool:
+    """Waits for a running process to answer as `done` wants (a condition, not a deadline)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if done(httpx.get(url, headers=headers, timeout=1)):
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
