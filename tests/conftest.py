@@ -12,6 +12,7 @@ import pytest
 
 from shared.clock import FakeClock
 from shared.eventstore import connect
+from shared.keys import create_kek_file
 from shared.messaging.local_broker import LocalBroker, free_port
 from shared.settings import KafkaSettings
 from tests.support.identity_provider import identity_provider
@@ -33,6 +34,18 @@ def trust_root(tmp_path_factory):
         os.environ.pop("MUTUALIS_TRUST_DIR")
     else:
         os.environ["MUTUALIS_TRUST_DIR"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def key_encryption_key(tmp_path_factory):
+    """Every identity under test, and every process a test starts, wraps its signing keys with
+    this KEK (shared.keys); a MUTUALIS_KEK of the shell would make the setting ambiguous."""
+    path = create_kek_file(tmp_path_factory.mktemp("kek") / "kek")
+    previous = {name: os.environ.pop(name, None) for name in ("MUTUALIS_KEK", "MUTUALIS_KEK_FILE")}
+    os.environ["MUTUALIS_KEK_FILE"] = str(path)
+    yield path
+    os.environ.pop("MUTUALIS_KEK_FILE")
+    os.environ.update({name: value for name, value in previous.items() if value is not None})
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,17 @@ signing keys, (hashes of) refresh tokens, one-time registration codes and app PI
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from shared.eventstore.schema import UtcDateTime
 
@@ -17,11 +27,14 @@ credentials = Table(
     Column("password_hash", String(200), nullable=False),
 )
 
+# Kept only wrapped by the key-encryption key (signing_keys.py). The clear column is empty: it
+# stays so that identity, at start, finds and wraps a key an older version stored in clear.
 private_keys = Table(
     "private_signing_keys",
     metadata,
     Column("key_id", String(64), primary_key=True),
-    Column("private_key_pem", Text, nullable=False),
+    Column("private_key_pem", Text),
+    Column("private_key_wrapped", LargeBinary),
     Column("created_at", UtcDateTime, nullable=False),
 )
 

@@ -1,5 +1,6 @@
 """Issuing access tokens, signed with identity's private key (Ed25519). Each key is announced
-with `SigningKeyPublished`, so every service verifies tokens from its own projection."""
+with `SigningKeyPublished`, so every service verifies tokens from its own projection; the
+private key is stored only wrapped by the key-encryption key (signing_keys.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import insert, select
 
+from services.identity import signing_keys
 from services.identity.refresh import issue_refresh_token
-from services.identity.secrets import private_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.command_proof import key_of
 from shared.contracts.identity import SigningKeyPublished
@@ -66,23 +66,18 @@ async def issue_tokens(
 
 
 async def ensure_signing_key(uow: UnitOfWork) -> None:
-    """Creates the first signing key and announces it; later starts find it."""
-    if await uow.conn.scalar(select(private_keys.c.key_id).limit(1)) is not None:
+    """At start: the stored signing keys unwrap with the configured KEK, and are kept wrapped
+    only (signing_keys.py); the first start creates the first key and announces it."""
+    kek = signing_keys.configured_kek()
+    if await signing_keys.secure_stored(uow.conn, kek):
         return
     key = Ed25519PrivateKey.generate()
     key_id = uuid.uuid4().hex
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    await signing_keys.store(uow.conn, kek, key_id, signing_keys.private_pem(key), uow.clock.now())
     public_pem = (
         key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
-    )
-    await uow.conn.execute(
-        insert(private_keys).values(
-            key_id=key_id, private_key_pem=private_pem, created_at=uow.clock.now()
-        )
     )
     published = SigningKeyPublished(key_id=key_id, algorithm=ALGORITHM, public_key_pem=public_pem)
     await uow.append(
@@ -99,11 +94,7 @@ async def issue_access_token(
     session_key: dict | None = None,
 ) -> str:
     """`method` is how the user proved who they are (RFC 8176 `amr`), kept on what they do."""
-    key = (
-        await uow.conn.execute(
-            select(private_keys).order_by(private_keys.c.created_at.desc()).limit(1)
-        )
-    ).one()
+    key_id, private_pem = await signing_keys.newest(uow.conn, signing_keys.configured_kek())
     claims = {
         "iss": ISSUER,
         "aud": AUDIENCE,
@@ -118,4 +109,4 @@ async def issue_access_token(
     }
     if session_key:
         claims["cnf"] = {"jwk": session_key}
-    return jwt.encode(claims, key.private_key_pem, algorithm=ALGORITHM, headers={"kid": key.key_id})
+    return jwt.encode(claims, private_pem, algorithm=ALGORITHM, headers={"kid": key_id})

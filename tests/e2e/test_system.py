@@ -47,6 +47,10 @@ def system(tmp_path_factory):
         if line.startswith("running"):
             break
     assert any(f"complaints  http://127.0.0.1:{ports['complaints']}" in l for l in lines), lines
+    # Issue 8, finding 12: what listens where, and nothing else (the logs go to files).
+    pieces = ("broker", "idp", "identity", "dossier", "complaints", "monitoring", "payments")
+    pieces += ("einvoicing", "portal", "logs", "staff", "running")
+    assert all(line.split()[0].rstrip(";") in pieces for line in lines), lines
     tool_env = {
         **env,
         "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
@@ -60,7 +64,11 @@ def system(tmp_path_factory):
     launcher.send_signal(signal.SIGINT)
     assert launcher.wait(60) == 0
     with launcher.stdout:
-        assert "stopped" in launcher.stdout.read()
+        assert launcher.stdout.read().split() == ["stopped"]
+    logs = Path(env["MUTUALIS_DATA_DIR"]) / "logs"
+    assert sorted(p.stem for p in logs.glob("*.log")) == sorted(names[1:])
+    for log in logs.glob("*.log"):
+        assert "Traceback" not in log.read_text(), log
 
 
 def mutualis(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -296,6 +304,12 @@ def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_b
     assert reported.returncode == 0, reported.stdout + reported.stderr
     lines = json.loads(reported.stdout)["lines"]
     assert {"category": "reimbursement", "outcome": "pending", "complaints": 1} in lines
+
+    # An hour and a half later the handler's access token ran out on the system's clock: the
+    # tool refreshes it on that clock, not the machine's (issue 8, finding 11).
+    assert mutualis("clock", "advance", "0.0625", env=env).returncode == 0
+    again = mutualis("staff", "complaints-report", *period, env=handler_env)
+    assert again.returncode == 0, again.stdout + again.stderr
 
     # Three weeks and a few days pass without a status message (CMP-5): the timer breaches.
     moved = mutualis("clock", "advance", "25", env=env)

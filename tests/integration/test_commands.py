@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 from datetime import datetime, timezone
 from functools import partial
 
+from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from mutualis.staff import send_command
-
 from services.complaints.app import definition as complaints_service
-from tests.support.services import running
 from shared.eventstore.schema import command_log
+from shared.messaging.topics import commands_topic, ensure_topics, events_topic, outcomes_topic
+from tests.support.kafka import read_topic
+from tests.support.services import running
 from tests.support.staff import HANDLER, Signer
 
 PAYLOAD = {"complainant_name": "An", "subject": "Late refund", "description": "…"}
@@ -114,3 +118,56 @@ async def test_a_role_the_command_does_not_allow_is_rejected(database_url, kafka
 
     assert outcome.status == "rejected"
     assert outcome.reason == "a mediator may not send RegisterComplaint"
+
+
+async def test_issue8_13_records_carry_one_correlation_header_and_a_real_content_type(
+    database_url, kafka, signer
+):
+    async with running(complaints_service, database_url, kafka) as service:
+        await signer.known_by(service)
+        outcome = await signer.send(
+            "complaints", "RegisterComplaint", PAYLOAD, "complaints_handler"
+        )
+        replies = await read_topic(kafka.bootstrap_servers, outcomes_topic(kafka, "complaints"), 1)
+        published = await read_topic(
+            kafka.bootstrap_servers, events_topic(kafka, "complaints"), len(outcome.events)
+        )
+
+    [reply] = [r for r in replies if r.key == outcome.command_id.encode()]
+    for record in [reply, *published]:
+        names = [name for name, _ in record.headers]
+        headers = dict(record.headers)
+        assert names.count("correlation_id") == 1 and "correlation-id" not in names, names
+        assert headers["correlation_id"] == outcome.correlation_id.encode()
+        assert headers["content-type"] == b"application/json"
+
+
+async def test_issue8_10_outcomes_go_to_the_services_own_topic_whatever_reply_to_says(
+    database_url, kafka
+):
+    """An unauthenticated command naming another service's events topic as its reply topic
+    (the probe's) is answered on complaints.outcomes, and nothing reaches dossier.events."""
+    foreign = events_topic(kafka, "dossier")
+    await ensure_topics(kafka, [foreign])
+    command = {
+        "command_id": str(uuid.uuid4()),
+        "type": "RegisterComplaint",
+        "payload": PAYLOAD,
+        "issued_at": datetime.now(timezone.utc).isoformat(),
+        "reply_to": foreign,
+    }
+    async with running(complaints_service, database_url, kafka):
+        producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                commands_topic(kafka, "complaints"),
+                json.dumps(command).encode(),
+                key=command["command_id"].encode(),
+            )
+        finally:
+            await producer.stop()
+        replies = await read_topic(kafka.bootstrap_servers, outcomes_topic(kafka, "complaints"), 1)
+
+    assert [json.loads(r.value)["status"] for r in replies] == ["rejected"]
+    assert await read_topic(kafka.bootstrap_servers, foreign, at_least=1, timeout=2) == []
