@@ -196,11 +196,11 @@ async def raw_round_trip(kafka: KafkaSettings, sizes: Sizes) -> tuple[float, flo
             received.put_nowait(time.perf_counter())
 
     consuming = asyncio.create_task(consume())
-    token = Signer(kafka).token("complaints_handler")  # the same bytes the service gets
+    sender = Signer(kafka).sender("complaints_handler")  # the same bytes the service gets
     try:
 
         async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-            body = command(n, token)
+            body = command(n, sender, topic)
             await asyncio.sleep(IDLE_S)
             started = time.perf_counter()
             await producer.send(topic, body, key=str(n).encode())
