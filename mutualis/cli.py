@@ -68,15 +68,29 @@ def _service_url(name: str) -> str:
     type=click.File(),
     help="Read the password from this file instead of asking for it.",
 )
-def login(login: str, password_file) -> None:
-    """Log in to identity as LOGIN; the commands you send afterwards carry your identity."""
+@click.option(
+    "--totp-secret-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Staff: compute the authenticator's code from this secret instead of asking for it.",
+)
+def login(login: str, password_file, totp_secret_file: Path | None) -> None:
+    """Log in to identity as LOGIN; the commands you send afterwards carry your identity.
+    Staff give the code of the authenticator app set up at activation too."""
     from mutualis import session
 
     password = (
         password_file.read().strip() if password_file else click.prompt("Password", hide_input=True)
     )
+    url, path = _service_url("identity"), session.default_path()
+    code = session.totp_code(totp_secret_file, _clock()) if totp_secret_file else None
     try:
-        session.log_in(_service_url("identity"), login, password, session.default_path())
+        try:
+            session.log_in(url, login, password, path, **({"totp": code} if code else {}))
+        except session.CodeNeeded:
+            if code:
+                raise
+            code = click.prompt("Code of your authenticator app")
+            session.log_in(url, login, password, path, totp=code)
     except session.NotLoggedIn as refusal:
         raise click.ClickException(str(refusal)) from None
     click.echo(f"logged in as {login}")
@@ -133,8 +147,15 @@ def _activation_code(account_id: str) -> dict:
 @click.argument("login")
 @click.option("--code", prompt="Activation code", hide_input=True)
 @click.option("--password-file", type=click.File(), help="Read the new password from this file.")
-def activate(login: str, code: str, password_file) -> None:
-    """Set the password of LOGIN with the activation code an administrator gave you."""
+@click.option(
+    "--totp-secret-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Staff: keep the authenticator's secret in this file (readable by you only) instead "
+    "of printing it for your authenticator app.",
+)
+def activate(login: str, code: str, password_file, totp_secret_file: Path | None) -> None:
+    """Set the password of LOGIN with the activation code an administrator gave you; staff
+    also get the secret of their authenticator app (shown once)."""
     password = (
         password_file.read().strip()
         if password_file
@@ -145,9 +166,24 @@ def activate(login: str, code: str, password_file) -> None:
         json={"login": login, "activation_code": code, "password": password},
         timeout=30,
     )
-    if response.status_code != 204:
+    if response.status_code != 200:
         raise click.ClickException(f"refused ({response.status_code}): {response.text}")
-    click.echo(f"password set: mutualis staff login {login}")
+    second_factor = response.json().get("second_factor")
+    if second_factor and totp_secret_file:
+        totp_secret_file.unlink(missing_ok=True)
+        descriptor = os.open(totp_secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(second_factor["secret"])
+        click.echo(f"authenticator secret kept in {totp_secret_file}")
+        login_line = f"mutualis staff login {login} --totp-secret-file {totp_secret_file}"
+    elif second_factor:
+        click.echo("add this to your authenticator app (shown once):")
+        click.echo(f"  {second_factor['provisioning_uri']}")
+        click.echo(f"  secret {second_factor['secret']}")
+        login_line = f"mutualis staff login {login}"
+    else:
+        login_line = f"mutualis staff login {login}"
+    click.echo(f"password set: {login_line}")
 
 
 @staff.command("whoami")

@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import httpx
+from pyotp import random_base32
 
 from shared import trust
+from shared.keys import create_kek_file
 from shared.messaging.local_broker import LocalBroker
 from shared.private_files import private_file, private_folder
 from shared.settings import DEFAULT_PORTS, ServiceSettings
@@ -51,13 +53,23 @@ def run(broker_port: int) -> int:
     data_dir = settings.data_dir
     # Each service signs what it publishes with a key the local trust root certified.
     trust.init(settings.trust_folder, SERVICES)
+    # Identity's signing keys (next, per-person data keys) are wrapped with a KEK kept beside
+    # the databases locally; a deployment gives it as a secret, or uses a KMS.
+    if "MUTUALIS_KEK_FILE" not in env and "MUTUALIS_KEK" not in env:
+        kek_file = data_dir.resolve() / "kek"
+        if not kek_file.exists():
+            create_kek_file(kek_file)
+        env["MUTUALIS_KEK_FILE"] = str(kek_file)
     if "MUTUALIS_CLOCK_FILE" not in env:
         # Made private here: `mutualis clock advance` writes it from a shell of any umask.
         env["MUTUALIS_CLOCK_FILE"] = str(private_file(data_dir.resolve() / "clock"))
-    admin_password_file = None
+    admin_password_file = admin_totp_file = None
     if "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD" not in env:
+        # The first administrator's password and second factor (staff log in with both).
         admin_password_file = data_dir / "admin-password"
-        env["IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"] = admin_password(admin_password_file)
+        admin_totp_file = data_dir / "admin-totp"
+        env["IDENTITY_BOOTSTRAP_ADMIN_PASSWORD"] = made_once(admin_password_file, _password)
+        env["IDENTITY_BOOTSTRAP_ADMIN_TOTP_SECRET"] = made_once(admin_totp_file, random_base32)
 
     def stop(*_):
         nonlocal stopping
@@ -85,7 +97,10 @@ def run(broker_port: int) -> int:
             print(f"{name:<11} not built yet")
         print(f"logs        {logs}/<name>.log")
         if admin_password_file:
-            print(f"staff       mutualis staff login admin --password-file {admin_password_file}")
+            print(
+                f"staff       mutualis staff login admin --password-file {admin_password_file}"
+                f" --totp-secret-file {admin_totp_file}"
+            )
         print("running; Ctrl-C stops everything", flush=True)
         while not stopping:
             for name, process in processes.items():
@@ -140,14 +155,19 @@ def _stop_all(processes: dict[str, subprocess.Popen]) -> None:
             process.wait()
 
 
-def admin_password(path: Path) -> str:
-    """The first administrator's password: made once, kept beside the databases it opens."""
+def made_once(path: Path, make) -> str:
+    """A secret of the local system (the first administrator's password, their TOTP secret):
+    made once, kept beside the databases it opens, readable by its owner only."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(18))
+            file.write(make())
     return path.read_text().strip()
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(18)
 
 
 def _wait_answering(

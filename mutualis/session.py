@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import jwt
+import pyotp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -26,6 +27,24 @@ RELOGIN = "run: mutualis staff login LOGIN"
 
 class NotLoggedIn(Exception):
     pass
+
+
+class CodeNeeded(NotLoggedIn):
+    """Identity asks for the authenticator's code (a staff login)."""
+
+
+def totp_code(secret_file: Path, clock: Clock) -> str:
+    """The authenticator's code, on the system's clock (which `mutualis clock advance` moves
+    for identity too). Identity takes each 30-second step's code once and tolerates one step
+    ahead: a second login within a step uses the next step's code."""
+    totp = pyotp.TOTP(secret_file.read_text().strip())
+    used = secret_file.with_name(f".{secret_file.name}.last-step")
+    last = int(used.read_text()) if used.exists() else -1
+    step = max(totp.timecode(clock.now()), last + 1)
+    descriptor = os.open(used, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(str(step))
+    return totp.generate_otp(step)
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,11 @@ def log_in(identity_url: str, login: str, password: str, path: Path, **proof) ->
         json={"login": login, "password": password, "session_key": public_jwk(key), **proof},
         timeout=30,
     )
+    if response.status_code == 401 and "totp_required" in response.text:
+        raise CodeNeeded("identity asks for the code of your authenticator app")
+    if response.status_code == 429:
+        wait = response.headers.get("retry-after", "a while")
+        raise NotLoggedIn(f"too many attempts: try again in {wait} s")
     if response.status_code != 200:
         raise NotLoggedIn(f"login refused ({response.status_code}): {_reason(response)}")
     session = _session(identity_url, response.json(), key)
@@ -112,6 +136,8 @@ def _reason(response: httpx.Response) -> str:
         detail = response.json().get("detail")
     except ValueError:
         return response.text[:200]
+    if isinstance(detail, dict) and "message" in detail:
+        return f"{detail['message']} ({detail.get('reason', '')})"
     return detail if isinstance(detail, str) else json.dumps(detail)
 
 

@@ -12,7 +12,8 @@ never leaves it), and one branch in `KekSettings.key_encryption_key`; callers do
 
 Rotation: every blob names the KEK that wrapped it. A KEK file (or MUTUALIS_KEK) holds keys
 newest first: the first wraps, all of them unwrap, so blobs of a retired KEK stay readable
-until their owner wraps them again.
+until their owner wraps them again. With several replicas: add the new key last everywhere,
+then move it first everywhere (starts wrap again with it), then drop the old one.
 """
 
 from __future__ import annotations
@@ -173,4 +174,9 @@ def create_kek_file(path: Path) -> Path:
 if __name__ == "__main__":  # python -m shared.keys PATH
     if len(sys.argv) != 2:
         sys.exit("usage: python -m shared.keys PATH  (writes a new KEK, 0600, never overwrites)")
-    print(create_kek_file(Path(sys.argv[1])))
+    try:
+        print(create_kek_file(Path(sys.argv[1])))
+    except FileExistsError:
+        sys.exit(
+            f"{sys.argv[1]} exists: a KEK is never overwritten (what it wrapped would be lost)"
+        )

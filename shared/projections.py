@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import Event, EventEnvelope, events
 from shared.eventstore import EventStore, load_checkpoint
+from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
+from shared.metrics import Metrics
 from shared.polling import poll_until_stopped
 
 log = get_logger(__name__)
@@ -33,10 +35,15 @@ class Projection(Protocol):
 
 class Projector:
     def __init__(
-        self, store: EventStore, projections: Sequence[Projection], batch_size: int = 500
+        self,
+        store: EventStore,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store, self.projections, self.batch_size = store, list(projections), batch_size
         self.database = store.database
+        self.metrics = metrics or Metrics()
 
     def projection(self, name: str) -> Projection:
         for projection in self.projections:
@@ -56,6 +63,13 @@ class Projector:
         while applied := await self.catch_up():
             total += applied
         return total
+
+    async def measure_lag(self) -> None:
+        """Sets each projection's lag gauge; asked when metrics are read (see Relay)."""
+        async with self.database.read() as conn:
+            for projection in self.projections:
+                behind = await lag(conn, _checkpoint(projection.name))
+                self.metrics.projection_lag.labels(projection.name).set(behind)
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
         await poll_until_stopped(self.catch_up, stop, idle_wait, "projection")

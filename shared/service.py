@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
@@ -37,6 +37,7 @@ from shared.messaging.topics import (
     outcomes_topic,
     service_topics,
 )
+from shared.metrics import CONTENT_TYPE, Metrics, TimedRequests
 from shared.projections import Projection, Projector
 from shared.settings import ServiceSettings
 from shared.timers import Scheduler, TimerHandler
@@ -69,7 +70,10 @@ class Runtime:
         kafka = settings.kafka
         self.database = connect(settings.database_url)
         self.store = EventStore(self.database, producer=definition.name)
-        self.broker: KafkaBroker = make_broker(kafka, client_id=definition.name)
+        self.metrics = Metrics()
+        self.broker: KafkaBroker = make_broker(
+            kafka, client_id=definition.name, registry=self.metrics.registry
+        )
         # Fails fast: a service that cannot prove what it writes, or check what it reads,
         # must not run.
         self.provenance = Provenance(load_root(settings.trust_folder), kafka)
@@ -78,15 +82,19 @@ class Runtime:
             self.broker,
             events_topic(kafka, definition.name),
             load_credential(settings.trust_folder, definition.name),
+            metrics=self.metrics,
         )
-        self.projector = Projector(self.store, definition.projections())
-        self.scheduler = Scheduler(self.store, self.clock, definition.timer_handlers)
+        self.projector = Projector(self.store, definition.projections(), metrics=self.metrics)
+        self.scheduler = Scheduler(
+            self.store, self.clock, definition.timer_handlers, metrics=self.metrics
+        )
         self.bus = CommandBus(
             self.store,
             self.clock,
             definition.command_handlers,
             commands_topic(kafka, definition.name),
             outcomes_topic(kafka, definition.name),
+            metrics=self.metrics,
         )
         self.cluster = ClusterWatch(kafka, self._join, kafka.cluster_check_interval_s)
         self._started = False
@@ -131,9 +139,16 @@ class Runtime:
         if every_stream:
             # A Kafka consumer subscribes to topic names or to one pattern, never both.
             topics = "|".join([any_events, *map(re.escape, routes)])
-            subscribe(self.broker, kafka, route, pattern=rf"^(?:{topics})$", group_id=group)
+            subscribe(
+                self.broker,
+                kafka,
+                route,
+                pattern=rf"^(?:{topics})$",
+                group_id=group,
+                metrics=self.metrics,
+            )
         else:
-            subscribe(self.broker, kafka, route, *routes, group_id=group)
+            subscribe(self.broker, kafka, route, *routes, group_id=group, metrics=self.metrics)
 
     async def start(self, background: bool = True) -> None:
         await self.database.migrate(*self.definition.migrations)
@@ -204,10 +219,22 @@ def build_app(runtime: Runtime) -> FastAPI:
         max_body_size=settings.max_request_bytes,
     )
     app.state.runtime = runtime
+    app.add_middleware(TimedRequests, histogram=runtime.metrics.http_requests)
 
     @app.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": definition.name}
+
+    # Without a token, as Prometheus scrapes: a deployment keeps it on the internal network
+    # (deploy/prometheus/prometheus.yml), never behind the public entry to the API.
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        # Lags and timers are measured now, not when their loop last ran: a stuck relay must
+        # not look caught up.
+        await runtime.relay.measure_lag()
+        await runtime.projector.measure_lag()
+        await runtime.scheduler.measure()
+        return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE)
 
     for router in definition.routers:
         app.include_router(router(runtime))
@@ -241,4 +268,13 @@ def serve(definition: ServiceDefinition) -> None:
     configure_logging(definition.name, settings.log_level)
     clock = ShiftedClock(settings.clock_file) if settings.clock_file else SystemClock()
     app = create_app(definition, settings, clock)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # Which proxy's X-Forwarded-For to believe is the service's own setting (identity's rate
+    # limits), not uvicorn's default trust in whatever runs on the loopback.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shared.clock import Clock
 from shared.eventstore import EventStore, Timer, UnitOfWork, unit_of_work
 from shared.eventstore.schema import timers
 from shared.logging import bind_correlation, get_logger
+from shared.metrics import Metrics
 from shared.polling import poll_until_stopped
 
 log = get_logger(__name__)
 
 TimerHandler = Callable[[Timer, UnitOfWork], Awaitable[None]]
+
+# A due timer fires within a poll interval; still unfired after this, something is wrong.
+OVERDUE_AFTER = timedelta(minutes=1)
 
 
 class Scheduler:
@@ -29,9 +34,11 @@ class Scheduler:
         clock: Clock,
         handlers: Mapping[str, TimerHandler],
         batch_size: int = 100,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store, self.clock, self.handlers = store, clock, dict(handlers)
         self.batch_size = batch_size
+        self.metrics = metrics or Metrics()
 
     async def fire_due(self) -> int:
         """Fires every timer due at the clock's current time; returns how many fired."""
@@ -42,6 +49,19 @@ class Scheduler:
             if len(due) < self.batch_size:
                 break
         return fired
+
+    async def measure(self) -> None:
+        """Sets the gauges of timers due and overdue at the clock's current time; asked when
+        metrics are read, so a scheduler that stopped firing shows its backlog."""
+        now = self.clock.now()
+        overdue = func.count().filter(timers.c.due_at <= now - OVERDUE_AFTER)
+        query = select(func.count(), overdue).where(
+            timers.c.status == "scheduled", timers.c.due_at <= now
+        )
+        async with self.store.database.read() as conn:
+            due, overdue = (await conn.execute(query)).one()
+        self.metrics.timers_due.set(due)
+        self.metrics.timers_overdue.set(overdue)
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
         await poll_until_stopped(self.fire_due, stop, idle_wait, "timers")

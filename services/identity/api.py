@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from services.identity import handlers
+from services.identity import handlers, rate_limits
 from services.identity.assertions import AssertionRefused, verify_assertion
 from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused
+from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
 from services.identity.journal import load_account
 from services.identity.refresh import RefreshRefused, rotate
 from services.identity.registration import RegistrationRefused, issue_nonce, register
@@ -29,6 +30,11 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
     session_key: SessionKey | None = Field(
         None, description="Bind the session's tokens to this key (needed to send commands)"
+    )
+    totp: str | None = Field(
+        None,
+        pattern=CODE_PATTERN,
+        description="Staff: the 6-digit code of the authenticator app set up at activation",
     )
 
 
@@ -72,35 +78,44 @@ def router(runtime: Runtime) -> APIRouter:
         "/login",
         response_model=Tokens,
         responses={
-            401: {"description": "Wrong login or password"},
+            401: {"description": "Wrong login, password or code; or a staff login's code missing"},
             403: {"description": "Access blocked, with the reason (art 7.6)"},
+            429: {"description": "Too many attempts: try again after Retry-After seconds"},
         },
     )
-    async def login(credentials: Credentials) -> Tokens:
+    async def login(credentials: Credentials, request: Request) -> Tokens:
+        login_name = _login_name(credentials.login)
+        attempt = rate_limits.attempt(runtime, request, f"password:{login_name}")
         key = credentials.session_key
         bound = key.model_dump() if key else None
         for _ in range(5):  # concurrent attempts on one account: decide again on the new count
             try:
                 async with unit_of_work(runtime.store, runtime.clock) as uow:
                     account = await handlers.log_in(
-                        uow, _login_name(credentials.login), credentials.password, new_id()
+                        uow, login_name, credentials.password, new_id(), credentials.totp
                     )
                     tokens = None
                     if account is not None:
+                        method = "mfa" if account.needs_second_factor else "pwd"
                         tokens = await issue_tokens(
-                            uow, account.account_id, account.role, "pwd", session_key=bound
+                            uow, account.account_id, account.role, method, session_key=bound
                         )
                     await uow.commit()
                 break
             except WrongExpectedVersion:
                 continue
+            except SecondFactorRequired as asked:
+                raise HTTPException(401, {"message": asked.message, "reason": asked.reason})
             except AccessRefused as refusal:
                 raise HTTPException(403, {"message": "access blocked", "reason": refusal.reason})
         else:
             raise HTTPException(409, "too many simultaneous attempts; try again")
         if tokens is None:
-            # The same answer, after the same work, whether the login exists or not.
-            raise HTTPException(401, "wrong login or password")
+            # The same answer, after the same work, whether the login exists or not; with a
+            # code, whichever of password and code was wrong.
+            wrong = "login, password or code" if credentials.totp else "login or password"
+            raise HTTPException(401, f"wrong {wrong}")
+        attempt.succeeded()
         return tokens
 
     @api.post("/account/close", status_code=204)

@@ -1,14 +1,18 @@
 """How an account gets a password without one travelling on Kafka (issue 8): an administrator
 asks for an activation code over HTTPS and hands it to the account's holder, who sets their
-password with it. The same code resets a forgotten staff password."""
+password with it. The same code resets a forgotten staff password. A staff account gets a new
+authenticator app (TOTP) with it too, whose secret this answer alone ever shows: staff log in
+with both (domain/second_factors.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import update
 
-from services.identity import activation
+from services.identity import activation, rate_limits, totp
 from services.identity.domain.accounts import AccountError
 from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password
@@ -28,6 +32,21 @@ class Activation(BaseModel):
     login: str = Field(min_length=1, max_length=64)
     activation_code: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=12, max_length=256)
+
+
+class SecondFactor(BaseModel):
+    """The authenticator app to set up now: shown once, never again."""
+
+    method: Literal["totp"] = "totp"
+    secret: str = Field(description="Base32, to type into the authenticator app")
+    provisioning_uri: str = Field(description="The otpauth:// URI, for a QR code")
+
+
+class Activated(BaseModel):
+    login: str
+    second_factor: SecondFactor | None = Field(
+        None, description="Staff: the authenticator whose codes every login needs from now on"
+    )
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -56,9 +75,18 @@ def router(runtime: Runtime) -> APIRouter:
             await uow.commit()
         return ActivationCode(activation_code=code, expires_in_days=activation.LIFETIME.days)
 
-    @api.post("/activation", status_code=204, responses={401: {"description": "Wrong code"}})
-    async def activate(body: Activation) -> None:
-        """The holder sets their password with the code; earlier sessions end."""
+    @api.post(
+        "/activation",
+        response_model=Activated,
+        responses={
+            401: {"description": "Wrong code"},
+            429: {"description": "Too many attempts: try again after Retry-After seconds"},
+        },
+    )
+    async def activate(body: Activation, request: Request) -> Activated:
+        """The holder sets their password with the code (a staff member gets a new
+        authenticator too); earlier sessions end."""
+        attempt = rate_limits.attempt(runtime, request, f"activation:{body.login}")
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             account_id = await activation.redeem(uow, body.login, body.activation_code)
             if account_id is None:
@@ -67,6 +95,8 @@ def router(runtime: Runtime) -> APIRouter:
             account = await load_account(uow, account_id)
             try:
                 changed = account.change_password()
+                if account.needs_second_factor:
+                    changed += account.enrol_second_factor()
             except AccountError as refusal:
                 raise HTTPException(409, str(refusal))
             await uow.conn.execute(
@@ -74,8 +104,14 @@ def router(runtime: Runtime) -> APIRouter:
                 .where(credentials.c.account_id == account_id)
                 .values(password_hash=await hash_password(body.password))
             )
+            second_factor = None
+            if account.needs_second_factor:
+                set_up = await totp.enrol(uow, account_id, account.login)
+                second_factor = SecondFactor(secret=set_up.secret, provisioning_uri=set_up.uri)
             holder = Actor(account_id=account_id, role=account.role, authenticated_by="otp")
             await record(uow, account_id, account.version, changed, holder)
             await uow.commit()
+        attempt.succeeded()
+        return Activated(login=account.login, second_factor=second_factor)
 
     return api

@@ -4,9 +4,10 @@ then the code with a password and the accepted terms."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from pydantic import BaseModel, Field, model_validator
 
+from services.identity import rate_limits
 from services.identity.api import NewAccount, Registered
 from services.identity.codes import prove, request_code
 from services.identity.config import IdentitySettings
@@ -74,11 +75,16 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
         "/registration/code/confirm",
         status_code=201,
         response_model=Registered,
-        responses={401: {"description": "Wrong, expired or used code"}},
+        responses={
+            401: {"description": "Wrong, expired or used code"},
+            429: {"description": "Too many attempts: try again after Retry-After seconds"},
+        },
     )
-    async def confirm_registration_code(body: CodeRegistration) -> Registered:
-        """Step 2: the code, a password and the accepted terms make a portal account."""
+    async def confirm_registration_code(body: CodeRegistration, request: Request) -> Registered:
+        """Step 2: the code, a password and the accepted terms make a portal account. Too many
+        attempts from one address are refused before the code is looked at (rate_limits.py)."""
         body.require_terms(config.terms_version)
+        attempt = rate_limits.attempt(runtime, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             proved = await prove(uow, body.request_id, body.code)
             if proved is None:
@@ -97,6 +103,7 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
             except RegistrationRefused as refusal:
                 raise HTTPException(refusal.status, refusal.reason)
             await uow.commit()
+        attempt.succeeded()
         return Registered(account_id=account_id, login=login)
 
     return api

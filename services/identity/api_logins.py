@@ -3,10 +3,11 @@ assertion of the identity provider), and with the PIN the app set on a device.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from services.identity import rate_limits
 from services.identity.assertions import AssertionRefused, verify_assertion
 from services.identity.config import IdentitySettings
 from services.identity.devices import check_pin
@@ -24,6 +25,7 @@ REFUSALS = {
     403: {"description": "Access blocked, with the reason (art 7.6)"},
     409: {"description": "The account changed meanwhile; try again"},
 }
+THROTTLED = {429: {"description": "Too many attempts: try again after Retry-After seconds"}}
 
 
 class DigitalKeyLogin(BaseModel):
@@ -49,7 +51,10 @@ def router(runtime: Runtime) -> APIRouter:
 
     @api.post("/login/digital-key", response_model=Tokens, responses=REFUSALS)
     async def digital_key_login(body: DigitalKeyLogin) -> Tokens:
-        """Step 2: the assertion logs in the registered person it proves (CSAM, seed 001 art 5)."""
+        """Step 2: the assertion logs in the registered person it proves (CSAM, seed 001 art 5),
+        and lifts her block for wrong passwords if she had one (ID-4: nobody else can keep her
+        out by typing them). Nothing to guess here (a signed assertion, for a nonce spent
+        once), so no rate limit."""
         try:
             assertion = await verify_assertion(
                 body.id_token, config.identity_providers, config.audience, runtime.clock.now()
@@ -73,15 +78,18 @@ def router(runtime: Runtime) -> APIRouter:
             tokens = await _open(uow, account_id, assertion.method)
         return tokens
 
-    @api.post("/login/pin", response_model=Tokens, responses=REFUSALS)
-    async def pin_login(body: PinLogin) -> Tokens:
-        """The app's quick login; too many wrong PINs revoke the device."""
+    @api.post("/login/pin", response_model=Tokens, responses={**REFUSALS, **THROTTLED})
+    async def pin_login(body: PinLogin, request: Request) -> Tokens:
+        """The app's quick login; too many wrong PINs revoke the device, too many attempts
+        from one address are refused (rate_limits.py)."""
+        attempt = rate_limits.attempt(runtime, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             account_id = await check_pin(uow, body.device_id, body.pin)
             if account_id is None:
                 await uow.commit()  # the attempt counts
                 raise HTTPException(401, "wrong device or PIN")
             tokens = await _open(uow, account_id, "pin")
+        attempt.succeeded()
         return tokens
 
     return api

@@ -24,11 +24,12 @@ from shared.service import Runtime, ServiceDefinition
 
 
 async def _bootstrap(runtime: Runtime) -> None:
-    admin_password = IdentitySettings().bootstrap_admin_password
+    settings = IdentitySettings()
+    password, totp_secret = settings.bootstrap_admin_password, settings.bootstrap_admin_totp_secret
     async with unit_of_work(runtime.store, runtime.clock) as uow:
         await ensure_signing_key(uow)
-        if admin_password is not None:
-            await ensure_admin(uow, admin_password.get_secret_value())
+        if password and totp_secret:  # both or neither (config.py)
+            await ensure_admin(uow, password.get_secret_value(), totp_secret.get_secret_value())
         await uow.commit()
 
 

@@ -1,12 +1,21 @@
 """Identity's own settings: which identity providers it trusts, the portal's terms, and the
-mail server one-time codes go out through."""
+mail server one-time codes go out through.
 
-from pydantic import SecretStr
+The key-encryption key its private signing keys are wrapped with is not among them: it is
+`shared.keys.KekSettings` (MUTUALIS_KEK_FILE or MUTUALIS_KEK), the one every service that keeps
+keys at rest reads; identity refuses to start without it (signing_keys.py)."""
+
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.identity.totp import valid_secret
 
 
 class IdentitySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="IDENTITY_", extra="ignore")
+    # A refused secret must not show up in the error (and so in a log).
+    model_config = SettingsConfigDict(
+        env_prefix="IDENTITY_", extra="ignore", hide_input_in_errors=True
+    )
 
     # Issuer URLs whose ID tokens prove a digital key (eID, itsme, CSAM), e.g. the local
     # provider `make run` starts. Empty: nobody can register with a digital key.
@@ -20,8 +29,42 @@ class IdentitySettings(BaseSettings):
     # A later start that finds no usable administrator (all blocked or closed) recovers the
     # `admin` account with this password (bootstrap.py): the operator's way back.
     bootstrap_admin_password: SecretStr | None = None
+    # The secret of the first administrator's authenticator app (base32, RFC 6238), which every
+    # staff login needs besides the password (domain/second_factors.py); required with the
+    # password, and set again whenever the operator recovers `admin`. `make run` makes one in
+    # data/admin-totp.
+    bootstrap_admin_totp_secret: SecretStr | None = None
+
+    # Rate limits in front of every check of a guessable credential (rate_limits.py), on the
+    # service's clock. Per login name (and per activation login): a burst of failed attempts,
+    # then one more every interval; enough for the 8 wrong passwords of ID-4 and the right one.
+    login_attempts_burst: int = Field(10, ge=1)
+    login_attempt_interval_s: float = Field(30.0, gt=0)
+    # Per client address, across logins, PINs, activation and registration codes: higher, as a
+    # household, an office or a mobile operator puts many people behind one address.
+    address_attempts_burst: int = Field(30, ge=1)
+    address_attempt_interval_s: float = Field(5.0, gt=0)
+    # The reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the
+    # client's address. Empty: the connection's peer is the client, whatever headers it sends.
+    trusted_proxies: list[IPvAnyNetwork] = []
     # Where one-time registration codes are mailed from (ID-1). Without a host no mail goes
     # out: the code is logged as not sent (without the code).
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "no-reply@mutualis.invalid"
+
+    @field_validator("bootstrap_admin_totp_secret")
+    @classmethod
+    def _a_totp_secret(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None:
+            valid_secret(secret.get_secret_value())
+        return secret
+
+    @model_validator(mode="after")
+    def _admin_with_a_second_factor(self) -> "IdentitySettings":
+        # An administrator without an authenticator could never log in.
+        if self.bootstrap_admin_password and not self.bootstrap_admin_totp_secret:
+            raise ValueError(
+                "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD needs IDENTITY_BOOTSTRAP_ADMIN_TOTP_SECRET"
+            )
+        return self

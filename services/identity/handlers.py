@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import insert, select
 
-from services.identity import activation, administrators
+from services.identity import activation, administrators, totp
 from services.identity.domain.accounts import Account, stream_id
 from services.identity.journal import end_revoked_sessions, load_account
 from services.identity.passwords import hash_password, verify_password
@@ -67,9 +67,12 @@ async def _record(ctx: CommandContext, account: Account, new: Sequence[Event]) -
     await end_revoked_sessions(ctx.uow, account.account_id, new)
 
 
-async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str) -> Account | None:
-    """The account if the password is right; None otherwise. Raises AccessRefused when the
-    password is right but access is blocked."""
+async def log_in(
+    uow: UnitOfWork, login: str, password: str, correlation_id: str, code: str | None = None
+) -> Account | None:
+    """The account if the password (and a staff member's authenticator `code`) are right; None
+    otherwise. Raises SecondFactorRequired for staff without a code, AccessRefused when all was
+    right but access is blocked (domain/logins.py)."""
     row = (await uow.conn.execute(select(credentials).where(credentials.c.login == login))).first()
     password_ok = await verify_password(row.password_hash if row else None, password)
     if row is None:
@@ -77,15 +80,17 @@ async def log_in(uow: UnitOfWork, login: str, password: str, correlation_id: str
     account = await load_account(uow, row.account_id)
     if account.closed:
         return None
-    events = account.log_in(password_ok)
+    code_ok = None
+    if account.needs_second_factor and code is not None:
+        code_ok = await totp.check(uow, account.account_id, code, spend=password_ok)
+    events = account.log_in(password_ok, code_ok)
     pending = [PendingEvent(event, str(uuid.uuid4())) for event in events]
     await uow.append(
         stream_id(account.account_id), account.version, pending, correlation_id=correlation_id
     )
-    # The 8th wrong password blocks, and so ends the account's sessions (even an
-    # administrator's, the last one too: a lockout must hold; the operator recovers it).
+    # A block by identity ends the account's sessions (domain/logins.py).
     await end_revoked_sessions(uow, account.account_id, events)
-    return account if password_ok else None
+    return account if password_ok and code_ok is not False else None
 
 
 HANDLERS = {

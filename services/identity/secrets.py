@@ -50,7 +50,7 @@ refresh_tokens = Table(
     Column("used", Boolean, nullable=False),
     Column("revoked", Boolean, nullable=False),
     # How the session was opened (pwd, pin, eid, …): refreshed access tokens keep saying it.
-    Column("method", String(16), nullable=False),
+    Column("method", String(16), nullable=False, server_default="pwd"),
     # The JWK of the key the session's tokens are bound to, if the client gave one.
     Column("session_key", JSON),
 )

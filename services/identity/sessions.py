@@ -19,12 +19,14 @@ class SessionRefused(Exception):
 
 async def open_session(uow: UnitOfWork, account_id: str, method: str) -> Tokens:
     """Tokens for the account; refused like a password login: 403 with the reason when
-    access is blocked (art 7.6), 401 when the account is closed."""
+    access is blocked (art 7.6), 401 when the account is closed. A digital key lifts a
+    member's block for wrong passwords (domain/logins.py): the unblock is recorded as hers,
+    with the key she proved herself with."""
     account = await load_account(uow, account_id)
     if account.closed:
         raise SessionRefused(401, "this account is closed")
     try:
-        logged_in = account.log_in(password_ok=True)
+        logged_in = account.log_in_proved(method)
     except AccessRefused as refusal:
         raise SessionRefused(403, {"message": "access blocked", "reason": refusal.reason})
     actor = Actor(account_id=account_id, role=account.role, authenticated_by=method)

@@ -41,7 +41,7 @@ class SessionKey(BaseModel):
     x: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$", description="The raw key, base64url")
 
     @model_validator(mode="after")
-    def _a_key(self) -> "SessionKey":
+    def _a_key(self) -> SessionKey:
         key_of(self.model_dump())  # raises ValueError for 32 bytes that are no key
         return self
 

@@ -124,6 +124,30 @@ class LoginFailed(Event):
 
 
 @events.register
+class SecondFactorFailed(Event):
+    """A staff login gave the right password and a wrong (or replayed) code of the
+    authenticator app: someone who is not the holder may know the password. Enough of these in
+    a row block the account (services/identity/domain/accounts.py)."""
+
+    type_name = "SecondFactorFailed"
+
+    account_id: str
+    consecutive_failures: int = Field(ge=1)
+
+
+@events.register
+class SecondFactorEnrolled(Event):
+    """The account has a new second factor for its logins (staff: a TOTP authenticator app,
+    RFC 6238); an earlier one stops working. The secret stays in identity's own tables and in
+    the HTTPS answer that handed it to the holder (or the operator's setting, for `admin`)."""
+
+    type_name = "SecondFactorEnrolled"
+
+    account_id: str
+    method: Literal["totp"] = "totp"
+
+
+@events.register
 class AccessBlocked(Event):
     """The user's access is suspended; every service refuses their tokens (ID-4, ID-5)."""
 
@@ -136,6 +160,10 @@ class AccessBlocked(Event):
 
 @events.register
 class AccessUnblocked(Event):
+    """Access is back. `unblocked_by` is the member of staff, `operator` (bootstrap.py), or the
+    account itself: a member blocked for wrong passwords who logged in with a digital key (the
+    envelope's actor says which key)."""
+
     type_name = "AccessUnblocked"
 
     account_id: str

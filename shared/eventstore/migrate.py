@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 STORE_MIGRATIONS = Path(__file__).parent / "migrations"
+# One Alembic environment (its env.py) serves every tree: the trees differ only in their
+# revisions and version table, which the environment takes from the Config.
+ENVIRONMENT = STORE_MIGRATIONS
 
 
-def upgrade(connection: Connection, folder: Path, version_table: str) -> None:
+def upgrade(
+    connection: Connection, folder: Path, version_table: str, revision: str = "head"
+) -> None:
+    """Upgrades the tree in `folder` (its revisions in `folder/versions`) to `revision`."""
     config = Config()
-    config.set_main_option("script_location", str(folder))
-    script = ScriptDirectory.from_config(config)
-
-    def to_head(revision, _context):
-        return script._upgrade_revs("head", revision)
-
-    with EnvironmentContext(config, script, fn=to_head, destination_rev="head") as env:
-        env.configure(connection=connection, version_table=version_table)
-        with env.begin_transaction():
-            env.run_migrations()
+    config.set_main_option("script_location", str(ENVIRONMENT))
+    # A path may hold spaces or commas, which Alembic's legacy list splitting would cut on.
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", str(folder / "versions"))
+    config.attributes.update(connection=connection, version_table=version_table)
+    command.upgrade(config, revision)

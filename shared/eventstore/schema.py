@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -41,12 +43,29 @@ Serial = BigInteger().with_variant(Integer(), "sqlite")
 
 metadata = MetaData()
 
+class current_transaction_id(FunctionElement):
+    """The writing transaction's id on PostgreSQL (see store.py); 0 on SQLite."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(current_transaction_id)
+def _no_transaction_id(element, compiler, **kw) -> str:
+    return "0"
+
+
+@compiles(current_transaction_id, "postgresql")
+def _transaction_id(element, compiler, **kw) -> str:
+    return "(pg_current_xact_id()::text::bigint)"
+
+
 events = Table(
     "events",
     metadata,
     Column("position", Serial, primary_key=True, autoincrement=True),
     # PostgreSQL: the writing transaction's id (see store.py for why); SQLite: always 0.
-    Column("transaction_id", BigInteger, nullable=False),
+    Column("transaction_id", BigInteger, nullable=False, server_default=current_transaction_id()),
     Column("event_id", String(36), nullable=False, unique=True),
     Column("stream_id", String(200), nullable=False),
     Column("stream_version", Integer, nullable=False),

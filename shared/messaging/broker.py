@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
 
 from shared.contracts import EventEnvelope
 from shared.contracts.envelope import CONTENT_TYPE
@@ -10,7 +12,14 @@ from shared.messaging.security import broker_security
 from shared.settings import KafkaSettings
 
 
-def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
+def make_broker(
+    kafka: KafkaSettings, client_id: str, registry: CollectorRegistry | None = None
+) -> KafkaBroker:
+    """A broker whose messages consumed and published per topic are counted in `registry`, when
+    given (a service's own, shared.metrics)."""
+    middlewares = []
+    if registry is not None:
+        middlewares.append(KafkaPrometheusMiddleware(registry=registry, app_name=client_id))
     return KafkaBroker(
         kafka.bootstrap_servers,
         security=broker_security(kafka),
@@ -23,6 +32,7 @@ def make_broker(kafka: KafkaSettings, client_id: str) -> KafkaBroker:
         # Pattern subscribers (monitoring) find topics created later within seconds.
         metadata_max_age_ms=5000,
         logger=None,
+        middlewares=middlewares,
     )
 
 

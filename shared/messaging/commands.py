@@ -43,6 +43,7 @@ from shared.eventstore import (
 from shared.eventstore.schema import command_log
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
+from shared.metrics import Metrics
 from shared.refusal import Refused
 
 log = get_logger(__name__)
@@ -96,8 +97,10 @@ class CommandBus:
         handlers: Mapping[type[Command], Handler],
         commands_topic: str,
         outcomes_topic: str,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store, self.clock = store, clock
+        self.metrics = metrics or Metrics()
         self.handlers = {model.type_name: handler for model, handler in handlers.items()}
         # Proofs name the topic they were sent to: one made for another service's commands
         # does not pass here.
@@ -208,6 +211,9 @@ class CommandBus:
         )
         await self._reply(uow, envelope, outcome)
         await uow.commit()
+        # Any sender can name any type: only the ones handled here become a series of their own.
+        kind = envelope.type if envelope.type in self.handlers else "unknown"
+        self.metrics.commands.labels(kind, outcome.status).inc()
 
     async def _reply(
         self, uow: UnitOfWork, envelope: CommandEnvelope, outcome: CommandOutcome

@@ -19,6 +19,7 @@ from shared.eventstore import EventStore, UnitOfWork, unit_of_work
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.broker import consumer_options
 from shared.messaging.topics import dead_letter_topic, events_topic
+from shared.metrics import Metrics
 from shared.settings import KafkaSettings
 from shared.trust import TrustRoot, Untrusted
 
@@ -52,6 +53,7 @@ def subscribe(
     *topics: str,
     group_id: str,
     pattern: str | None = None,
+    metrics: Metrics | None = None,
 ) -> None:
     """Subscribes `handle`, in consumer group `group_id`, dead-lettering what it cannot handle."""
 
@@ -61,7 +63,7 @@ def subscribe(
         except TRANSIENT:
             raise
         except Exception as error:  # anything else would fail again on every redelivery
-            await dead_letter(broker, msg, error, group_id)
+            await dead_letter(broker, msg, error, group_id, metrics)
 
     subscriber = broker.subscriber(
         *topics,
@@ -74,7 +76,11 @@ def subscribe(
 
 
 async def dead_letter(
-    broker: KafkaBroker, msg: KafkaMessage, error: Exception, group_id: str
+    broker: KafkaBroker,
+    msg: KafkaMessage,
+    error: Exception,
+    group_id: str,
+    metrics: Metrics | None = None,
 ) -> None:
     record = msg.raw_message
     reason = f"{type(error).__name__}: {error}"[:2000]
@@ -92,6 +98,8 @@ async def dead_letter(
         record.value, dead_letter_topic(record.topic), key=record.key, headers=headers
     )
     log.warning("message.dead_lettered", topic=record.topic, offset=record.offset, reason=reason)
+    if metrics is not None:
+        metrics.dead_letters.labels(record.topic).inc()
 
 
 def decode_event(raw: bytes) -> EventEnvelope:

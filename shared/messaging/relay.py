@@ -17,10 +17,12 @@ from sqlalchemy import delete, select
 
 from shared.contracts import EventEnvelope
 from shared.eventstore import EventStore, load_checkpoint
+from shared.eventstore.lag import lag
 from shared.eventstore.schema import outbox
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.messaging.broker import event_headers
+from shared.metrics import Metrics
 from shared.polling import poll_until_stopped
 from shared.trust import ProducerCredential
 
@@ -37,6 +39,7 @@ class Relay:
         events_topic: str,
         credential: ProducerCredential,
         batch_size: int = 500,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store, self.broker, self.topic = store, broker, events_topic
         # Signs every record: consumers accept this service's events on proof, not on its word.
@@ -46,6 +49,7 @@ class Relay:
         self.checkpoint = CHECKPOINT
         # Held while publishing, and while the service moves to another cluster.
         self.lock = asyncio.Lock()
+        self.metrics = metrics or Metrics()
 
     def follow(self, cluster_id: str) -> None:
         """From now on publish to the cluster `cluster_id`: from the beginning of the store
@@ -56,6 +60,13 @@ class Relay:
         """Publishes one batch of committed events and outbox messages; returns how many."""
         async with self.lock:
             return await self._publish_events() + await self._publish_outbox()
+
+    async def measure_lag(self) -> None:
+        """Sets the relay lag gauge: how far the current cluster's checkpoint is behind the
+        store. Asked when metrics are read, not on each round, so a relay that is stuck shows
+        its true lag instead of the last one it saw."""
+        async with self.database.read() as conn:
+            self.metrics.relay_lag.set(await lag(conn, self.checkpoint))
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
         await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay")

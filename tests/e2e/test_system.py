@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mutualis.session import totp_code
+from shared.clock import ShiftedClock
 from shared.messaging.local_broker import free_port
 
 BIN = Path(sys.executable).parent
@@ -139,27 +141,36 @@ def _prints_within(process: subprocess.Popen, text: str, seconds: float) -> bool
         process.stdout.close()
 
 
-def add_staff(env: dict, login: str, role: str, password_file: Path) -> None:
+def add_staff(env: dict, login: str, role: str, password_file: Path) -> Path:
     """An administrator opens the account; its holder sets a password with the activation
-    code (no password travels on Kafka)."""
+    code (no password travels on Kafka) and keeps the authenticator's secret; returns where."""
     added = mutualis("staff", "add-account", login, role, env=env)
     assert added.returncode == 0, added.stdout + added.stderr
     [code] = [
         line.split()[2] for line in added.stdout.splitlines() if line.startswith("activation")
     ]
     password_file.write_text(PASSWORD)
+    totp_file = password_file.with_name(f"{login}-totp")
     activated = mutualis(
-        "staff", "activate", login, "--code", code, "--password-file", str(password_file), env=env
+        *("staff", "activate", login, "--code", code, "--password-file", str(password_file)),
+        *("--totp-secret-file", str(totp_file)),
+        env=env,
     )
     assert activated.returncode == 0, activated.stdout + activated.stderr
+    return totp_file
+
+
+def staff_login(identity: str, login: str, totp_file: Path, env: dict) -> httpx.Response:
+    """A staff login over HTTP, with the authenticator's code on the system's clock."""
+    clock = ShiftedClock(Path(env["MUTUALIS_DATA_DIR"]) / "clock")
+    body = {"login": login, "password": PASSWORD, "totp": totp_code(totp_file, clock)}
+    return httpx.post(f"{identity}/login", json=body, timeout=10)
 
 
 def _staff_token(ports: dict, env: dict) -> str:
-    add_staff(
-        env, "handler", "complaints_handler", Path(env["MUTUALIS_SESSION_FILE"]).with_name("pw")
-    )
-    login = {"login": "handler", "password": PASSWORD}
-    response = httpx.post(f"http://127.0.0.1:{ports['identity']}/login", json=login, timeout=10)
+    password_file = Path(env["MUTUALIS_SESSION_FILE"]).with_name("pw")
+    totp_file = add_staff(env, "handler", "complaints_handler", password_file)
+    response = staff_login(f"http://127.0.0.1:{ports['identity']}", "handler", totp_file, env)
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 
@@ -284,10 +295,9 @@ def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_b
     # A complaints handler acknowledges it and finds it admissible, with the staff tool.
     handler_env = {**env, "MUTUALIS_SESSION_FILE": str(tmp_path / "handler-session.json")}
     password_file = tmp_path / "handler-password"
-    add_staff(env, "handler-2", "complaints_handler", password_file)
-    logged_in = mutualis(
-        "staff", "login", "handler-2", "--password-file", str(password_file), env=handler_env
-    )
+    totp_file = add_staff(env, "handler-2", "complaints_handler", password_file)
+    handler_login = ("--password-file", str(password_file), "--totp-secret-file", str(totp_file))
+    logged_in = mutualis("staff", "login", "handler-2", *handler_login, env=handler_env)
     assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
     for command, payload in [
         ("AcknowledgeComplaint", {}),
@@ -318,11 +328,9 @@ def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_b
     # Time moved past every session: the handler logs in again (the tool says so).
     stale = mutualis("monitor", "complaints", env=handler_env)
     assert stale.returncode != 0 and "mutualis staff login" in stale.stderr, stale.stderr
-    logged_in = mutualis(
-        "staff", "login", "handler-2", "--password-file", str(password_file), env=handler_env
-    )
+    logged_in = mutualis("staff", "login", "handler-2", *handler_login, env=handler_env)
     assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
-    handler_token = _log_in(identity, "handler-2", PASSWORD).json()["access_token"]
+    handler_token = staff_login(identity, "handler-2", totp_file, env).json()["access_token"]
 
     def figures():
         return httpx.get(

@@ -80,7 +80,7 @@ def test_issue8_8_everything_make_run_keeps_on_disk_is_its_owners_alone(system):
     }
 
     assert {"data/identity.sqlite", "data/monitoring.sqlite", "data/clock"} <= set(modes)
-    assert {"data/identity.sqlite-wal", "data/admin-password"} <= set(modes)
+    assert {"data/identity.sqlite-wal", "data/admin-password", "data/admin-totp"} <= set(modes)
     shared = {path: oct(mode) for path, mode in modes.items() if mode & 0o077}
     assert shared == {}
 

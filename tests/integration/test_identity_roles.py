@@ -1,24 +1,42 @@
 """Issue 8, item 4: roles have a hierarchy. Member services could block and close an admin for
 good, and then no admin could be restored. Now staff act only on accounts of a lower or equal
 role, the last usable administrator is never blocked or closed, and the operator of identity's
-host recovers an administrator at start when none is usable."""
+host recovers an administrator at start when none is usable. (Since issue 8 item 3 wrong
+passwords no longer block staff; wrong authenticator codes after the right password do.)"""
 
 from __future__ import annotations
 
 import asyncio
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from services.identity.app import definition as identity_service
 from services.identity.secrets import credentials
 from shared.contracts.identity import BlockAccess, CloseAccount, UnblockAccess
-from tests.support.accounts import execute, log_in, register, staff
+from tests.support.accounts import (
+    AUTHENTICATORS,
+    PASSWORD,
+    Authenticator,
+    execute,
+    log_in,
+    register,
+    staff,
+)
 from tests.support.http import client
 from tests.support.recorded import recorded
 from tests.support.services import running
 
 OPERATOR_PASSWORD = "the operator's own long password"
+OPERATOR_TOTP_SECRET = pyotp.random_base32()
+
+
+@pytest.fixture
+def operator(monkeypatch):
+    """Identity's host started with the first administrator's password and authenticator."""
+    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", OPERATOR_PASSWORD)
+    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_TOTP_SECRET", OPERATOR_TOTP_SECRET)
 
 
 @pytest.fixture
@@ -115,25 +133,29 @@ async def test_issue8_4_two_admins_blocking_each_other_at_once_leave_one_usable(
     assert sorted(answers) == [200, 403]
 
 
-async def test_issue8_4_the_operator_recovers_the_admin_locked_out_by_wrong_passwords(
-    database_url, kafka, clock, monkeypatch
+async def test_issue8_4_the_operator_recovers_the_admin_locked_out_by_wrong_codes(
+    database_url, kafka, clock, operator
 ):
-    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", OPERATOR_PASSWORD)
+    admin_app = Authenticator(OPERATOR_TOTP_SECRET, clock)
     async with running(identity_service, database_url, kafka, clock) as identity:
         async with client(identity) as api:
-            for attempt in range(8):  # anyone can type 8 wrong passwords for `admin`
-                await log_in(api, "admin", "a guess")
-            assert (await log_in(api, "admin", OPERATOR_PASSWORD)).status_code == 403
+            for attempt in range(8):  # someone who has the password, not the authenticator
+                await _log_in_with_a_wrong_code(api, "admin", OPERATOR_PASSWORD, admin_app)
+            blocked = await log_in(api, "admin", OPERATOR_PASSWORD, admin_app)
+            assert blocked.status_code == 403
+            assert blocked.json()["detail"]["reason"] == "system_security"
         [registered] = await recorded(identity, "PortalAccountRegistered")
 
     # Identity's host restarted with IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: no usable admin left.
     async with running(identity_service, database_url, kafka, clock) as identity:
         async with client(identity) as api:
-            assert (await log_in(api, "admin", OPERATOR_PASSWORD)).status_code == 200
+            assert (await log_in(api, "admin", OPERATOR_PASSWORD, admin_app)).status_code == 200
         [recovered] = await recorded(identity, "AdministratorRecovered")
         [unblocked] = await recorded(identity, "AccessUnblocked")
         revocations = await recorded(identity, "AccessTokensRevoked")
+        enrolments = await recorded(identity, "SecondFactorEnrolled")
     [revoked] = [e for e in revocations if e.correlation_id == recovered.correlation_id]
+    [enrolled] = [e for e in enrolments if e.correlation_id == recovered.correlation_id]
 
     admin_id = registered.payload["account_id"]
     assert recovered.payload == {
@@ -144,24 +166,27 @@ async def test_issue8_4_the_operator_recovers_the_admin_locked_out_by_wrong_pass
     }
     assert unblocked.payload == {"account_id": admin_id, "unblocked_by": "operator"}
     assert revoked.payload["reason"] == "password_changed"
+    assert enrolled.payload == {"account_id": admin_id, "method": "totp"}
 
 
 async def test_issue8_4_a_closed_admin_stays_closed_and_a_new_one_takes_the_admin_login(
-    database_url, kafka, clock, monkeypatch
+    database_url, kafka, clock, operator
 ):
-    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", OPERATOR_PASSWORD)
     async with running(identity_service, database_url, kafka, clock) as identity:
         first = await _admin_account(identity)
         other, other_login = await register(identity, "admin")
         close_first = CloseAccount(account_id=first)
         assert (await execute(identity, staff("admin", other), close_first)).status == "accepted"
         async with client(identity) as api:
-            for attempt in range(8):  # the other one locks itself out
-                await log_in(api, other_login, "a guess")
+            for attempt in range(8):  # the other one's password leaked: it is blocked
+                await _log_in_with_a_wrong_code(
+                    api, other_login, PASSWORD, AUTHENTICATORS[other_login]
+                )
 
     async with running(identity_service, database_url, kafka, clock) as identity:
+        admin_app = Authenticator(OPERATOR_TOTP_SECRET, clock)
         async with client(identity) as api:
-            assert (await log_in(api, "admin", OPERATOR_PASSWORD)).status_code == 200
+            assert (await log_in(api, "admin", OPERATOR_PASSWORD, admin_app)).status_code == 200
         [recovered] = await recorded(identity, "AdministratorRecovered")
         replacement = await _admin_account(identity)
 
@@ -171,16 +196,24 @@ async def test_issue8_4_a_closed_admin_stays_closed_and_a_new_one_takes_the_admi
 
 
 async def test_issue8_4_a_start_with_a_usable_admin_changes_nothing(
-    database_url, kafka, clock, monkeypatch
+    database_url, kafka, clock, operator, monkeypatch
 ):
-    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", OPERATOR_PASSWORD)
     async with running(identity_service, database_url, kafka, clock):
         pass
     monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_PASSWORD", "somebody else's long password")
+    monkeypatch.setenv("IDENTITY_BOOTSTRAP_ADMIN_TOTP_SECRET", pyotp.random_base32())
     async with running(identity_service, database_url, kafka, clock) as identity:
+        admin_app = Authenticator(OPERATOR_TOTP_SECRET, clock)
         async with client(identity) as api:
-            assert (await log_in(api, "admin", OPERATOR_PASSWORD)).status_code == 200
+            assert (await log_in(api, "admin", OPERATOR_PASSWORD, admin_app)).status_code == 200
         assert await recorded(identity, "AdministratorRecovered") == []
+
+
+async def _log_in_with_a_wrong_code(api, login: str, password: str, app: Authenticator):
+    body = {"login": login, "password": password, "totp": app.wrong_code()}
+    answer = await api.post("/login", json=body)
+    assert answer.status_code == 401, answer.text
+    return answer
 
 
 async def _admin_account(identity) -> str:

@@ -4,6 +4,7 @@ its database and its topics. Reads the files only; no Docker needed."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from shared.messaging.topics import RETENTION_MS
+from shared.metrics import Metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -171,7 +173,11 @@ def test_issue8_1_each_service_is_its_own_principal_with_its_own_credential(name
     assert env["KAFKA_SASL_USERNAME"] == name
     assert f"MUTUALIS_KAFKA_PASSWORD_{name.upper()}" in env["KAFKA_SASL_PASSWORD"]
     targets = {s["target"] for s in service["secrets"]}
-    assert targets == {"/run/trust/root.pub", f"/run/trust/{name}.credential"}
+    # Each service's own credential, nobody else's (identity also holds its KEK).
+    assert {t for t in targets if t.startswith("/run/trust/")} == {
+        "/run/trust/root.pub",
+        f"/run/trust/{name}.credential",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(set(built_services()) - WITHOUT_TOPICS))
@@ -187,3 +193,69 @@ def test_issue8_1_only_staff_tooling_writes_commands():
     script = (DEPLOY / "kafka" / "security.sh").read_text()
     writers = re.findall(r"allow (\S+) Write[^\n]*\.commands\b(?!\.dlq)", script)
     assert writers == ["staff"]
+
+
+# Issue 9, item 5: Prometheus scrapes every service's /metrics, and Grafana shows them.
+
+
+def scrape_configs() -> dict[str, dict]:
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    return {job["job_name"]: job for job in config["scrape_configs"]}
+
+
+def dashboard() -> dict:
+    return json.loads((DEPLOY / "grafana" / "dashboards" / "mutualis.json").read_text())
+
+
+def expressions(board: dict) -> list[str]:
+    return [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
+
+
+@pytest.mark.parametrize("name", built_services())
+def test_issue9_5_every_built_service_is_a_prometheus_scrape_target(name):
+    job = scrape_configs().get(name)
+    assert job, f"deploy/prometheus/prometheus.yml has no job {name!r}"
+    assert job.get("metrics_path", "/metrics") == "/metrics"
+    port = environment(compose_services()[name])[f"{name.upper()}_PORT"]
+    static = {t for c in job.get("static_configs", []) for t in c["targets"]}
+    # Every replica: Docker's DNS answers the service name with each replica's address.
+    resolved = {f"{n}:{c['port']}" for c in job.get("dns_sd_configs", []) for n in c["names"]}
+    assert f"{name}:{port}" in static | resolved
+
+
+def test_issue9_5_compose_runs_prometheus_and_grafana_on_the_deploy_files():
+    services = compose_services()
+    prometheus, grafana = services["prometheus"], services["grafana"]
+    assert (
+        "./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"
+        in prometheus["volumes"]
+    )
+    assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in grafana["volumes"]
+    assert "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro" in grafana["volumes"]
+    # Neither asks for a token on its own: the host reaches them on its loopback only.
+    for service in (prometheus, grafana):
+        assert all(p.startswith("127.0.0.1:") for p in service["ports"])
+    assert "MUTUALIS_GRAFANA_PASSWORD" in environment(grafana)["GF_SECURITY_ADMIN_PASSWORD"]
+
+
+def test_issue9_5_grafana_reads_the_provisioned_prometheus():
+    provisioning = DEPLOY / "grafana" / "provisioning"
+    [source] = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())[
+        "datasources"
+    ]
+    assert source["url"] == "http://prometheus:9090"
+    [provider] = yaml.safe_load((provisioning / "dashboards" / "mutualis.yml").read_text())[
+        "providers"
+    ]
+    assert provider["options"]["path"] == "/var/lib/grafana/dashboards"
+    panels = [p for p in dashboard()["panels"] if p["type"] != "row"]
+    assert {p["datasource"]["uid"] for p in panels} == {source["uid"]}
+
+
+def test_issue9_5_the_dashboard_shows_every_metric_family():
+    ours = {m.name for m in Metrics().registry.collect() if m.name.startswith("mutualis_")}
+    kafka = {"faststream_received_messages", "faststream_published_messages"}
+    shown = " ".join(expressions(dashboard()))
+    missing = sorted(name for name in ours | kafka if name not in shown)
+    assert not missing, f"the dashboard shows no {missing}"
+    assert all('job=~"$service"' in expr for expr in expressions(dashboard()))

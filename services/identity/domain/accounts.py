@@ -1,12 +1,20 @@
 """A portal account: who may log in, how many wrong passwords in a row, whether access is
-blocked and why. Pure decisions from the account's history; no I/O."""
+blocked and why. Pure decisions from the account's history; no I/O. When a login is refused,
+and when it blocks the account (who can lock whom out): logins.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.identity.domain.logins import (  # the limit and refusal, for the account's users
+    MAX_CONSECUTIVE_FAILURES,  # noqa: F401
+    AccessRefused,  # noqa: F401
+    password_login,
+    proved_login,
+)
 from services.identity.domain.roles import at_or_above
+from services.identity.domain.second_factors import needs_second_factor
 from shared.contracts import Actor, Event
 from shared.contracts.identity import (
     AccessBlocked,
@@ -23,23 +31,14 @@ from shared.contracts.identity import (
     PortalAccountRegistered,
     RevocationReason,
     Role,
+    SecondFactorEnrolled,
+    SecondFactorFailed,
 )
 from shared.refusal import Refused
-
-# Seed 000 art 6.2: access is blocked after 8 consecutive wrong passwords (ID-4).
-MAX_CONSECUTIVE_FAILURES = 8
 
 
 class AccountError(Refused):
     """A decision the account refuses; the reason is safe to show to staff."""
-
-
-class AccessRefused(Exception):
-    """The password was right but access is blocked; the user may be told why (art 7.6)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass
@@ -49,6 +48,8 @@ class Account:
     login: str | None = None
     role: Role | None = None
     consecutive_failures: int = 0
+    second_factor_failures: int = 0  # right password, wrong code, in a row
+    second_factor: bool = False  # enrolled
     blocked_reason: BlockReason | None = None
     closed: bool = False
 
@@ -68,26 +69,26 @@ class Account:
             raise AccountError(f"account {self.account_id!r} already exists")
         return [PortalAccountRegistered(account_id=self.account_id, login=login, role=role)]
 
-    def log_in(self, password_ok: bool) -> list[Event]:
-        """The events of one login attempt. Raises AccessRefused for a blocked account whose
-        password was right; a wrong password on a blocked account changes nothing. A closed
-        account answers as an unknown one."""
-        if self.closed:
-            return []
-        if self.blocked_reason:
-            if password_ok:
-                raise AccessRefused(self.blocked_reason)
-            return []
-        if password_ok:
-            return [LoginSucceeded(account_id=self.account_id)]
-        failures = self.consecutive_failures + 1
-        failed = LoginFailed(account_id=self.account_id, consecutive_failures=failures)
-        if failures < MAX_CONSECUTIVE_FAILURES:
-            return [failed]
-        blocked = AccessBlocked(
-            account_id=self.account_id, reason="failed_logins", blocked_by="identity"
-        )
-        return [failed, blocked, self._revoked("access_blocked")]
+    def log_in(self, password_ok: bool, second_factor_ok: bool | None = None) -> list[Event]:
+        """The events of one password login; `second_factor_ok` is None when no code was
+        given. Raises SecondFactorRequired or AccessRefused (logins.py)."""
+        return password_login(self, password_ok, second_factor_ok)
+
+    def log_in_proved(self, method: str) -> list[Event]:
+        """The events of a login proved without the password (a digital key, the app's PIN)."""
+        self._must_exist()
+        return proved_login(self, method)
+
+    def enrol_second_factor(self) -> list[Event]:
+        """A new authenticator for a staff account (members prove themselves with a digital key)."""
+        self._must_exist()
+        if not self.needs_second_factor:
+            raise AccountError("a member logs in with a digital key, not an authenticator app")
+        return [SecondFactorEnrolled(account_id=self.account_id)]
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return needs_second_factor(self.role)
 
     def block(self, reason: BlockReason, by: Actor) -> list[Event]:
         self._must_exist()
@@ -95,7 +96,7 @@ class Account:
         if self.blocked_reason == reason:
             return []
         blocked = AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by.account_id)
-        return [blocked, self._revoked("access_blocked")]
+        return [blocked, revoked(self.account_id, "access_blocked")]
 
     def unblock(self, by: Actor) -> list[Event]:
         self._must_exist()
@@ -108,7 +109,7 @@ class Account:
         self._must_exist()
         self._authorise(by)
         closed = PortalAccountClosed(account_id=self.account_id, closed_by=by.account_id)
-        return [closed, self._revoked("account_closed")]
+        return [closed, revoked(self.account_id, "account_closed")]
 
     def issue_activation_code(self, by: Actor) -> list[Event]:
         """A code to set the password with, for a new account or a forgotten password."""
@@ -120,7 +121,8 @@ class Account:
 
     def change_password(self) -> list[Event]:
         self._must_exist()
-        return [PasswordChanged(account_id=self.account_id), self._revoked("password_changed")]
+        changed = PasswordChanged(account_id=self.account_id)
+        return [changed, revoked(self.account_id, "password_changed")]
 
     @property
     def usable(self) -> bool:
@@ -144,9 +146,6 @@ class Account:
         elif not at_or_above(by.role, self.role):
             raise AccountError(f"role {by.role} may not act on an account of role {self.role}")
 
-    def _revoked(self, reason: RevocationReason) -> AccessTokensRevoked:
-        return AccessTokensRevoked(account_id=self.account_id, reason=reason)
-
     def _must_exist(self) -> None:
         if not self.exists:
             raise AccountError(f"no account {self.account_id!r}")
@@ -159,16 +158,25 @@ class Account:
             case PortalAccountRegistered(login=login, role=role):
                 self.login, self.role = login, role
             case LoginSucceeded():
-                self.consecutive_failures = 0
+                self.consecutive_failures = self.second_factor_failures = 0
             case LoginFailed(consecutive_failures=n):
                 self.consecutive_failures = n
+            case SecondFactorFailed(consecutive_failures=n):
+                self.second_factor_failures = n
+            case SecondFactorEnrolled():
+                self.second_factor, self.second_factor_failures = True, 0
             case AccessBlocked(reason=reason):
                 self.blocked_reason = reason
             case AccessUnblocked():
                 self.blocked_reason, self.consecutive_failures = None, 0
+                self.second_factor_failures = 0
             case PortalAccountClosed():
                 self.closed = True
 
 
 def stream_id(account_id: str) -> str:
     return f"account-{account_id}"
+
+
+def revoked(account_id: str, reason: RevocationReason) -> AccessTokensRevoked:
+    return AccessTokensRevoked(account_id=account_id, reason=reason)
