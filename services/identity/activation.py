@@ -61,9 +61,6 @@ async def redeem(uow: UnitOfWork, login: str, code: str) -> str | None:
     return account_id
 
 
-def unusable_password() -> str:
-    """What stands for a password until the holder sets one: nobody knows it."""
-    return secrets.token_urlsafe(32)
 
 
 def _hash(code: str) -> str:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import insert, select
 
-from services.identity import activation, administrators, totp
+from services.identity import administrators, totp
 from services.identity.domain.accounts import Account, stream_id
 from services.identity.journal import end_revoked_sessions, load_account
-from services.identity.passwords import hash_password, verify_password
+from services.identity.passwords import UNUSABLE_HASH, verify_password
 from services.identity.secrets import credentials
 from shared.contracts import Event
 from shared.contracts.identity import (
@@ -35,7 +35,7 @@ async def register_portal_account(command: RegisterPortalAccount, ctx: CommandCo
         insert(credentials).values(
             login=command.login,
             account_id=command.account_id,
-            password_hash=await hash_password(activation.unusable_password()),
+            password_hash=UNUSABLE_HASH,
         )
     )
     if command.role == "admin":
