@@ -13,24 +13,22 @@ from datetime import timedelta
 import httpx
 import pyotp
 import pytest
-from sqlalchemy import select
 
 from services.identity.app import definition as identity_service
-from shared.access.read_model import signing_keys
 from shared.service import build_app
-from tests.integration.test_identity_logins import (
+from tests.integration.test_identity_logins import (  # noqa: F401 (fixtures)
     DEVICE,
     INSZ,
     PASSWORD,
+    identity,
     key_login,
     password_login,
     pin_login,
+    registered,
+    service,
 )
 from tests.support.accounts import Authenticator, log_in
 from tests.support.http import bearer, client
-from tests.support.identity_provider import signed_assertion
-from tests.support.kafka import eventually
-from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
 
@@ -38,39 +36,11 @@ ADMIN_PASSWORD = "the operator's own long password"
 ADMIN_TOTP_SECRET = pyotp.random_base32()
 
 
-@pytest.fixture
-async def service(database_url, kafka, provider, clock):
-    async with running(identity_service, database_url, kafka, clock) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-async def identity(service):
-    async with client(service) as api:
-        yield api
-
-
-@pytest.fixture
-async def member(identity, service, kafka, provider) -> str:
-    """A member registered with a digital key; her login is her national register number."""
-    await enrol(kafka, service, INSZ)
-    token = await signed_assertion(identity, provider, "/registration/nonce", INSZ)
-    body = {"id_token": token, "password": PASSWORD, "terms_version": "2026-01"}
-    answer = await identity.post("/registration", json={**body, "accept_terms": True})
-    assert answer.status_code == 201, answer.text
-    account_id = answer.json()["account_id"]
-    # Her own routes (/devices) take her tokens once identity's projection knows its key.
-    assert await eventually(lambda: _knows_a_signing_key(service))
-    return account_id
-
-
-async def _knows_a_signing_key(service) -> bool:
-    async with service.database.read() as conn:
-        return await conn.scalar(select(signing_keys.c.key_id).limit(1)) is not None
-
-
 async def test_issue8_3_id4_a_member_blocked_by_wrong_passwords_unblocks_herself_with_a_key(
-    identity, provider, service, member
+    identity,
+    provider,
+    service,
+    registered,  # noqa: F811
 ):
     for attempt in range(8):  # anyone who knows her national register number
         assert (await password_login(identity, "a guess")).status_code == 401
@@ -81,14 +51,17 @@ async def test_issue8_3_id4_a_member_blocked_by_wrong_passwords_unblocks_herself
 
     assert by_key.status_code == 200
     [unblocked] = await recorded(service, "AccessUnblocked")
-    assert unblocked.payload == {"account_id": member, "unblocked_by": member}
-    assert unblocked.actor.account_id == member
+    assert unblocked.payload == {"account_id": registered, "unblocked_by": registered}
+    assert unblocked.actor.account_id == registered
     assert unblocked.actor.authenticated_by == "itsme"  # how she proved it (ID-9)
     assert (await password_login(identity)).status_code == 200  # and the count starts again
 
 
 async def test_issue8_3_id4_a_pin_does_not_lift_a_block_for_wrong_passwords(
-    identity, provider, service, member
+    identity,
+    provider,
+    service,
+    registered,  # noqa: F811
 ):
     token = (await key_login(identity, provider)).json()["access_token"]
     device = {"device_id": DEVICE, "pin": "24680"}
