@@ -14,6 +14,7 @@ import httpx
 
 from mutualis import catalogue
 from shared.contracts import commands, events
+from shared.private_files import replace_private
 from shared.settings import KafkaSettings, ServiceSettings
 
 
@@ -170,10 +171,7 @@ def activate(login: str, code: str, password_file, totp_secret_file: Path | None
         raise click.ClickException(f"refused ({response.status_code}): {response.text}")
     second_factor = response.json().get("second_factor")
     if second_factor and totp_secret_file:
-        totp_secret_file.unlink(missing_ok=True)
-        descriptor = os.open(totp_secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(second_factor["secret"])
+        replace_private(totp_secret_file, second_factor["secret"])
         click.echo(f"authenticator secret kept in {totp_secret_file}")
         login_line = f"mutualis staff login {login} --totp-secret-file {totp_secret_file}"
     elif second_factor:

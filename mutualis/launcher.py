@@ -19,7 +19,7 @@ from pyotp import random_base32
 from shared import trust
 from shared.keys import create_kek_file
 from shared.messaging.local_broker import LocalBroker
-from shared.private_files import private_file, private_folder
+from shared.private_files import create_private, private_file, private_folder
 from shared.settings import DEFAULT_PORTS, ServiceSettings
 
 SERVICES = ["identity", "dossier", "payments", "einvoicing", "complaints", "monitoring"]
@@ -160,9 +160,7 @@ def made_once(path: Path, make) -> str:
     made once, kept beside the databases it opens, readable by its owner only."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(make())
+        create_private(path, make())
     return path.read_text().strip()
 
 

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from mutualis.staff import Sender
 from shared.clock import Clock
 from shared.command_proof import public_jwk
+from shared.private_files import replace_private
 
 # Refresh a little before the end, so a token does not expire on its way to the service.
 MARGIN_S = 30
@@ -41,9 +42,7 @@ def totp_code(secret_file: Path, clock: Clock) -> str:
     used = secret_file.with_name(f".{secret_file.name}.last-step")
     last = int(used.read_text()) if used.exists() else -1
     step = max(totp.timecode(clock.now()), last + 1)
-    descriptor = os.open(used, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(str(step))
+    replace_private(used, str(step))
     return totp.generate_otp(step)
 
 
@@ -150,8 +149,5 @@ def _session(identity_url: str, tokens: dict, key: Ed25519PrivateKey) -> Session
 
 def _save(session: Session, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # Created readable by its owner only: the file holds live credentials and the session key.
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        json.dump(asdict(session), file)
+    # Readable by its owner only: the file holds live credentials and the session key.
+    replace_private(path, json.dumps(asdict(session)))

@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.private_files import create_private
+
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12
 HOW_TO_MAKE_ONE = (
@@ -165,10 +167,7 @@ class KekSettings(BaseSettings):
 
 def create_kek_file(path: Path) -> Path:
     """A new KEK in a new file, its owner's alone; never overwrites one (its blobs would be lost)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
-    return path
+    return create_private(path, base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
 
 
 if __name__ == "__main__":  # python -m shared.keys PATH

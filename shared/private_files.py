@@ -31,3 +31,18 @@ def private_database(folder: Path, name: str) -> Path:
     for companion in folder.glob(f"{name}.sqlite-*"):  # -wal, -shm, -journal of an older run
         companion.chmod(FILE_MODE)
     return database
+
+
+def create_private(path: Path, text: str) -> Path:
+    """A new file holding `text`, its owner's alone from its first byte (never a moment with
+    the umask's mode). An existing file is an error: a secret made once is never overwritten."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    return path
+
+
+def replace_private(path: Path, text: str) -> Path:
+    """`path` holding `text` instead of whatever it held, its owner's alone."""
+    path.unlink(missing_ok=True)
+    return create_private(path, text)

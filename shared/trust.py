@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+
+from shared.private_files import replace_private
 
 ISSUER = "mutualis-trust-root"
 CERTIFICATE_HEADER = "producer-certificate"
@@ -178,7 +179,7 @@ def init(folder: Path, producers: Iterable[str]) -> None:
     root_file = folder / ROOT_PRIVATE_FILE
     if not root_file.exists():
         root = Ed25519PrivateKey.generate()
-        _write_private(
+        replace_private(
             root_file,
             root.private_bytes(
                 serialization.Encoding.PEM,
@@ -201,12 +202,5 @@ def issue(folder: Path, producer: str) -> Path:
     if not isinstance(root, Ed25519PrivateKey):
         raise ValueError("the trust root is an Ed25519 key")
     path = credential_file(folder, producer)
-    _write_private(path, certify(root, producer).dumps())
+    replace_private(path, certify(root, producer).dumps())
     return path
-
-
-def _write_private(path: Path, text: str) -> None:
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
