@@ -14,6 +14,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
+from mutualis.session import problem
 from shared.contracts import EventEnvelope
 from shared.messaging.cluster import ClusterWatch
 from shared.messaging.security import client_options
@@ -100,12 +101,5 @@ def figures(url: str, path: str, token: str) -> dict:
             "run `mutualis staff login LOGIN` again"
         )
     if response.status_code != 200:
-        raise Refused(f"monitoring answered {response.status_code}: {_detail(response)}")
+        raise Refused(f"monitoring answered {response.status_code}: {problem(response)}")
     return response.json()
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        return str(response.json()["detail"])
-    except (ValueError, KeyError, TypeError):
-        return response.text[:200]

@@ -88,7 +88,7 @@ def log_in(identity_url: str, login: str, password: str, path: Path, **proof) ->
         wait = response.headers.get("retry-after", "a while")
         raise NotLoggedIn(f"too many attempts: try again in {wait} s")
     if response.status_code != 200:
-        raise NotLoggedIn(f"login refused ({response.status_code}): {_reason(response)}")
+        raise NotLoggedIn(f"login refused ({response.status_code}): {problem(response)}")
     session = _session(identity_url, response.json(), key)
     _save(session, path)
     return session
@@ -115,7 +115,7 @@ def current(path: Path, clock: Clock) -> Session:
         raise NotLoggedIn(f"identity does not answer at {session.identity_url}: {error}") from None
     if response.status_code != 200:
         path.unlink(missing_ok=True)
-        raise NotLoggedIn(f"the session has ended ({_reason(response)}): {RELOGIN}")
+        raise NotLoggedIn(f"the session has ended ({problem(response)}): {RELOGIN}")
     session = _session(session.identity_url, response.json(), session.key)
     _save(session, path)
     return session
@@ -130,14 +130,14 @@ def access_token(path: Path, clock: Clock) -> str:
     return current(path, clock).access_token
 
 
-def _reason(response: httpx.Response) -> str:
+def problem(response: httpx.Response) -> str:
+    """What a service's problem details (shared.problems) say, for a person: the sentence and
+    its reason code."""
     try:
-        detail = response.json().get("detail")
-    except ValueError:
+        document = response.json()
+        return f"{document['detail']} ({document.get('block_reason') or document['code']})"
+    except (ValueError, KeyError, TypeError):
         return response.text[:200]
-    if isinstance(detail, dict) and "message" in detail:
-        return f"{detail['message']} ({detail.get('reason', '')})"
-    return detail if isinstance(detail, str) else json.dumps(detail)
 
 
 def _session(identity_url: str, tokens: dict, key: Ed25519PrivateKey) -> Session:

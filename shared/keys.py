@@ -166,7 +166,7 @@ class KekSettings(BaseSettings):
 
 
 def create_kek_file(path: Path) -> Path:
-    """A new KEK in a new file, its owner's alone; never overwrites one (its blobs would be lost)."""
+    """A new KEK in a new file, its owner's alone; never overwrites one (its blobs would die)."""
     return create_private(path, base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
 
 

@@ -20,7 +20,7 @@ from shared.eventstore.schema import checkpoints
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.metrics import Metrics
-from shared.polling import poll_until_stopped
+from shared.retrying import poll_until_stopped
 
 log = get_logger(__name__)
 

@@ -8,10 +8,12 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from pydantic import BaseModel
 
 from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.contracts import Command
@@ -57,6 +59,10 @@ class ServiceDefinition:
     # Runs once the database is migrated, before the service takes work.
     on_start: Callable[[Runtime], Awaitable[None]] | None = None
     routers: Sequence[Callable[[Runtime], APIRouter]] = ()
+    # What the service builds once from its own settings (its keys, its limits), for its
+    # routes and start-up to find as `runtime.wiring`; built with the runtime, so a setting
+    # missing or wrong stops the service before it takes any work.
+    wiring: Callable[[Runtime], object] = lambda _runtime: None
 
 
 class Runtime:
@@ -97,6 +103,7 @@ class Runtime:
             metrics=self.metrics,
         )
         self.cluster = ClusterWatch(kafka, self._join, kafka.cluster_check_interval_s)
+        self.wiring = definition.wiring(self)
         self._started = False
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -113,9 +120,7 @@ class Runtime:
         if self.definition.command_handlers:
             routes[commands_topic(kafka, name)] = [self.bus.handle_message]
         for sub in self.definition.subscriptions:
-            handle = event_consumer(
-                self.store, self.clock, sub.name, sub.apply, self.provenance
-            )
+            handle = event_consumer(self.store, self.clock, sub.name, sub.apply, self.provenance)
             if sub.services == "*":
                 every_stream.append(handle)
             else:
@@ -200,7 +205,6 @@ class Runtime:
         await self.database.dispose()
         log.info("service.stopped", service=self.definition.name)
 
-
     async def _stop_broker(self) -> None:
         try:
             # Leaving a group in the middle of a rebalance can wait for ever; Kafka copes with
@@ -208,6 +212,11 @@ class Runtime:
             await asyncio.wait_for(self.broker.stop(), 15)
         except TimeoutError:
             log.warning("service.broker_stop_timed_out")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    service: str
 
 
 def build_app(runtime: Runtime) -> FastAPI:
@@ -222,8 +231,8 @@ def build_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(TimedRequests, histogram=runtime.metrics.http_requests)
 
     @app.get("/healthz", tags=["operations"])
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "service": definition.name}
+    async def healthz() -> Health:
+        return Health(status="ok", service=definition.name)
 
     # Without a token, as Prometheus scrapes: a deployment keeps it on the internal network
     # (deploy/prometheus/prometheus.yml), never behind the public entry to the API.

@@ -80,6 +80,15 @@ class KafkaSettings(BaseSettings):
         return f"{self.namespace}{name}"
 
 
+class DeploymentSettings(BaseSettings):
+    """What every process of one deployment shares: which federation it serves (ORG-1, ORG-2),
+    `MUTUALIS_FEDERATION`, the socialist one by default."""
+
+    model_config = SettingsConfigDict(env_prefix="MUTUALIS_", extra="ignore")
+
+    federation: str = "socialist"
+
+
 class ServiceSettings(BaseSettings):
     """Settings of one service process. Environment names are prefixed with the service name,
     e.g. COMPLAINTS_DATABASE_URL, COMPLAINTS_PORT."""

@@ -17,7 +17,7 @@ from shared.eventstore import EventStore, Timer, UnitOfWork, unit_of_work
 from shared.eventstore.schema import timers
 from shared.logging import bind_correlation, get_logger
 from shared.metrics import Metrics
-from shared.polling import poll_until_stopped
+from shared.retrying import poll_until_stopped
 
 log = get_logger(__name__)
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.complaints.read_model import complaints, letters
-from services.complaints.report import FIRST_DAY, LAST_DAY, report
+from services.complaints.report import FIRST_DAY, LAST_DAY, Recommendation, report
+from services.complaints.report import Line as ReportLine
 from shared.access.http import Authenticated, act
 from shared.access.persons import persons_of
 from shared.access.tokens import Principal
@@ -26,6 +27,7 @@ from shared.contracts.complaints import (
     RegisterComplaint,
     Text,
 )
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 
@@ -76,6 +78,16 @@ class Disagreement(BaseModel):
     disagreement: Text
 
 
+class ReportView(BaseModel):
+    """CMP-9: a period's complaints per category and outcome, and the recommendations."""
+
+    start: date
+    end: date
+    total: int
+    lines: list[ReportLine]
+    recommendations: list[Recommendation]
+
+
 # A day of a report's period (CMP-9).
 Day = Annotated[date, Query(ge=FIRST_DAY, le=LAST_DAY)]
 
@@ -96,28 +108,34 @@ def router(runtime: Runtime) -> APIRouter:
                     persons = await persons_of(conn, principal.actor)
                     query = query.where(complaints.c.complainant_person.in_(persons))
                 case _:  # professional secrecy (CMP-10): no other role reads complaints
-                    raise HTTPException(403, f"a {principal.role} does not read complaints")
+                    raise Problem(
+                        403, "role_not_allowed", f"a {principal.role} does not read complaints"
+                    )
             return (await conn.execute(query)).all()
 
     async def one(principal: Principal, file_number: str):
         rows = await readable(principal, complaints.c.file_number == file_number)
         if not rows:
-            raise HTTPException(404, f"no complaint with file number {file_number!r}")
+            raise Problem(
+                404, "no_such_complaint", f"no complaint with file number {file_number!r}"
+            )
         return rows[0]
 
-    @api.post(
-        "", status_code=201, response_model=Filed, responses={409: {"description": "Refused"}}
-    )
+    @api.post("", status_code=201, response_model=Filed, responses=problems(403, 409))
     async def file_complaint(
         body: PortalComplaint, request: Request, principal: Authenticated
     ) -> Filed:
         """A member files a complaint in their own name (CMP-11)."""
         if principal.role != "member":
-            raise HTTPException(403, "staff register complaints with the RegisterComplaint command")
+            raise Problem(
+                403,
+                "role_not_allowed",
+                "staff register complaints with the RegisterComplaint command",
+            )
         async with runtime.database.read() as conn:
             persons = await persons_of(conn, principal.actor)
         if not persons:
-            raise HTTPException(403, "this account is no member's")
+            raise Problem(403, "not_a_member", "this account is no member's")
         # The command travels with its defaults spelt out: the default channel, letter, would
         # be refused from a member.
         command = RegisterComplaint(channel="portal", **body.model_dump(exclude_none=True))
@@ -125,35 +143,33 @@ def router(runtime: Runtime) -> APIRouter:
         [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
         return Filed(file_number=registered["payload"]["file_number"])
 
-    @api.get("", response_model=list[ComplaintView])
+    @api.get("", response_model=list[ComplaintView], responses=problems(403))
     async def list_complaints(principal: Authenticated) -> list[ComplaintView]:
         """The complaints the user may read: a member's own and those of the persons they may
         act on; every one for handlers; those taken to the mediator for the mediator."""
         return [ComplaintView.model_validate(row._asdict()) for row in await readable(principal)]
 
-    @api.get("/report", responses={403: {"description": "Complaint handlers only"}})
-    async def period_report(start: Day, end: Day, principal: Authenticated) -> dict:
+    @api.get("/report", response_model=ReportView, responses=problems(403, 422))
+    async def period_report(start: Day, end: Day, principal: Authenticated) -> ReportView:
         """CMP-9: complaints received in the period per category and outcome, and the
         recommendations recorded to improve the service. Days from 1900-01-01 to 9999-12-30."""
         if principal.role not in ("complaints_handler", "mediator"):
-            raise HTTPException(403, "the report is for complaint handlers and the mediator")
+            raise Problem(
+                403, "role_not_allowed", "the report is for complaint handlers and the mediator"
+            )
         if end < start:
-            raise HTTPException(422, "the period ends before it starts")
+            raise Problem(422, "period_reversed", "the period ends before it starts")
         async with runtime.database.read() as conn:
             made = await report(conn, start, end)
-        return {
-            "start": made.start,
-            "end": made.end,
-            "total": made.total,
-            "lines": [line.__dict__ for line in made.lines],
-            "recommendations": [r.__dict__ for r in made.recommendations],
-        }
+        return ReportView.model_validate(made, from_attributes=True)
 
-    @api.get("/{file_number}", response_model=ComplaintView)
+    @api.get("/{file_number}", response_model=ComplaintView, responses=problems(403, 404))
     async def get_complaint(file_number: str, principal: Authenticated) -> ComplaintView:
         return ComplaintView.model_validate((await one(principal, file_number))._asdict())
 
-    @api.get("/{file_number}/letters", response_model=list[LetterView])
+    @api.get(
+        "/{file_number}/letters", response_model=list[LetterView], responses=problems(403, 404)
+    )
     async def complaint_letters(file_number: str, principal: Authenticated) -> list[LetterView]:
         """Every message the complainant was sent about the complaint, oldest first."""
         await one(principal, file_number)
@@ -165,9 +181,7 @@ def router(runtime: Runtime) -> APIRouter:
             )
             return [LetterView.model_validate(row._asdict()) for row in rows]
 
-    @api.post(
-        "/{file_number}/escalation", status_code=204, responses={409: {"description": "Refused"}}
-    )
+    @api.post("/{file_number}/escalation", status_code=204, responses=problems(403, 404, 409))
     async def escalate(
         file_number: str, body: Disagreement, request: Request, principal: Authenticated
     ) -> None:

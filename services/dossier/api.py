@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from shared.access.http import Authenticated, act
 from shared.access.persons import persons_of
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
 from shared.identifiers import Bic, Email, Iban, InvalidIdentifier, PhoneNumber, normalize_insz
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 
@@ -39,30 +40,34 @@ def router(runtime: Runtime) -> APIRouter:
                 allowed = await persons_of(conn, principal.actor)
                 query = query.where(booklet_persons.c.national_register_number.in_(allowed))
             elif principal.role not in MEMBER_SERVICES:
-                raise HTTPException(403, f"a {principal.role} does not read member files")
+                raise Problem(
+                    403, "role_not_allowed", f"a {principal.role} does not read member files"
+                )
             rows = await conn.execute(
                 query.order_by(booklet_persons.c.role.desc(), booklet_persons.c.birth_date)
             )
             return [PersonView.of(row._asdict()) for row in rows]
 
-    @api.get("/booklets/{booklet_id}", response_model=list[PersonView])
+    @api.get(
+        "/booklets/{booklet_id}", response_model=list[PersonView], responses=problems(403, 404)
+    )
     async def booklet(booklet_id: str, principal: Authenticated) -> list[PersonView]:
         persons = await visible(principal, booklet_persons.c.booklet_id == booklet_id)
         if not persons:
-            raise HTTPException(404, f"no booklet {booklet_id!r}")
+            raise Problem(404, "no_such_booklet", f"no booklet {booklet_id!r}")
         return persons
 
-    @api.get("/persons", response_model=list[PersonView])
+    @api.get("/persons", response_model=list[PersonView], responses=problems(403))
     async def my_persons(principal: Authenticated) -> list[PersonView]:
         """The member's own file and those of the persons they may act on."""
         if principal.role != "member":
-            raise HTTPException(403, "staff read booklets by their id")
+            raise Problem(403, "role_not_allowed", "staff read booklets by their id")
         return await visible(principal)
 
     @api.patch(
         "/persons/{national_register_number}/contact-details",
         status_code=204,
-        responses={404: {"description": "No such person"}, 409: {"description": "Refused"}},
+        responses=problems(403, 404, 409, 422),
     )
     async def change_contact_details(
         national_register_number: Annotated[str, Path(description="National register number")],
@@ -74,12 +79,12 @@ def router(runtime: Runtime) -> APIRouter:
         try:
             national_register_number = normalize_insz(national_register_number)
         except InvalidIdentifier as invalid:
-            raise HTTPException(422, f"national register number: {invalid.reason}") from None
+            raise Problem(422, "invalid_national_register_number", invalid.reason) from None
         [person] = await visible(
             principal, booklet_persons.c.national_register_number == national_register_number
         ) or [None]
         if person is None:
-            raise HTTPException(404, "no such person among those you may act on")
+            raise Problem(404, "no_such_person", "no such person among those you may act on")
         change = ChangeContactDetails(
             booklet_id=person.booklet_id,
             national_register_number=national_register_number,

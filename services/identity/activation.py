@@ -61,7 +61,5 @@ async def redeem(uow: UnitOfWork, login: str, code: str) -> str | None:
     return account_id
 
 
-
-
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()

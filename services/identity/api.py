@@ -3,23 +3,25 @@ account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from services.identity import handlers, rate_limits
 from services.identity.assertions import AssertionRefused, verify_assertion
-from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused
 from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
 from services.identity.journal import load_account
+from services.identity.problems import access_blocked
 from services.identity.refresh import RefreshRefused, rotate
-from services.identity.registration import RegistrationRefused, issue_nonce, register
+from services.identity.registration import issue_nonce, register
 from services.identity.tokens import SessionKey, Tokens, issue_tokens
+from services.identity.wiring import wired
 from shared.access.http import Authenticated, act
 from shared.contracts import new_id
 from shared.contracts.identity import CloseAccount
 from shared.eventstore import WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 
@@ -54,11 +56,20 @@ class NewAccount(BaseModel):
     def require_terms(self, current_version: str) -> None:
         """ID-2: the terms in force, accepted, or no account."""
         if not self.accept_terms or self.terms_version != current_version:
-            raise HTTPException(422, f"the terms of version {current_version} must be accepted")
+            raise Problem(
+                422,
+                "terms_not_accepted",
+                f"the terms of version {current_version} must be accepted",
+            )
 
 
 class Registration(NewAccount):
     id_token: str = Field(description="The identity provider's signed assertion")
+
+
+class Nonce(BaseModel):
+    nonce: str = Field(description="To be signed into the identity provider's assertion")
+    audience: str
 
 
 class Registered(BaseModel):
@@ -72,20 +83,17 @@ class Refresh(BaseModel):
 
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(tags=["identity"])
-    config = IdentitySettings()
+    identity = wired(runtime)
+    config = identity.settings
 
     @api.post(
         "/login",
         response_model=Tokens,
-        responses={
-            401: {"description": "Wrong login, password or code; or a staff login's code missing"},
-            403: {"description": "Access blocked, with the reason (art 7.6)"},
-            429: {"description": "Too many attempts: try again after Retry-After seconds"},
-        },
+        responses=problems(401, 403, 409, 429),
     )
     async def login(credentials: Credentials, request: Request) -> Tokens:
         login_name = _login_name(credentials.login)
-        attempt = rate_limits.attempt(runtime, request, f"password:{login_name}")
+        attempt = rate_limits.attempt(wired(runtime).limits, request, f"password:{login_name}")
         key = credentials.session_key
         bound = key.model_dump() if key else None
         for _ in range(5):  # concurrent attempts on one account: decide again on the new count
@@ -98,40 +106,50 @@ def router(runtime: Runtime) -> APIRouter:
                     if account is not None:
                         method = "mfa" if account.needs_second_factor else "pwd"
                         tokens = await issue_tokens(
-                            uow, account.account_id, account.role, method, session_key=bound
+                            uow,
+                            account.account_id,
+                            account.role,
+                            method,
+                            session_key=bound,
+                            kek=identity.kek,
                         )
                     await uow.commit()
                 break
             except WrongExpectedVersion:
                 continue
             except SecondFactorRequired as asked:
-                raise HTTPException(401, {"message": asked.message, "reason": asked.reason})
+                raise Problem(401, asked.reason, asked.message) from None
             except AccessRefused as refusal:
-                raise HTTPException(403, {"message": "access blocked", "reason": refusal.reason})
+                raise access_blocked(refusal.reason) from None
         else:
-            raise HTTPException(409, "too many simultaneous attempts; try again")
+            raise Problem(409, "concurrent_change", "too many simultaneous attempts; try again")
         if tokens is None:
             # The same answer, after the same work, whether the login exists or not; with a
             # code, whichever of password and code was wrong.
             wrong = "login, password or code" if credentials.totp else "login or password"
-            raise HTTPException(401, f"wrong {wrong}")
+            raise Problem(401, "wrong_credentials", f"wrong {wrong}")
         attempt.succeeded()
         return tokens
 
-    @api.post("/account/close", status_code=204)
+    @api.post("/account/close", status_code=204, responses=problems(409))
     async def close_own_account(request: Request, principal: Authenticated) -> None:
         """The user ends the agreement (art 6.1): the account closes at once."""
         await act(request, principal, CloseAccount(account_id=principal.account_id))
 
     @api.post("/registration/nonce")
-    async def registration_nonce() -> dict[str, str]:
+    async def registration_nonce() -> Nonce:
         """Step 1: a nonce for the identity provider to sign into its assertion."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             nonce = await issue_nonce(uow)
             await uow.commit()
-        return {"nonce": nonce, "audience": config.audience}
+        return Nonce(nonce=nonce, audience=config.audience)
 
-    @api.post("/registration", status_code=201, response_model=Registered)
+    @api.post(
+        "/registration",
+        status_code=201,
+        response_model=Registered,
+        responses=problems(401, 403, 409, 422),
+    )
     async def registration(body: Registration) -> Registered:
         """Step 2: the assertion, a password and the accepted terms make a portal account."""
         body.require_terms(config.terms_version)
@@ -140,33 +158,32 @@ def router(runtime: Runtime) -> APIRouter:
                 body.id_token, config.identity_providers, config.audience, runtime.clock.now()
             )
         except AssertionRefused as refusal:
-            raise HTTPException(401, str(refusal))
+            raise Problem(401, "assertion_refused", str(refusal)) from None
         try:
             national_register_number = normalize_insz(assertion.national_register_number)
         except InvalidIdentifier as invalid:  # the reason only: the number is personal data
-            raise HTTPException(401, f"the assertion's national register number: {invalid.reason}")
+            raise Problem(
+                401,
+                "assertion_refused",
+                f"the assertion's national register number: {invalid.reason}",
+            ) from None
         login = body.login or national_register_number
         async with unit_of_work(runtime.store, runtime.clock) as uow:
-            try:
-                account_id = await register(
-                    uow, assertion, login, body.password, body.terms_version
-                )
-            except RegistrationRefused as refusal:
-                raise HTTPException(refusal.status, refusal.reason)
+            account_id = await register(uow, assertion, login, body.password, body.terms_version)
             await uow.commit()
         return Registered(account_id=account_id, login=login)
 
-    @api.post("/token/refresh", response_model=Tokens, responses={401: {"description": "Refused"}})
+    @api.post("/token/refresh", response_model=Tokens, responses=problems(401))
     async def refresh(body: Refresh) -> Tokens:
         """A new token pair for a refresh token, which is spent (rotation)."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             try:
                 rotated = await rotate(uow, body.refresh_token)
             except RefreshRefused as refusal:
-                raise HTTPException(401, str(refusal))
+                raise Problem(401, "refresh_refused", str(refusal)) from None
             account = await load_account(uow, rotated.account_id)
             if not account.usable:  # closing and blocking revoke the families; belt and braces
-                raise HTTPException(401, "access blocked or account closed")
+                raise Problem(401, "refresh_refused", "access blocked or account closed")
             tokens = await issue_tokens(
                 uow,
                 rotated.account_id,
@@ -174,6 +191,7 @@ def router(runtime: Runtime) -> APIRouter:
                 rotated.method,
                 rotated.refresh_token,
                 rotated.session_key,
+                kek=identity.kek,
             )
             await uow.commit()
         return tokens

@@ -3,28 +3,20 @@ app on a device, which only a session opened with a digital key may set (seed 00
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
 from services.identity.devices import register_device
-from services.identity.domain.accounts import AccountError
 from services.identity.domain.devices import PIN_PATTERN, may_set_pin
 from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password, verify_password
+from services.identity.problems import account_refusals
 from services.identity.secrets import credentials
 from shared.access.http import Authenticated
-from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
+from shared.eventstore import UnitOfWork, unit_of_work
+from shared.problems import Problem, problems
 from shared.service import Runtime
-
-REFUSALS = {
-    401: {"description": "Wrong current password"},
-    403: {"description": "Not after this kind of login"},
-    409: {"description": "Refused by the account, or it changed meanwhile"},
-}
 
 
 class PasswordChange(BaseModel):
@@ -37,16 +29,20 @@ class Device(BaseModel):
     pin: str = Field(pattern=PIN_PATTERN, description="5 digits")
 
 
+class DeviceAdded(BaseModel):
+    device_id: str
+
+
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(tags=["identity"])
 
-    @api.post("/account/password", status_code=204, responses=REFUSALS)
+    @api.post("/account/password", status_code=204, responses=problems(403, 409))
     async def change_password(body: PasswordChange, principal: Authenticated) -> None:
         """A wrong current password changes nothing (and blocks nothing: the user is logged in)."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             if not await _password_is(uow, principal.account_id, body.current_password):
-                raise HTTPException(401, "wrong password")
-            with _refusals():
+                raise Problem(403, "wrong_password", "wrong current password")
+            with account_refusals():
                 account = await load_account(uow, principal.account_id)
                 changed = account.change_password()
                 await uow.conn.execute(
@@ -57,17 +53,19 @@ def router(runtime: Runtime) -> APIRouter:
                 await record(uow, account.account_id, account.version, changed, principal.actor)
             await uow.commit()
 
-    @api.post("/devices", status_code=201, responses=REFUSALS)
-    async def add_device(body: Device, principal: Authenticated) -> dict[str, str]:
+    @api.post("/devices", status_code=201, responses=problems(403, 409))
+    async def add_device(body: Device, principal: Authenticated) -> DeviceAdded:
         """Sets the app's PIN on this device, right after a login with a digital key."""
         if not may_set_pin(principal.authenticated_by):
-            raise HTTPException(403, "a PIN is set only after a login with a digital key")
+            raise Problem(
+                403, "digital_key_required", "a PIN is set only after a login with a digital key"
+            )
         async with unit_of_work(runtime.store, runtime.clock) as uow:
-            with _refusals():
+            with account_refusals():
                 account = await load_account(uow, principal.account_id)
                 await register_device(uow, account, body.device_id, body.pin, principal.actor)
             await uow.commit()
-        return {"device_id": body.device_id}
+        return DeviceAdded(device_id=body.device_id)
 
     return api
 
@@ -75,13 +73,3 @@ def router(runtime: Runtime) -> APIRouter:
 async def _password_is(uow: UnitOfWork, account_id: str, password: str) -> bool:
     query = select(credentials.c.password_hash).where(credentials.c.account_id == account_id)
     return await verify_password(await uow.conn.scalar(query), password)
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    try:
-        yield
-    except AccountError as refusal:
-        raise HTTPException(409, str(refusal))
-    except WrongExpectedVersion:
-        raise HTTPException(409, "the account changed meanwhile; try again")

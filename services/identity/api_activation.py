@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import update
 
 from services.identity import activation, rate_limits, totp
-from services.identity.domain.accounts import AccountError
 from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password
+from services.identity.problems import account_refusals
 from services.identity.secrets import credentials
+from services.identity.wiring import wired
 from shared.access.http import Authenticated
 from shared.contracts import Actor
-from shared.eventstore import WrongExpectedVersion, unit_of_work
+from shared.eventstore import unit_of_work
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 
@@ -55,22 +57,18 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post(
         "/accounts/{account_id}/activation-code",
         response_model=ActivationCode,
-        responses={403: {"description": "Not an administrator"}, 409: {"description": "Refused"}},
+        responses=problems(403, 409),
     )
     async def activation_code(account_id: str, principal: Authenticated) -> ActivationCode:
         """For the administrator to hand to the account's holder, in person or by a channel of
         the fund's; an earlier code stops working."""
         if principal.role != "admin":
-            raise HTTPException(403, "only an administrator issues activation codes")
+            raise Problem(403, "role_not_allowed", "only an administrator issues activation codes")
         async with unit_of_work(runtime.store, runtime.clock) as uow:
-            try:
+            with account_refusals():
                 account = await load_account(uow, account_id)
                 issued = account.issue_activation_code(by=principal.actor)
                 await record(uow, account_id, account.version, issued, principal.actor)
-            except AccountError as refusal:
-                raise HTTPException(409, str(refusal))
-            except WrongExpectedVersion:
-                raise HTTPException(409, "the account changed meanwhile; try again")
             code = await activation.issue(uow, account_id)
             await uow.commit()
         return ActivationCode(activation_code=code, expires_in_days=activation.LIFETIME.days)
@@ -78,27 +76,22 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post(
         "/activation",
         response_model=Activated,
-        responses={
-            401: {"description": "Wrong code"},
-            429: {"description": "Too many attempts: try again after Retry-After seconds"},
-        },
+        responses=problems(401, 409, 429),
     )
     async def activate(body: Activation, request: Request) -> Activated:
         """The holder sets their password with the code (a staff member gets a new
         authenticator too); earlier sessions end."""
-        attempt = rate_limits.attempt(runtime, request, f"activation:{body.login}")
+        attempt = rate_limits.attempt(wired(runtime).limits, request, f"activation:{body.login}")
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             account_id = await activation.redeem(uow, body.login, body.activation_code)
             if account_id is None:
                 await uow.commit()  # the wrong try counts
-                raise HTTPException(401, "wrong, used or expired activation code")
+                raise Problem(401, "wrong_code", "wrong, used or expired activation code")
             account = await load_account(uow, account_id)
-            try:
+            with account_refusals():
                 changed = account.change_password()
                 if account.needs_second_factor:
                     changed += account.enrol_second_factor()
-            except AccountError as refusal:
-                raise HTTPException(409, str(refusal))
             await uow.conn.execute(
                 update(credentials)
                 .where(credentials.c.account_id == account_id)

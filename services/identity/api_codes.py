@@ -4,13 +4,12 @@ then the code with a password and the accepted terms."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import BaseModel, Field, model_validator
 
 from services.identity import rate_limits
 from services.identity.api import NewAccount, Registered
 from services.identity.codes import prove, request_code
-from services.identity.config import IdentitySettings
 from services.identity.delivery import Senders, deliver
 from services.identity.domain.one_time_codes import (
     CODE_LIFETIME,
@@ -19,9 +18,11 @@ from services.identity.domain.one_time_codes import (
     verified_by,
 )
 from services.identity.members import Member, holder_of, member
-from services.identity.registration import RegistrationRefused, open_account
+from services.identity.registration import open_account
+from services.identity.wiring import wired
 from shared.eventstore import unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 SENT = "If we know you and your dossier holds that address, the code is on its way."
@@ -54,10 +55,12 @@ class CodeRegistration(NewAccount):
 
 def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
     api = APIRouter(tags=["identity"])
-    config = IdentitySettings()
-    senders = senders or Senders.from_settings(config)
+    config = wired(runtime).settings
+    senders = senders or wired(runtime).senders
 
-    @api.post("/registration/code", status_code=202, response_model=CodeRequested)
+    @api.post(
+        "/registration/code", status_code=202, response_model=CodeRequested, responses=problems(422)
+    )
     async def registration_code(body: CodeRequest, background: BackgroundTasks) -> CodeRequested:
         """Step 1: the same answer whether or not the person is known (no member enumeration);
         the code goes out after the answer, so its delivery does not show in the timing."""
@@ -75,33 +78,27 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
         "/registration/code/confirm",
         status_code=201,
         response_model=Registered,
-        responses={
-            401: {"description": "Wrong, expired or used code"},
-            429: {"description": "Too many attempts: try again after Retry-After seconds"},
-        },
+        responses=problems(401, 403, 409, 422, 429),
     )
     async def confirm_registration_code(body: CodeRegistration, request: Request) -> Registered:
         """Step 2: the code, a password and the accepted terms make a portal account. Too many
         attempts from one address are refused before the code is looked at (rate_limits.py)."""
         body.require_terms(config.terms_version)
-        attempt = rate_limits.attempt(runtime, request)
+        attempt = rate_limits.attempt(wired(runtime).limits, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             proved = await prove(uow, body.request_id, body.code)
             if proved is None:
                 await uow.commit()  # the attempt counts
-                raise HTTPException(401, "wrong, expired or used code")
+                raise Problem(401, "wrong_code", "wrong, expired or used code")
             login = body.login or proved.national_register_number
-            try:
-                account_id = await open_account(
-                    uow,
-                    proved.national_register_number,
-                    login,
-                    body.password,
-                    body.terms_version,
-                    verified_by(proved.channel),
-                )
-            except RegistrationRefused as refusal:
-                raise HTTPException(refusal.status, refusal.reason)
+            account_id = await open_account(
+                uow,
+                proved.national_register_number,
+                login,
+                body.password,
+                body.terms_version,
+                verified_by(proved.channel),
+            )
             await uow.commit()
         attempt.succeeded()
         return Registered(account_id=account_id, login=login)
@@ -115,5 +112,5 @@ async def _person(conn, body: CodeRequest) -> Member | None:
     try:
         national_register_number = normalize_insz(body.national_register_number)
     except InvalidIdentifier as invalid:  # the reason only: the number is personal data
-        raise HTTPException(422, f"the national register number: {invalid.reason}")
+        raise Problem(422, "invalid_national_register_number", invalid.reason) from None
     return await member(conn, national_register_number)

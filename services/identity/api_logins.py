@@ -3,29 +3,26 @@ assertion of the identity provider), and with the PIN the app set on a device.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from services.identity import rate_limits
+from services.identity.api import Nonce
 from services.identity.assertions import AssertionRefused, verify_assertion
-from services.identity.config import IdentitySettings
 from services.identity.devices import check_pin
 from services.identity.domain.devices import PIN_PATTERN
+from services.identity.problems import account_changed
 from services.identity.registration import issue_nonce, spend_nonce
 from services.identity.secrets import national_register_logins
-from services.identity.sessions import SessionRefused, open_session
+from services.identity.sessions import open_session
 from services.identity.tokens import Tokens
+from services.identity.wiring import wired
 from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.keys import KeyEncryptionKey
+from shared.problems import Problem, problems
 from shared.service import Runtime
-
-REFUSALS = {
-    401: {"description": "Not proved, or no account"},
-    403: {"description": "Access blocked, with the reason (art 7.6)"},
-    409: {"description": "The account changed meanwhile; try again"},
-}
-THROTTLED = {429: {"description": "Too many attempts: try again after Retry-After seconds"}}
 
 
 class DigitalKeyLogin(BaseModel):
@@ -39,17 +36,18 @@ class PinLogin(BaseModel):
 
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(tags=["identity"])
-    config = IdentitySettings()
+    identity = wired(runtime)
+    config = identity.settings
 
     @api.post("/login/nonce")
-    async def login_nonce() -> dict[str, str]:
+    async def login_nonce() -> Nonce:
         """Step 1 of a digital-key login: a nonce for the identity provider to sign."""
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             nonce = await issue_nonce(uow)
             await uow.commit()
-        return {"nonce": nonce, "audience": config.audience}
+        return Nonce(nonce=nonce, audience=config.audience)
 
-    @api.post("/login/digital-key", response_model=Tokens, responses=REFUSALS)
+    @api.post("/login/digital-key", response_model=Tokens, responses=problems(401, 403, 409))
     async def digital_key_login(body: DigitalKeyLogin) -> Tokens:
         """Step 2: the assertion logs in the registered person it proves (CSAM, seed 001 art 5),
         and lifts her block for wrong passwords if she had one (ID-4: nobody else can keep her
@@ -61,12 +59,18 @@ def router(runtime: Runtime) -> APIRouter:
             )
             national_register_number = normalize_insz(assertion.national_register_number)
         except AssertionRefused as refusal:
-            raise HTTPException(401, str(refusal))
+            raise Problem(401, "assertion_refused", str(refusal)) from None
         except InvalidIdentifier as invalid:  # the reason only: the number is personal data
-            raise HTTPException(401, f"the assertion's national register number: {invalid.reason}")
+            raise Problem(
+                401,
+                "assertion_refused",
+                f"the assertion's national register number: {invalid.reason}",
+            ) from None
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             if not await spend_nonce(uow, assertion.nonce):
-                raise HTTPException(401, "the assertion's nonce is unknown, expired or used before")
+                raise Problem(
+                    401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
+                )
             account_id = await uow.conn.scalar(
                 select(national_register_logins.c.account_id).where(
                     national_register_logins.c.national_register_number == national_register_number
@@ -74,36 +78,38 @@ def router(runtime: Runtime) -> APIRouter:
             )
             if account_id is None:
                 await uow.commit()  # the assertion is spent all the same
-                raise HTTPException(401, "this person has no portal account: register first")
-            tokens = await _open(uow, account_id, assertion.method)
+                raise Problem(
+                    401, "not_registered", "this person has no portal account: register first"
+                )
+            tokens = await _open(uow, account_id, assertion.method, identity.kek)
         return tokens
 
-    @api.post("/login/pin", response_model=Tokens, responses={**REFUSALS, **THROTTLED})
+    @api.post("/login/pin", response_model=Tokens, responses=problems(401, 403, 409, 429))
     async def pin_login(body: PinLogin, request: Request) -> Tokens:
         """The app's quick login; too many wrong PINs revoke the device, too many attempts
         from one address are refused (rate_limits.py)."""
-        attempt = rate_limits.attempt(runtime, request)
+        attempt = rate_limits.attempt(wired(runtime).limits, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             account_id = await check_pin(uow, body.device_id, body.pin)
             if account_id is None:
                 await uow.commit()  # the attempt counts
-                raise HTTPException(401, "wrong device or PIN")
-            tokens = await _open(uow, account_id, "pin")
+                raise Problem(401, "wrong_pin", "wrong device or PIN")
+            tokens = await _open(uow, account_id, "pin", identity.kek)
         attempt.succeeded()
         return tokens
 
     return api
 
 
-async def _open(uow: UnitOfWork, account_id: str, method: str) -> Tokens:
+async def _open(uow: UnitOfWork, account_id: str, method: str, kek: KeyEncryptionKey) -> Tokens:
     """Opens the session and commits; a refused one still spends what led to it (the nonce,
     the PIN attempt)."""
     try:
-        tokens = await open_session(uow, account_id, method)
-    except SessionRefused as refusal:
+        tokens = await open_session(uow, account_id, method, kek)
+    except Problem:
         await uow.commit()
-        raise HTTPException(refusal.status, refusal.detail)
+        raise
     except WrongExpectedVersion:
-        raise HTTPException(409, "the account changed meanwhile; try again")
+        raise account_changed() from None
     await uow.commit()
     return tokens

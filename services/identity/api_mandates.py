@@ -3,7 +3,7 @@ persons a member may act on."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.identity.access_decisions import own_person
@@ -11,6 +11,7 @@ from shared.access.http import Authenticated, act
 from shared.access.persons import persons_of
 from shared.access.tokens import Principal
 from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 
@@ -29,17 +30,17 @@ def router(runtime: Runtime) -> APIRouter:
                 national_register_numbers=sorted(await persons_of(conn, principal.actor))
             )
 
-    @api.post("/mandate", status_code=204, responses={409: {"description": "Refused"}})
+    @api.post("/mandate", status_code=204, responses=problems(403, 409))
     async def give_mandate(request: Request, principal: Authenticated) -> None:
         """The member lets the holder of their booklet act for them (e-Mut from 16, My LM from
         18)."""
         await act(request, principal, GiveAccessMandate(person=await _own(principal)))
 
-    @api.delete("/mandate", status_code=204, responses={409: {"description": "Refused"}})
+    @api.delete("/mandate", status_code=204, responses=problems(403, 409))
     async def withdraw_mandate(request: Request, principal: Authenticated) -> None:
         await act(request, principal, WithdrawAccessMandate(person=await _own(principal)))
 
-    @api.post("/refusal", status_code=204, responses={409: {"description": "Refused"}})
+    @api.post("/refusal", status_code=204, responses=problems(403, 409))
     async def refuse(request: Request, principal: Authenticated) -> None:
         """The member refuses the holder access to their file: e-Mut, within a month of
         registering from 16; My LM, a registered minor."""
@@ -49,7 +50,9 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.database.read() as conn:
             own = await own_person(conn, principal.account_id)
         if own is None:
-            raise HTTPException(403, "this account is no member's: nobody's file to decide about")
+            raise Problem(
+                403, "not_a_member", "this account is no member's: nobody's file to decide about"
+            )
         return own
 
     return api

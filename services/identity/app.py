@@ -14,8 +14,8 @@ from services.identity import (
     mandates,
 )
 from services.identity.bootstrap import ensure_admin
-from services.identity.config import IdentitySettings
 from services.identity.tokens import ensure_signing_key
+from services.identity.wiring import wire, wired
 from shared import access
 from shared.eventstore import unit_of_work
 from shared.eventstore.database import Migrations
@@ -24,10 +24,11 @@ from shared.service import Runtime, ServiceDefinition
 
 
 async def _bootstrap(runtime: Runtime) -> None:
-    settings = IdentitySettings()
+    identity = wired(runtime)
+    settings = identity.settings
     password, totp_secret = settings.bootstrap_admin_password, settings.bootstrap_admin_totp_secret
     async with unit_of_work(runtime.store, runtime.clock) as uow:
-        await ensure_signing_key(uow)
+        await ensure_signing_key(uow, identity.kek)
         if password and totp_secret:  # both or neither (config.py)
             await ensure_admin(uow, password.get_secret_value(), totp_secret.get_secret_value())
         await uow.commit()
@@ -47,6 +48,7 @@ definition = ServiceDefinition(
         Subscription("members", ["dossier"], access_decisions.apply_dossier_event),
     ],
     timer_handlers={access_decisions.TIMER: access_decisions.on_timer},
+    wiring=wire,
     on_start=_bootstrap,
     routers=[
         api.router,

@@ -21,14 +21,13 @@ import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import timedelta
-from weakref import WeakKeyDictionary
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from services.identity.config import IdentitySettings
 from services.identity.token_buckets import TokenBuckets
 from shared.clock import Clock
-from shared.service import Runtime
+from shared.problems import Problem
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -76,21 +75,18 @@ class Attempt:
             self.limits.by_login.fill(self.login)
 
 
-_limits: WeakKeyDictionary[Runtime, Limits] = WeakKeyDictionary()
-
-
-def attempt(runtime: Runtime, request: Request, login: str | None = None) -> Attempt:
+def attempt(limits: Limits, request: Request, login: str | None = None) -> Attempt:
     """Lets the attempt through or answers 429. `login` names what is guessed at, with its
     kind (`password:els`, `activation:els`), so that each has its own bucket."""
-    limits = _limits.get(runtime)
-    if limits is None:  # one per process: the app may be built more than once (tests)
-        limits = _limits[runtime] = Limits(runtime.clock, IdentitySettings())
     address = client_address(request, limits.trusted_proxies)
     wait = limits.admit(address, login)
     if wait:
         seconds = str(math.ceil(wait.total_seconds()))
-        raise HTTPException(
-            429, f"too many attempts: try again in {seconds} s", headers={"Retry-After": seconds}
+        raise Problem(
+            429,
+            "too_many_attempts",
+            f"too many attempts: try again in {seconds} s",
+            headers={"Retry-After": seconds},
         )
     return Attempt(limits, address, login)
 

@@ -20,14 +20,9 @@ from shared.contracts import Actor, new_id
 from shared.contracts.identity import TermsAccepted
 from shared.eventstore import PendingEvent, UnitOfWork
 from shared.identifiers import normalize_insz
+from shared.problems import Problem
 
 NONCE_LIFETIME = timedelta(minutes=10)
-
-
-class RegistrationRefused(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 async def issue_nonce(uow: UnitOfWork) -> str:
@@ -59,7 +54,9 @@ async def register(
 ) -> str:
     """Creates the account of the person the assertion proves; returns its id."""
     if not await spend_nonce(uow, assertion.nonce):
-        raise RegistrationRefused(401, "the assertion's nonce is unknown, expired or used before")
+        raise Problem(
+            401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
+        )
     national_register_number = normalize_insz(assertion.national_register_number)
     return await open_account(
         uow, national_register_number, login, password, terms_version, assertion.method
@@ -78,8 +75,10 @@ async def open_account(
     everything as it was once the unit of work rolls back."""
     conn = uow.conn
     if await member(conn, national_register_number) is None:
-        raise RegistrationRefused(
-            403, "only members can register: this national register number is on no booklet"
+        raise Problem(
+            403,
+            "not_a_member",
+            "only members can register: this national register number is on no booklet",
         )
     has_account = await conn.scalar(
         select(national_register_logins.c.account_id).where(
@@ -87,9 +86,9 @@ async def open_account(
         )
     )
     if has_account is not None:
-        raise RegistrationRefused(409, "this person has a portal account already")
+        raise Problem(409, "already_registered", "this person has a portal account already")
     if await conn.scalar(select(credentials.c.account_id).where(credentials.c.login == login)):
-        raise RegistrationRefused(409, f"login {login!r} is taken")
+        raise Problem(409, "login_taken", f"login {login!r} is taken")
     account_id = str(uuid.uuid4())
     registered = (
         Account(account_id)

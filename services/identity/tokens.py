@@ -19,6 +19,7 @@ from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.command_proof import key_of
 from shared.contracts.identity import SigningKeyPublished
 from shared.eventstore import PendingEvent, UnitOfWork
+from shared.keys import KeyEncryptionKey
 
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
 
@@ -53,22 +54,26 @@ async def issue_tokens(
     method: str,
     refresh_token: str | None = None,
     session_key: dict | None = None,
+    *,
+    kek: KeyEncryptionKey,
 ) -> Tokens:
     """An access token, and a refresh token of a new family unless one was rotated already;
-    both bound to `session_key` when the client gave one."""
+    both bound to `session_key` when the client gave one; signed with the newest key, which
+    `kek` unwraps."""
     now = uow.clock.now()
     return Tokens(
-        access_token=await issue_access_token(uow, account_id, role, now, method, session_key),
+        access_token=await issue_access_token(
+            uow, account_id, role, now, method, session_key, kek=kek
+        ),
         refresh_token=refresh_token
         or await issue_refresh_token(uow, account_id, method, session_key=session_key),
         expires_in=int(ACCESS_TOKEN_LIFETIME.total_seconds()),
     )
 
 
-async def ensure_signing_key(uow: UnitOfWork) -> None:
-    """At start: the stored signing keys unwrap with the configured KEK, and are kept wrapped
-    only (signing_keys.py); the first start creates the first key and announces it."""
-    kek = signing_keys.configured_kek()
+async def ensure_signing_key(uow: UnitOfWork, kek: KeyEncryptionKey) -> None:
+    """At start: the stored signing keys unwrap with the KEK identity runs with, and are kept
+    wrapped only (signing_keys.py); the first start creates the first key and announces it."""
     if await signing_keys.secure_stored(uow.conn, kek):
         return
     key = Ed25519PrivateKey.generate()
@@ -92,9 +97,11 @@ async def issue_access_token(
     now: datetime,
     method: str,
     session_key: dict | None = None,
+    *,
+    kek: KeyEncryptionKey,
 ) -> str:
     """`method` is how the user proved who they are (RFC 8176 `amr`), kept on what they do."""
-    key_id, private_pem = await signing_keys.newest(uow.conn, signing_keys.configured_kek())
+    key_id, private_pem = await signing_keys.newest(uow.conn, kek)
     claims = {
         "iss": ISSUER,
         "aud": AUDIENCE,

@@ -3,31 +3,33 @@ staff only (file numbers and the fund's activity are no member's business)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
 from sqlalchemy import select
 
-from services.monitoring.complaint_deadlines import figures
-from services.monitoring.lag import consumer_lag
+from services.monitoring.complaint_deadlines import Figures, figures
+from services.monitoring.lag import GroupLag, consumer_lag
 from services.monitoring.read_model import event_counts
 from shared.access.http import Authenticated
+from shared.problems import Problem, problems
 from shared.service import Runtime
 
 STAFF = {"complaints_handler", "mediator", "member_services", "admin"}
 
 
+class Lag(BaseModel):
+    note: str
+    groups: dict[str, GroupLag]
+
+
 async def staff_only(principal: Authenticated) -> None:
     if principal.role not in STAFF:
-        raise HTTPException(403, "monitoring is for staff")
+        raise Problem(403, "role_not_allowed", "monitoring is for staff")
 
 
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(
-        tags=["monitoring"],
-        dependencies=[Depends(staff_only)],
-        responses={
-            401: {"description": "No valid access token"},
-            403: {"description": "Staff only"},
-        },
+        tags=["monitoring"], dependencies=[Depends(staff_only)], responses=problems(403)
     )
 
     @api.get("/counts")
@@ -41,18 +43,18 @@ def router(runtime: Runtime) -> APIRouter:
         return result
 
     @api.get("/complaints")
-    async def complaints() -> dict:
+    async def complaints() -> Figures:
         """Open complaints per state, those waiting past a deadline (file numbers), and the
         share of acknowledgements (CMP-3) and status messages (CMP-5) sent on time."""
         async with runtime.database.read() as conn:
-            return (await figures(conn)).as_dict()
+            return await figures(conn)
 
     @api.get("/lag")
-    async def lag() -> dict:
+    async def lag() -> Lag:
         """Messages each consumer group still has to read, per topic."""
-        return {
-            "note": "approximate on the local broker, whose end offsets can lag behind",
-            "groups": await consumer_lag(runtime.settings.kafka),
-        }
+        return Lag(
+            note="approximate on the local broker, whose end offsets can lag behind",
+            groups=await consumer_lag(runtime.settings.kafka),
+        )
 
     return api

@@ -124,9 +124,6 @@ class Figures:
     acknowledgements_on_time: float | None  # a share of 1; None before any acknowledgement
     status_updates_on_time: float | None
 
-    def as_dict(self) -> dict:
-        return self.__dict__.copy()
-
 
 async def figures(conn: AsyncConnection) -> Figures:
     row = complaint_deadlines.c

@@ -5,6 +5,8 @@ are approximate (and say so)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -12,7 +14,13 @@ from shared.messaging.security import client_options
 from shared.settings import KafkaSettings
 
 
-async def consumer_lag(kafka: KafkaSettings) -> dict[str, dict]:
+@dataclass(frozen=True)
+class GroupLag:
+    total: int
+    topics: dict[str, int]
+
+
+async def consumer_lag(kafka: KafkaSettings) -> dict[str, GroupLag]:
     admin = AIOKafkaAdminClient(**client_options(kafka))
     probe = AIOKafkaConsumer(**client_options(kafka), enable_auto_commit=False)
     await admin.start()
@@ -38,7 +46,7 @@ async def consumer_lag(kafka: KafkaSettings) -> dict[str, dict]:
                         ends[tp] - meta.offset, 0
                     )
             if per_topic:
-                lag[group] = {"total": sum(per_topic.values()), "topics": per_topic}
+                lag[group] = GroupLag(sum(per_topic.values()), per_topic)
         return lag
     finally:
         await probe.stop()

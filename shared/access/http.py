@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.access.tokens import Principal, Unauthorized, verify_access_token
 from shared.contracts import Command, CommandEnvelope, CommandOutcome
 from shared.logging import get_logger
+from shared.problems import Problem
 
 log = get_logger(__name__)
 bearer = HTTPBearer(auto_error=False)
@@ -22,21 +23,24 @@ async def current_principal(
 ) -> Principal:
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
-        raise HTTPException(401, "an access token is required", headers=challenge)
+        raise Problem(401, "token_required", "an access token is required", headers=challenge)
     runtime = request.app.state.runtime
     async with runtime.database.read() as conn:
         try:
             return await verify_access_token(conn, credentials.credentials, runtime.clock.now())
         except Unauthorized as refusal:
             log.info("access.refused", reason=str(refusal))
-            raise HTTPException(401, "invalid, expired or revoked access token", headers=challenge)
+            raise Problem(
+                401, "token_invalid", "invalid, expired or revoked access token", headers=challenge
+            ) from None
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
 
 
 async def act(request: Request, principal: Principal, command: Command) -> CommandOutcome:
-    """Runs `command` as the authenticated user; a refusal answers 409 with its reason."""
+    """Runs `command` as the authenticated user; a refusal answers 409 `refused` with its
+    reason."""
     runtime = request.app.state.runtime
     envelope = CommandEnvelope(
         type=command.type_name,
@@ -45,5 +49,5 @@ async def act(request: Request, principal: Principal, command: Command) -> Comma
     )
     outcome = await runtime.bus.execute(envelope, principal.actor)
     if outcome is not None and outcome.status == "rejected":
-        raise HTTPException(409, outcome.reason)
+        raise Problem(409, "refused", outcome.reason or "refused")
     return outcome

@@ -45,11 +45,11 @@ from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
 from shared.metrics import Metrics
 from shared.refusal import Refused
+from shared.retrying import retry_on_conflict
 
 log = get_logger(__name__)
 
 CONSUMER = "commands"
-ATTEMPTS = 5
 
 
 class Rejected(Refused):
@@ -153,19 +153,22 @@ class CommandBus:
 
     async def _accept(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
         handler, command = self._decode(envelope, actor)
-        for _ in range(ATTEMPTS):
-            try:
-                async with unit_of_work(self.store, self.clock) as uow:
-                    if not await uow.claim_message(CONSUMER, envelope.command_id):
-                        return None
-                    await handler(command, CommandContext(uow, envelope, actor))
-                    outcome = _outcome(envelope, "accepted", events=uow.appended)
-                    await self._finish(uow, envelope, actor, outcome)
-                    log.info("command.accepted", events=len(uow.appended))
-                    return outcome
-            except WrongExpectedVersion:
-                continue  # another writer got there first: decide again on the new state
-        raise Rejected("the file kept changing while this command was handled; send it again")
+        try:
+            # Another writer got there first: decide again on the new state.
+            async for attempt in retry_on_conflict():
+                with attempt:
+                    async with unit_of_work(self.store, self.clock) as uow:
+                        if not await uow.claim_message(CONSUMER, envelope.command_id):
+                            return None
+                        await handler(command, CommandContext(uow, envelope, actor))
+                        outcome = _outcome(envelope, "accepted", events=uow.appended)
+                        await self._finish(uow, envelope, actor, outcome)
+                        log.info("command.accepted", events=len(uow.appended))
+                        return outcome
+        except WrongExpectedVersion:
+            raise Rejected(
+                "the file kept changing while this command was handled; send it again"
+            ) from None
 
     async def _reject(
         self, envelope: CommandEnvelope, actor: Actor | None, reason: str

@@ -23,7 +23,7 @@ from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.messaging.broker import event_headers
 from shared.metrics import Metrics
-from shared.polling import poll_until_stopped
+from shared.retrying import poll_until_stopped
 from shared.trust import ProducerCredential
 
 log = get_logger(__name__)

@@ -10,7 +10,6 @@ from the source tree. No I/O besides reading those shipped files."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -30,6 +29,7 @@ from pydantic import (
 )
 
 from shared.reference.provinces import ProvinceId, province_of
+from shared.settings import DeploymentSettings
 
 _PACKAGE = __name__.rpartition(".")[0]
 _DATA_DIR = "federations"
@@ -252,8 +252,8 @@ def load_federation(federation_id: str) -> Federation:
 
 def configured_federation() -> Federation:
     """The federation this deployment serves (ORG-1), chosen by configuration (ORG-2):
-    `MUTUALIS_FEDERATION`, `socialist` by default."""
-    return load_federation(os.environ.get("MUTUALIS_FEDERATION", "socialist"))
+    shared.settings.DeploymentSettings."""
+    return load_federation(DeploymentSettings().federation)
 
 
 def load_federations() -> Mapping[str, Federation]:

@@ -1,6 +1,7 @@
-"""The HTTP APIs fuzzed from their own OpenAPI (schemathesis): whatever arrives, no 5xx. And the
-bad input of issue 8 (item 7) sent to running processes: a clear 4xx that echoes nothing, with
-the security headers (item 8)."""
+"""The HTTP APIs fuzzed from their own OpenAPI (schemathesis): whatever arrives, no 5xx, and
+every answer is one the document declares (status, media type, schema), errors as problem
+details (issue 9, item 6). And the bad input of issue 8 (item 7) sent to running processes: a
+clear 4xx that echoes nothing, with the security headers (item 8)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from shared.http import SECURITY_HEADERS
+from shared.problems import MEDIA_TYPE
 from tests.support.processes import serving
 
 BIN = Path(sys.executable).parent
@@ -26,21 +28,40 @@ STAFF = {
 SECRET = "my-secret-passphrase-"
 
 
-@pytest.fixture(params=list(STAFF))
-def service(request, kafka_bootstrap, tmp_path):
-    with serving(request.param, kafka_bootstrap, tmp_path, *STAFF[request.param]) as running:
-        yield running
+# A request each service refuses (as the fuzzer's staff member, or without a token), and the
+# reason code it gives.
+REFUSED = {
+    "identity": ("POST", "/token/refresh", {"refresh_token": "forged"}, 401, "refresh_refused"),
+    "dossier": ("GET", "/persons", None, 403, "role_not_allowed"),
+    "complaints": ("GET", "/complaints/NOPE", None, 404, "no_such_complaint"),
+    "monitoring": ("GET", "/counts", None, 401, "token_required"),
+}
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+    )
+)
 
 
-def test_the_api_answers_no_5xx_to_anything_its_schema_allows(service, tmp_path):
-    url, token = service
+@pytest.fixture(scope="module", params=list(STAFF))
+def service(request, kafka_bootstrap, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp(request.param)
+    with serving(request.param, kafka_bootstrap, data_dir, *STAFF[request.param]) as running:
+        yield request.param, *running
+
+
+def test_issue9_6_the_api_answers_only_what_its_schema_declares(service, tmp_path):
+    _, url, token = service
     fuzzed = subprocess.run(
         [
             BIN / "st",
             "run",
             f"{url}/openapi.json",
             "--checks",
-            "not_a_server_error",
+            CHECKS,
             "--max-examples",
             "40",
             "--generation-deterministic",
@@ -58,6 +79,20 @@ def test_the_api_answers_no_5xx_to_anything_its_schema_allows(service, tmp_path)
     )
 
     assert fuzzed.returncode == 0, fuzzed.stdout[-4000:] + fuzzed.stderr[-2000:]
+
+
+def test_issue9_6_a_refused_request_is_problem_details_with_its_reason_code(service):
+    name, url, token = service
+    method, path, body, status, code = REFUSED[name]
+
+    headers = {} if code == "token_required" else {"Authorization": f"Bearer {token}"}
+
+    answer = httpx.request(method, url + path, json=body, headers=headers, timeout=10)
+
+    problem = answer.json()
+    assert answer.headers["content-type"] == MEDIA_TYPE
+    assert (answer.status_code, problem["status"], problem["code"]) == (status, status, code)
+    assert problem["type"] == f"urn:mutualis:problem:{code}" and problem["detail"]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +140,7 @@ def test_issue8_7_a_validation_error_does_not_echo_the_password(identity):
 
     assert answer.status_code == 422
     assert SECRET not in answer.text
-    assert all("input" not in problem for problem in answer.json()["detail"])
+    assert all("input" not in problem for problem in answer.json()["errors"])
 
 
 @pytest.mark.parametrize(
@@ -123,7 +158,7 @@ def test_issue8_7_a_report_period_beyond_the_calendar_is_422(complaints, start, 
     )
 
     assert answer.status_code == 422, answer.text
-    assert [problem["loc"] for problem in answer.json()["detail"]] == [["query", wrong]]
+    assert [problem["loc"] for problem in answer.json()["errors"]] == [["query", wrong]]
 
 
 def test_issue8_8_a_running_service_sends_the_security_headers(identity):

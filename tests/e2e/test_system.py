@@ -220,7 +220,7 @@ def test_id1_id7_id4_a_demo_member_registers_with_a_digital_key_sees_the_allowed
     for _ in range(8):
         assert _log_in(identity, persons["Els"], "wrong password").status_code == 401
     blocked = _log_in(identity, persons["Els"], PASSWORD)
-    assert blocked.status_code == 403 and blocked.json()["detail"]["reason"] == "failed_logins"
+    assert blocked.status_code == 403 and blocked.json()["block_reason"] == "failed_logins"
 
 
 def _register(ports: dict, national_register_number: str) -> httpx.Response:

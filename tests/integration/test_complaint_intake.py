@@ -79,10 +79,10 @@ async def test_issue8_6_cmp11_the_portal_refuses_complaint_facts_a_member_states
 
     for field, response in refused.items():
         assert response.status_code == 422
-        [error] = response.json()["detail"]
+        [error] = response.json()["errors"]
         assert error["loc"] == ["body", field] and error["type"] == "extra_forbidden"
     assert blank.status_code == 422
-    assert blank.json()["detail"][0]["msg"] == "must not be blank (only spaces)"
+    assert blank.json()["errors"][0]["msg"] == "must not be blank (only spaces)"
     assert registered == []
 
 

@@ -69,7 +69,7 @@ async def test_issue8_7_validation_errors_never_echo_the_input(identity):
 
     assert answer.status_code == 422
     assert SECRET not in answer.text
-    [problem] = answer.json()["detail"]
+    [problem] = answer.json()["errors"]
     assert problem == {
         "type": "string_too_long",
         "loc": ["body", "password"],
@@ -125,9 +125,9 @@ async def test_issue8_7_a_report_period_beyond_the_calendar_is_422(database_url,
             widest = await report("1900-01-01", "9999-12-30")
 
     assert last_day.status_code == 422, last_day.text
-    assert last_day.json()["detail"][0]["loc"] == ["query", "end"]
+    assert last_day.json()["errors"][0]["loc"] == ["query", "end"]
     assert first_day.status_code == 422, first_day.text
-    assert first_day.json()["detail"][0]["loc"] == ["query", "start"]
+    assert first_day.json()["errors"][0]["loc"] == ["query", "start"]
     assert widest.status_code == 200, widest.text
     assert widest.json()["total"] == 0
 

@@ -62,7 +62,8 @@ async def test_id4_access_is_blocked_at_exactly_the_8th_consecutive_wrong_passwo
         refused = await log_in(api, login)
 
     assert refused.status_code == 403
-    assert refused.json()["detail"] == {"message": "access blocked", "reason": "failed_logins"}
+    assert refused.json()["code"] == "access_blocked"
+    assert refused.json()["block_reason"] == "failed_logins"
 
 
 async def test_id4_a_successful_login_resets_the_count(identity, signer):
@@ -84,7 +85,7 @@ async def test_id5_staff_block_with_a_reason_and_unblock(identity, signer):
     async with client(identity) as api:
         refused = await log_in(api, login)
         assert (
-            refused.status_code == 403 and refused.json()["detail"]["reason"] == "suspected_fraud"
+            refused.status_code == 403 and refused.json()["block_reason"] == "suspected_fraud"
         )
 
         unblock = {"account_id": account_id}

@@ -143,7 +143,7 @@ async def test_issue8_4_the_operator_recovers_the_admin_locked_out_by_wrong_code
                 await _log_in_with_a_wrong_code(api, "admin", OPERATOR_PASSWORD, admin_app)
             blocked = await log_in(api, "admin", OPERATOR_PASSWORD, admin_app)
             assert blocked.status_code == 403
-            assert blocked.json()["detail"]["reason"] == "system_security"
+            assert blocked.json()["block_reason"] == "system_security"
         [registered] = await recorded(identity, "PortalAccountRegistered")
 
     # Identity's host restarted with IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: no usable admin left.

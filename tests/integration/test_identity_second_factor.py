@@ -79,7 +79,7 @@ async def test_issue8_3_a_staff_login_needs_the_code_and_each_code_opens_one_ses
     # Asked for a code whatever the password: the question tests no password.
     assert asked.status_code == asked_anyway.status_code == 401
     assert asked.json() == asked_anyway.json()
-    assert asked.json()["detail"]["reason"] == "totp_required"
+    assert asked.json()["code"] == "totp_required"
     # Wrong code or wrong password: one answer, which tells neither.
     assert wrong_code.status_code == wrong_password.status_code == replayed.status_code == 401
     assert wrong_code.json() == wrong_password.json() == replayed.json()

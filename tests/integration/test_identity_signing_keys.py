@@ -41,7 +41,7 @@ async def store(database_url):
 async def start(store: EventStore, clock: FakeClock) -> None:
     """What identity does with its signing keys when it starts."""
     async with unit_of_work(store, clock) as uow:
-        await ensure_signing_key(uow)
+        await ensure_signing_key(uow, KekSettings().key_encryption_key())
         await uow.commit()
 
 
@@ -52,7 +52,8 @@ async def stored(store: EventStore) -> list:
 
 async def token(store: EventStore, clock: FakeClock) -> str:
     async with unit_of_work(store, clock) as uow:
-        return await issue_access_token(uow, "an-account", "member", clock.now(), "pwd")
+        kek = KekSettings().key_encryption_key()
+        return await issue_access_token(uow, "an-account", "member", clock.now(), "pwd", kek=kek)
 
 
 def verifies(token: str, key: Ed25519PrivateKey) -> bool:
@@ -124,12 +125,8 @@ async def test_issue8_8_without_a_kek_identity_refuses_to_start(
 ):
     monkeypatch.delenv("MUTUALIS_KEK_FILE")
 
-    identity = Runtime(identity_service, settings_for("identity", database_url, kafka), clock)
-    try:
-        with pytest.raises(ValidationError, match="no key-encryption key: set MUTUALIS_KEK_FILE"):
-            await identity.start(background=False)
-    finally:
-        await identity.stop()
+    with pytest.raises(ValidationError, match="no key-encryption key: set MUTUALIS_KEK_FILE"):
+        Runtime(identity_service, settings_for("identity", database_url, kafka), clock)
 
 
 async def test_issue8_8_a_wrapped_key_copied_to_another_key_id_does_not_unwrap(store, clock):

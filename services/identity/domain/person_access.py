@@ -43,7 +43,7 @@ class Decision:
 
 
 def decide(policy: AccessPolicy, relation: Relation, now: datetime) -> Decision:
-    """The policy is the federation's configuration (ORG-2): `load_federation(...).access_policy`."""
+    """The policy is the federation's configuration (ORG-2): its `access_policy`."""
     if isinstance(policy, EMutPolicy):
         return _emut(policy, relation, now)
     return _mylm(policy, relation, now)

@@ -1,0 +1,39 @@
+"""What identity builds once, from its own settings, for its routes and start-up: the settings
+themselves, the key-encryption key its signing keys are wrapped with (read once: a missing KEK
+stops the service before it takes work), the rate limits of this process and the channels one-
+time codes go out through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.identity import signing_keys
+from services.identity.config import IdentitySettings
+from services.identity.delivery import Senders
+from services.identity.rate_limits import Limits
+from shared.keys import KeyEncryptionKey
+from shared.service import Runtime
+
+
+@dataclass(frozen=True)
+class Identity:
+    settings: IdentitySettings
+    kek: KeyEncryptionKey
+    limits: Limits
+    senders: Senders
+
+
+def wire(runtime: Runtime) -> Identity:
+    settings = IdentitySettings()
+    return Identity(
+        settings=settings,
+        kek=signing_keys.configured_kek(),
+        limits=Limits(runtime.clock, settings),
+        senders=Senders.from_settings(settings),
+    )
+
+
+def wired(runtime: Runtime) -> Identity:
+    """Identity's wiring of `runtime` (`ServiceDefinition.wiring`)."""
+    assert isinstance(runtime.wiring, Identity), "not identity's runtime"
+    return runtime.wiring
