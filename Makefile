@@ -19,6 +19,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/mutualis run
 
+# Four workers on two cores: most of a test is waiting on a broker or a database. Each worker has
+# its own broker and PostgreSQL cluster (tests/conftest.py); PYTEST_ARGS= runs them one by one.
+PYTEST_ARGS ?= -n 4
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -502,12 +502,25 @@ def contracts() -> None:
 @contracts.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export(folder: Path) -> None:
-    """Write the JSON Schema of every event and command to FOLDER."""
+    """Write the JSON Schema of every event and command, and the AsyncAPI document of every
+    service, to FOLDER."""
+    from mutualis.launcher import built_services
+    from shared.messaging.asyncapi import document
+    from shared.settings import KafkaSettings
+
+    services = built_services()
     folder.mkdir(parents=True, exist_ok=True)
     for kind, registry in (("events", events), ("commands", commands)):
         for name, schema in registry.json_schemas().items():
             (folder / f"{kind}.{name}.json").write_text(json.dumps(schema, indent=2))
-    click.echo(f"wrote {len(events.names()) + len(commands.names())} schemas to {folder}")
+    for service in services:
+        definition = importlib.import_module(f"services.{service}.app").definition
+        spec = document(definition, KafkaSettings())
+        (folder / f"asyncapi.{service}.json").write_text(json.dumps(spec, indent=2))
+    click.echo(
+        f"wrote {len(events.names()) + len(commands.names())} schemas and "
+        f"{len(services)} AsyncAPI documents to {folder}"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache, partial
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
@@ -21,6 +22,7 @@ from shared.eventstore import EventStore, connect
 from shared.eventstore.database import Migrations
 from shared.http import HardenedAPI
 from shared.logging import configure_logging, get_logger
+from shared.messaging.asyncapi import document as asyncapi_document
 from shared.messaging.broker import make_broker
 from shared.messaging.cluster import ClusterWatch
 from shared.messaging.commands import CommandBus, Handler
@@ -244,6 +246,15 @@ def build_app(runtime: Runtime) -> FastAPI:
         await runtime.projector.measure_lag()
         await runtime.scheduler.measure()
         return Response(runtime.metrics.exposition(), media_type=CONTENT_TYPE)
+
+    if settings.serves_api_docs:  # the Kafka side's documents, with the HTTP side's
+        made = cache(partial(asyncapi_document, definition, settings.kafka))
+
+        @app.get("/asyncapi", tags=["operations"])
+        async def asyncapi() -> dict[str, Any]:
+            """This service's AsyncAPI 3.0 document: the commands it takes, the events it
+            publishes and reads (shared.messaging.asyncapi)."""
+            return made()
 
     for router in definition.routers:
         app.include_router(router(runtime))

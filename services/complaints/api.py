@@ -16,7 +16,7 @@ from services.complaints.read_model import complaints, letters
 from services.complaints.report import FIRST_DAY, LAST_DAY, Recommendation, report
 from services.complaints.report import Line as ReportLine
 from shared.access.http import Authenticated, act
-from shared.access.persons import persons_of
+from shared.access.persons import Persons
 from shared.access.tokens import Principal
 from shared.contracts.complaints import (
     Category,
@@ -105,7 +105,7 @@ def router(runtime: Runtime) -> APIRouter:
                 case "mediator":
                     query = query.where(complaints.c.escalated_at.is_not(None))
                 case "member":
-                    persons = await persons_of(conn, principal.actor)
+                    persons = await Persons(conn).persons_of(principal.actor)
                     query = query.where(complaints.c.complainant_person.in_(persons))
                 case _:  # professional secrecy (CMP-10): no other role reads complaints
                     raise Problem(
@@ -133,7 +133,7 @@ def router(runtime: Runtime) -> APIRouter:
                 "staff register complaints with the RegisterComplaint command",
             )
         async with runtime.database.read() as conn:
-            persons = await persons_of(conn, principal.actor)
+            persons = await Persons(conn).persons_of(principal.actor)
         if not persons:
             raise Problem(403, "not_a_member", "this account is no member's")
         # The command travels with its defaults spelt out: the default channel, letter, would

@@ -7,16 +7,14 @@ and does nothing (overdue.py), so each deadline has exactly one outcome."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from services.complaints import files
 from services.complaints.domain import overdue
 from services.complaints.domain.complaint import Complaint
 from services.complaints.domain.duties import Duty
-from services.complaints.domain.model import stream_id
-from shared.eventstore import PendingEvent, Timer, UnitOfWork
+from shared.eventstore import Timer, UnitOfWork
+from shared.eventstore.repository import Repository
 
 REMIND = "complaints.remind"
 DEADLINE = "complaints.deadline"
@@ -51,20 +49,11 @@ HANDLERS = {REMIND: on_remind, DEADLINE: on_deadline}
 async def _fire(
     timer: Timer, uow: UnitOfWork, step: Callable[[Complaint, str, datetime], None]
 ) -> None:
-    complaint = await files.load_by_id(uow, timer.payload["complaint_id"])
+    aggregates = Repository.for_timer(uow, timer)
+    complaint = await aggregates.get(Complaint, timer.payload["complaint_id"])
     before = complaint.duty
     step(complaint, timer.payload["duty"], uow.clock.now())
-    # Ids from the timer: fired again after a crash, it cannot store its events twice.
-    pending = [
-        PendingEvent(event, str(uuid.uuid5(uuid.NAMESPACE_URL, f"timer:{timer.timer_id}/{n}")))
-        for n, event in enumerate(complaint.pending)
-    ]
-    await uow.append(
-        stream_id(complaint.complaint_id),
-        complaint.version,
-        pending,
-        correlation_id=timer.correlation_id,
-    )
+    await aggregates.save(complaint)
     await follow(uow, complaint, before, timer.correlation_id)
 
 

@@ -1,4 +1,4 @@
-"""Command handlers of the complaints service: load the file, take the step, record its
+"""Command handlers of the complaints service: load the file, take the step, save its
 events and keep the deadline timers on what the complaint owes now."""
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
-from services.complaints import deadline_timers, files
-from services.complaints.domain import intake, model, procedure
+from services.complaints import deadline_timers, file_numbers
+from services.complaints.domain import filing, intake, procedure
 from services.complaints.domain.complaint import Complaint
-from shared.access.persons import person_of
+from services.complaints.domain.filing import FileNumberRegister
+from services.complaints.file_numbers import FileNumbers
+from shared.access.persons import Persons
 from shared.contracts.complaints import (
     AcknowledgeComplaint,
     AnswerAsMediator,
@@ -25,8 +27,9 @@ from shared.contracts.complaints import (
     RequestInformation,
     SendStatusUpdate,
 )
-from shared.messaging.commands import CommandContext, Rejected
+from shared.messaging.commands import CommandContext
 from shared.reference import configured_federation
+from shared.refusal import Refused
 
 
 async def register_complaint(command: RegisterComplaint, ctx: CommandContext) -> None:
@@ -34,15 +37,12 @@ async def register_complaint(command: RegisterComplaint, ctx: CommandContext) ->
     if ctx.actor.role == "member":
         command = intake.from_member(command, await _members_person(ctx), ctx.now)
     received_at = intake.received_at(command.received_at, ctx.now)
-    year = model.filing_year(received_at)
-    register_stream = model.FileNumberRegister.stream_id(year)
-    register = model.FileNumberRegister(year, await ctx.uow.stream_version(register_stream))
     complaint_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"complaint:{ctx.envelope.command_id}"))
-    issued = register.issue(complaint_id)
-    await ctx.record(register_stream, register.issued, [issued])
-    registered = model.register(command, complaint_id, issued.file_number, received_at)
-    await ctx.record(model.stream_id(complaint_id), 0, [registered])
-    complaint = Complaint.from_history(complaint_id, [registered])
+    register = await ctx.aggregates.get(FileNumberRegister, filing.filing_year(received_at))
+    complaint = await ctx.aggregates.get(Complaint, complaint_id)
+    filing.file(complaint, register, command, received_at)
+    await ctx.aggregates.save(register, complaint)
+    await ctx.uow.view(FileNumbers).add(complaint.file_number, complaint_id)
     await deadline_timers.follow(ctx.uow, complaint, None, ctx.envelope.correlation_id)
 
 
@@ -86,12 +86,12 @@ async def answer_complaint(command: AnswerComplaint, ctx: CommandContext) -> Non
 
 
 async def escalate_to_mediator(command: EscalateToMediator, ctx: CommandContext) -> None:
-    complaint = await files.load(ctx.uow, command.file_number)
+    complaint = await file_numbers.find(ctx, command.file_number)
     if ctx.actor.role == "member":
         # A complainant escalates their own complaint only (CMP-7, CMP-10).
-        person = await person_of(ctx.uow.conn, ctx.actor.account_id)
+        person = await ctx.uow.view(Persons).person_of(ctx.actor.account_id)
         if person is None or person != complaint.complainant_person:
-            raise files.not_found(command.file_number)
+            raise file_numbers.not_found(command.file_number)
     await _save(ctx, complaint, partial(procedure.escalate, disagreement=command.disagreement))
 
 
@@ -138,18 +138,18 @@ Step = Callable[[Complaint], None]
 
 
 async def _take(ctx: CommandContext, file_number: str, step: Step) -> None:
-    await _save(ctx, await files.load(ctx.uow, file_number), step)
+    await _save(ctx, await file_numbers.find(ctx, file_number), step)
 
 
 async def _save(ctx: CommandContext, complaint: Complaint, step: Step) -> None:
     before = complaint.duty
     step(complaint)
-    await ctx.record(model.stream_id(complaint.complaint_id), complaint.version, complaint.pending)
+    await ctx.aggregates.save(complaint)
     await deadline_timers.follow(ctx.uow, complaint, before, ctx.envelope.correlation_id)
 
 
 async def _members_person(ctx: CommandContext) -> str:
-    person = await person_of(ctx.uow.conn, ctx.actor.account_id)
+    person = await ctx.uow.view(Persons).person_of(ctx.actor.account_id)
     if person is None:
-        raise Rejected("this account is no member's: a complaint needs a complainant")
+        raise Refused("this account is no member's: a complaint needs a complainant")
     return person

@@ -1,5 +1,6 @@
 """The complaints read model: one row per complaint, by file number, with where it stands,
-who handles it, its deadlines and breaches; and the recommendations learnt (CMP-9)."""
+who handles it, its deadlines and breaches; the recommendations learnt (CMP-9); the letters
+sent (CMP-11). Beside it, the file numbers commands find complaints by (file_numbers.py)."""
 
 from __future__ import annotations
 
@@ -105,6 +106,16 @@ letters = Table(
     Column("text", Text, nullable=False),
     Column("standard", Boolean, nullable=False),
     Column("sent_at", UtcDateTime, nullable=False),
+)
+
+# Which complaint each file number names. Kept by the RegisterComplaint handler in the
+# transaction that issues the number, not by the projection: a command may name a complaint the
+# projection has not reached yet, and a rebuild of the projection must not empty it.
+file_numbers = Table(
+    "complaint_file_numbers",
+    metadata,
+    Column("file_number", String(20), primary_key=True),
+    Column("complaint_id", String(36), nullable=False, unique=True),
 )
 
 

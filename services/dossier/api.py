@@ -12,7 +12,7 @@ from sqlalchemy import select
 from services.dossier.read_model import booklet_persons
 from services.dossier.views import PersonView
 from shared.access.http import Authenticated, act
-from shared.access.persons import persons_of
+from shared.access.persons import Persons
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
 from shared.identifiers import Bic, Email, Iban, InvalidIdentifier, PhoneNumber, normalize_insz
 from shared.problems import Problem, problems
@@ -37,7 +37,7 @@ def router(runtime: Runtime) -> APIRouter:
         query = select(booklet_persons).where(*where)
         async with runtime.database.read() as conn:
             if principal.role == "member":
-                allowed = await persons_of(conn, principal.actor)
+                allowed = await Persons(conn).persons_of(principal.actor)
                 query = query.where(booklet_persons.c.national_register_number.in_(allowed))
             elif principal.role not in MEMBER_SERVICES:
                 raise Problem(

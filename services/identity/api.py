@@ -8,16 +8,15 @@ from pydantic import BaseModel, Field
 
 from services.identity import handlers, rate_limits
 from services.identity.assertions import AssertionRefused, verify_assertion
-from services.identity.domain.accounts import AccessRefused
+from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
-from services.identity.journal import load_account
 from services.identity.problems import access_blocked
 from services.identity.refresh import RefreshRefused, rotate
 from services.identity.registration import issue_nonce, register
+from services.identity.repositories import request_aggregates
 from services.identity.tokens import SessionKey, Tokens, issue_tokens
 from services.identity.wiring import wired
 from shared.access.http import Authenticated, act
-from shared.contracts import new_id
 from shared.contracts.identity import CloseAccount
 from shared.eventstore import WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
@@ -100,7 +99,7 @@ def router(runtime: Runtime) -> APIRouter:
             try:
                 async with unit_of_work(runtime.store, runtime.clock) as uow:
                     account = await handlers.log_in(
-                        uow, login_name, credentials.password, new_id(), credentials.totp
+                        uow, login_name, credentials.password, credentials.totp
                     )
                     tokens = None
                     if account is not None:
@@ -181,7 +180,7 @@ def router(runtime: Runtime) -> APIRouter:
                 rotated = await rotate(uow, body.refresh_token)
             except RefreshRefused as refusal:
                 raise Problem(401, "refresh_refused", str(refusal)) from None
-            account = await load_account(uow, rotated.account_id)
+            account = await request_aggregates(uow).get(Account, rotated.account_id)
             if not account.usable:  # closing and blocking revoke the families; belt and braces
                 raise Problem(401, "refresh_refused", "access blocked or account closed")
             tokens = await issue_tokens(

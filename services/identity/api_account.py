@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
 from services.identity.devices import register_device
+from services.identity.domain.accounts import Account
 from services.identity.domain.devices import PIN_PATTERN, may_set_pin
-from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password, verify_password
 from services.identity.problems import account_refusals
+from services.identity.repositories import request_aggregates, save_accounts
 from services.identity.secrets import credentials
 from shared.access.http import Authenticated
 from shared.eventstore import UnitOfWork, unit_of_work
@@ -42,15 +43,16 @@ def router(runtime: Runtime) -> APIRouter:
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             if not await _password_is(uow, principal.account_id, body.current_password):
                 raise Problem(403, "wrong_password", "wrong current password")
+            aggregates = request_aggregates(uow, actor=principal.actor)
             with account_refusals():
-                account = await load_account(uow, principal.account_id)
-                changed = account.change_password()
+                account = await aggregates.get(Account, principal.account_id)
+                account.change_password()
                 await uow.conn.execute(
                     update(credentials)
                     .where(credentials.c.account_id == principal.account_id)
                     .values(password_hash=await hash_password(body.new_password))
                 )
-                await record(uow, account.account_id, account.version, changed, principal.actor)
+                await save_accounts(aggregates, account)
             await uow.commit()
 
     @api.post("/devices", status_code=201, responses=problems(403, 409))
@@ -61,9 +63,10 @@ def router(runtime: Runtime) -> APIRouter:
                 403, "digital_key_required", "a PIN is set only after a login with a digital key"
             )
         async with unit_of_work(runtime.store, runtime.clock) as uow:
+            aggregates = request_aggregates(uow, actor=principal.actor)
             with account_refusals():
-                account = await load_account(uow, principal.account_id)
-                await register_device(uow, account, body.device_id, body.pin, principal.actor)
+                account = await aggregates.get(Account, principal.account_id)
+                await register_device(uow, aggregates, account, body.device_id, body.pin)
             await uow.commit()
         return DeviceAdded(device_id=body.device_id)
 

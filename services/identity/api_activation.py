@@ -13,9 +13,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import update
 
 from services.identity import activation, rate_limits, totp
-from services.identity.journal import load_account, record
+from services.identity.domain.accounts import Account
 from services.identity.passwords import hash_password
 from services.identity.problems import account_refusals
+from services.identity.repositories import request_aggregates, save_accounts
 from services.identity.secrets import credentials
 from services.identity.wiring import wired
 from shared.access.http import Authenticated
@@ -65,10 +66,11 @@ def router(runtime: Runtime) -> APIRouter:
         if principal.role != "admin":
             raise Problem(403, "role_not_allowed", "only an administrator issues activation codes")
         async with unit_of_work(runtime.store, runtime.clock) as uow:
+            aggregates = request_aggregates(uow, actor=principal.actor)
             with account_refusals():
-                account = await load_account(uow, account_id)
-                issued = account.issue_activation_code(by=principal.actor)
-                await record(uow, account_id, account.version, issued, principal.actor)
+                account = await aggregates.get(Account, account_id)
+                account.issue_activation_code(by=principal.actor)
+                await save_accounts(aggregates, account)
             code = await activation.issue(uow, account_id)
             await uow.commit()
         return ActivationCode(activation_code=code, expires_in_days=activation.LIFETIME.days)
@@ -87,11 +89,11 @@ def router(runtime: Runtime) -> APIRouter:
             if account_id is None:
                 await uow.commit()  # the wrong try counts
                 raise Problem(401, "wrong_code", "wrong, used or expired activation code")
-            account = await load_account(uow, account_id)
+            account = await request_aggregates(uow).get(Account, account_id)
             with account_refusals():
-                changed = account.change_password()
+                account.change_password()
                 if account.needs_second_factor:
-                    changed += account.enrol_second_factor()
+                    account.enrol_second_factor()
             await uow.conn.execute(
                 update(credentials)
                 .where(credentials.c.account_id == account_id)
@@ -101,8 +103,9 @@ def router(runtime: Runtime) -> APIRouter:
             if account.needs_second_factor:
                 set_up = await totp.enrol(uow, account_id, account.login)
                 second_factor = SecondFactor(secret=set_up.secret, provisioning_uri=set_up.uri)
+            # Who activated is known once the account says its role.
             holder = Actor(account_id=account_id, role=account.role, authenticated_by="otp")
-            await record(uow, account_id, account.version, changed, holder)
+            await save_accounts(request_aggregates(uow, actor=holder), account)
             await uow.commit()
         attempt.succeeded()
         return Activated(login=account.login, second_factor=second_factor)

@@ -17,7 +17,7 @@ from services.identity.domain.one_time_codes import (
     code_message,
     verified_by,
 )
-from services.identity.members import Member, holder_of, member
+from services.identity.members import Member, Members
 from services.identity.registration import open_account
 from services.identity.wiring import wired
 from shared.eventstore import unit_of_work
@@ -108,9 +108,9 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
 
 async def _person(conn, body: CodeRequest) -> Member | None:
     if body.member_number is not None:
-        return await holder_of(conn, body.member_number)
+        return await Members(conn).holder_of(body.member_number)
     try:
         national_register_number = normalize_insz(body.national_register_number)
     except InvalidIdentifier as invalid:  # the reason only: the number is personal data
         raise Problem(422, "invalid_national_register_number", invalid.reason) from None
-    return await member(conn, national_register_number)
+    return await Members(conn).find(national_register_number)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from services.identity import rate_limits
 from services.identity.api import Nonce
 from services.identity.assertions import AssertionRefused, verify_assertion
 from services.identity.devices import check_pin
 from services.identity.domain.devices import PIN_PATTERN
+from services.identity.member_accounts import MemberAccounts
 from services.identity.problems import account_changed
 from services.identity.registration import issue_nonce, spend_nonce
-from services.identity.secrets import national_register_logins
 from services.identity.sessions import open_session
 from services.identity.tokens import Tokens
 from services.identity.wiring import wired
@@ -71,11 +70,7 @@ def router(runtime: Runtime) -> APIRouter:
                 raise Problem(
                     401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
                 )
-            account_id = await uow.conn.scalar(
-                select(national_register_logins.c.account_id).where(
-                    national_register_logins.c.national_register_number == national_register_number
-                )
-            )
+            account_id = await uow.view(MemberAccounts).account_of(national_register_number)
             if account_id is None:
                 await uow.commit()  # the assertion is spent all the same
                 raise Problem(
@@ -90,7 +85,10 @@ def router(runtime: Runtime) -> APIRouter:
         from one address are refused (rate_limits.py)."""
         attempt = rate_limits.attempt(wired(runtime).limits, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
-            account_id = await check_pin(uow, body.device_id, body.pin)
+            try:
+                account_id = await check_pin(uow, body.device_id, body.pin)
+            except WrongExpectedVersion:
+                raise account_changed() from None
             if account_id is None:
                 await uow.commit()  # the attempt counts
                 raise Problem(401, "wrong_pin", "wrong device or PIN")

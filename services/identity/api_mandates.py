@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from services.identity.access_decisions import own_person
+from services.identity.member_accounts import MemberAccounts
 from shared.access.http import Authenticated, act
-from shared.access.persons import persons_of
+from shared.access.persons import Persons as AccessPersons
 from shared.access.tokens import Principal
 from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
 from shared.problems import Problem, problems
@@ -27,7 +27,9 @@ def router(runtime: Runtime) -> APIRouter:
         """Whose file the member may see and act on: their own, and those granted to them."""
         async with runtime.database.read() as conn:
             return Persons(
-                national_register_numbers=sorted(await persons_of(conn, principal.actor))
+                national_register_numbers=sorted(
+                    await AccessPersons(conn).persons_of(principal.actor)
+                )
             )
 
     @api.post("/mandate", status_code=204, responses=problems(403, 409))
@@ -48,7 +50,7 @@ def router(runtime: Runtime) -> APIRouter:
 
     async def _own(principal: Principal) -> str:
         async with runtime.database.read() as conn:
-            own = await own_person(conn, principal.account_id)
+            own = await MemberAccounts(conn).person_of(principal.account_id)
         if own is None:
             raise Problem(
                 403, "not_a_member", "this account is no member's: nobody's file to decide about"

@@ -16,96 +16,107 @@ never log in again."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import insert, select, update
 
 from services.identity import administrators, totp
-from services.identity.domain.accounts import Account, stream_id
+from services.identity.administrators import Administrators
+from services.identity.domain.accounts import Account
 from services.identity.domain.administrators import ADMIN_LOGIN, recover, replace
-from services.identity.journal import load_account, record
 from services.identity.passwords import hash_password
+from services.identity.repositories import request_aggregates, save_accounts
 from services.identity.secrets import credentials
-from shared.contracts import Event
-from shared.eventstore import PendingEvent, UnitOfWork
+from shared.eventstore import UnitOfWork
+from shared.eventstore.repository import Repository
 from shared.logging import get_logger
 
 log = get_logger(__name__)
 
 
 async def ensure_admin(uow: UnitOfWork, password: str, totp_secret: str) -> None:
+    # The operator's, not anyone's: its events have no actor.
+    aggregates = request_aggregates(uow)
     # Counting takes the administrators' lock: replicas starting together recover only once.
-    usable = await administrators.usable_administrators(uow)
+    usable = await administrators.usable_administrators(uow, aggregates)
     account_id = await uow.conn.scalar(
         select(credentials.c.account_id).where(credentials.c.login == ADMIN_LOGIN)
     )
     if usable > 0:
         if account_id is not None:
-            await _upgrade(uow, await load_account(uow, account_id), totp_secret)
+            await _upgrade(uow, aggregates, await aggregates.get(Account, account_id), totp_secret)
         return
     if account_id is None:
-        await _register_first(uow, password, totp_secret)
+        await _register_first(uow, aggregates, password, totp_secret)
         return
-    account = await load_account(uow, account_id)
+    account = await aggregates.get(Account, account_id)
     if account.role != "admin":
         log.error("admin.not_recovered", reason="the admin login is not an administrator's")
     elif account.closed:
-        await _take_over(uow, account, password, totp_secret)
+        await _take_over(uow, aggregates, account, password, totp_secret)
         log.warning("admin.recovered", closed_account=account_id)
     else:
-        await _recover(uow, account, password, totp_secret)
-        log.warning("admin.recovered", account=account_id, was_blocked=account.blocked_reason)
+        was_blocked = account.blocked_reason
+        await _recover(uow, aggregates, account, password, totp_secret)
+        log.warning("admin.recovered", account=account_id, was_blocked=was_blocked)
 
 
-async def _register_first(uow: UnitOfWork, password: str, totp_secret: str) -> None:
-    account_id = str(uuid.uuid4())
+async def _register_first(
+    uow: UnitOfWork, aggregates: Repository, password: str, totp_secret: str
+) -> None:
+    account = Account.rebuild(str(uuid.uuid4()))
     await uow.conn.execute(
         insert(credentials).values(
-            login=ADMIN_LOGIN, account_id=account_id, password_hash=await hash_password(password)
+            login=ADMIN_LOGIN,
+            account_id=account.account_id,
+            password_hash=await hash_password(password),
         )
     )
-    registered = Account(account_id).register(ADMIN_LOGIN, "admin")
-    enrolled = await _enrol(uow, Account.from_history(account_id, registered), totp_secret)
-    await _open(uow, account_id, [*registered, *enrolled])
+    account.register(ADMIN_LOGIN, "admin")
+    await _enrol(uow, account, totp_secret)
+    await _open(uow, aggregates, account)
 
 
-async def _take_over(uow: UnitOfWork, closed: Account, password: str, totp_secret: str) -> None:
-    account_id = str(uuid.uuid4())
+async def _take_over(
+    uow: UnitOfWork, aggregates: Repository, closed: Account, password: str, totp_secret: str
+) -> None:
+    successor = Account.rebuild(str(uuid.uuid4()))
     await uow.conn.execute(
         update(credentials)
         .where(credentials.c.login == ADMIN_LOGIN)
-        .values(account_id=account_id, password_hash=await hash_password(password))
+        .values(account_id=successor.account_id, password_hash=await hash_password(password))
     )
-    replaced = replace(closed, account_id)
-    enrolled = await _enrol(uow, Account.from_history(account_id, replaced), totp_secret)
-    await _open(uow, account_id, [*replaced, *enrolled])
+    replace(closed, successor)
+    await _enrol(uow, successor, totp_secret)
+    await _open(uow, aggregates, successor)
 
 
-async def _recover(uow: UnitOfWork, account: Account, password: str, totp_secret: str) -> None:
-    recovered = recover(account)
+async def _recover(
+    uow: UnitOfWork, aggregates: Repository, account: Account, password: str, totp_secret: str
+) -> None:
+    recover(account)
     await uow.conn.execute(
         update(credentials)
         .where(credentials.c.account_id == account.account_id)
         .values(password_hash=await hash_password(password))
     )
-    enrolled = await _enrol(uow, account, totp_secret)
-    await record(uow, account.account_id, account.version, [*recovered, *enrolled], None)
+    await _enrol(uow, account, totp_secret)
+    await save_accounts(aggregates, account)
 
 
-async def _upgrade(uow: UnitOfWork, account: Account, totp_secret: str) -> None:
+async def _upgrade(
+    uow: UnitOfWork, aggregates: Repository, account: Account, totp_secret: str
+) -> None:
     if account.role == "admin" and not account.closed and not account.second_factor:
-        enrolled = await _enrol(uow, account, totp_secret)
-        await record(uow, account.account_id, account.version, enrolled, None)
+        await _enrol(uow, account, totp_secret)
+        await save_accounts(aggregates, account)
         log.warning("admin.second_factor_set", account=account.account_id)
 
 
-async def _enrol(uow: UnitOfWork, account: Account, totp_secret: str) -> list[Event]:
-    enrolled = account.enrol_second_factor()
+async def _enrol(uow: UnitOfWork, account: Account, totp_secret: str) -> None:
+    account.enrol_second_factor()
     await totp.enrol(uow, account.account_id, ADMIN_LOGIN, totp_secret)
-    return enrolled
 
 
-async def _open(uow: UnitOfWork, account_id: str, opened: Sequence[Event]) -> None:
-    await administrators.enrol(uow, account_id)
-    pending = [PendingEvent(event, str(uuid.uuid4())) for event in opened]
-    await uow.append(stream_id(account_id), 0, pending, correlation_id=account_id)
+async def _open(uow: UnitOfWork, aggregates: Repository, account: Account) -> None:
+    await uow.view(Administrators).enrol(account.account_id)
+    await save_accounts(aggregates, account)

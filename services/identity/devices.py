@@ -7,15 +7,15 @@ from sqlalchemy import delete, insert, select, update
 
 from services.identity.domain.accounts import Account, AccountError
 from services.identity.domain.devices import revokes
-from services.identity.journal import record
 from services.identity.passwords import hash_password, verify_password
+from services.identity.repositories import request_aggregates, save_accounts
 from services.identity.secrets import app_devices
-from shared.contracts import Actor
 from shared.eventstore import UnitOfWork
+from shared.eventstore.repository import Repository
 
 
 async def register_device(
-    uow: UnitOfWork, account: Account, device_id: str, pin: str, actor: Actor
+    uow: UnitOfWork, aggregates: Repository, account: Account, device_id: str, pin: str
 ) -> None:
     """Sets the device's PIN; a device of the same account gets a new one (and is usable again
     if it had been revoked). Raises AccountError for a device of another account."""
@@ -23,7 +23,7 @@ async def register_device(
     owner = await uow.conn.scalar(select(devices.account_id).where(devices.device_id == device_id))
     if owner not in (None, account.account_id):
         raise AccountError("this device is registered to another account")
-    registered = account.register_device(device_id)
+    account.register_device(device_id)
     await uow.conn.execute(delete(app_devices).where(devices.device_id == device_id))
     await uow.conn.execute(
         insert(app_devices).values(
@@ -34,7 +34,7 @@ async def register_device(
             revoked=False,
         )
     )
-    await record(uow, account.account_id, account.version, registered, actor)
+    await save_accounts(aggregates, account)
 
 
 async def check_pin(uow: UnitOfWork, device_id: str, pin: str) -> str | None:
@@ -59,7 +59,10 @@ async def check_pin(uow: UnitOfWork, device_id: str, pin: str) -> str | None:
         await uow.conn.execute(
             update(app_devices).where(devices.device_id == device_id).values(revoked=True)
         )
-        revoked = Account(row.account_id).revoke_device(device_id)
-        # Revoking decides nothing from the account's state: appended whatever its version.
-        await record(uow, row.account_id, None, revoked, None)
+        # Identity's own decision (no actor's), whatever the account's state; saved like any
+        # other, a concurrent change of the account is a conflict (409, api_logins.py).
+        aggregates = request_aggregates(uow)
+        account = await aggregates.get(Account, row.account_id)
+        account.revoke_device(device_id)
+        await save_accounts(aggregates, account)
     return None

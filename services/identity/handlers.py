@@ -1,95 +1,78 @@
-"""Identity's handlers: staff commands over Kafka, and the login the HTTP API calls."""
+"""Identity's handlers: staff commands over Kafka, and the login the HTTP API calls. The
+command handlers reach identity's tables only through read-model adapters (`ctx.uow.view`),
+so each runs on the in-memory unit of work in its unit test."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
-from sqlalchemy import insert, select
-
 from services.identity import administrators, totp
-from services.identity.domain.accounts import Account, stream_id
-from services.identity.journal import end_revoked_sessions, load_account
+from services.identity.administrators import Administrators
+from services.identity.credentials import Credentials
+from services.identity.domain.accounts import Account
 from services.identity.passwords import UNUSABLE_HASH, verify_password
-from services.identity.secrets import credentials
-from shared.contracts import Event
+from services.identity.repositories import request_aggregates, save_accounts
 from shared.contracts.identity import (
     BlockAccess,
     CloseAccount,
     RegisterPortalAccount,
     UnblockAccess,
 )
-from shared.eventstore import PendingEvent, UnitOfWork
-from shared.messaging.commands import CommandContext, Rejected
+from shared.eventstore import UnitOfWork
+from shared.messaging.commands import CommandContext
+from shared.refusal import Refused
 
 
 async def register_portal_account(command: RegisterPortalAccount, ctx: CommandContext) -> None:
-    account = await load_account(ctx.uow, command.account_id)
-    taken = await ctx.uow.conn.scalar(
-        select(credentials.c.account_id).where(credentials.c.login == command.login)
-    )
-    if taken is not None:
-        raise Rejected(f"login {command.login!r} is taken")
-    new = account.register(command.login, command.role)
-    await ctx.uow.conn.execute(
-        insert(credentials).values(
-            login=command.login,
-            account_id=command.account_id,
-            password_hash=UNUSABLE_HASH,
-        )
-    )
+    account = await ctx.aggregates.get(Account, command.account_id)
+    credentials = ctx.uow.view(Credentials)
+    if await credentials.account_of(command.login) is not None:
+        raise Refused(f"login {command.login!r} is taken")
+    account.register(command.login, command.role)
+    await credentials.add(command.login, command.account_id, UNUSABLE_HASH)
     if command.role == "admin":
-        await administrators.enrol(ctx.uow, command.account_id)
-    await ctx.record(stream_id(account.account_id), account.version, new)
+        await ctx.uow.view(Administrators).enrol(command.account_id)
+    await save_accounts(ctx.aggregates, account)
 
 
 async def block_access(command: BlockAccess, ctx: CommandContext) -> None:
-    account = await load_account(ctx.uow, command.account_id)
-    new = account.block(command.reason, by=ctx.actor)
-    await administrators.keep_one_usable(ctx.uow, account)
-    await _record(ctx, account, new)
+    account = await ctx.aggregates.get(Account, command.account_id)
+    others = await administrators.others_usable(ctx.uow, ctx.aggregates, account)
+    account.block(command.reason, by=ctx.actor, other_usable_administrators=others)
+    await save_accounts(ctx.aggregates, account)
 
 
 async def unblock_access(command: UnblockAccess, ctx: CommandContext) -> None:
-    account = await load_account(ctx.uow, command.account_id)
-    await _record(ctx, account, account.unblock(by=ctx.actor))
+    account = await ctx.aggregates.get(Account, command.account_id)
+    account.unblock(by=ctx.actor)
+    await save_accounts(ctx.aggregates, account)
 
 
 async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
-    account = await load_account(ctx.uow, command.account_id)
-    new = account.close(by=ctx.actor)
-    await administrators.keep_one_usable(ctx.uow, account)
-    await _record(ctx, account, new)
-
-
-async def _record(ctx: CommandContext, account: Account, new: Sequence[Event]) -> None:
-    await ctx.record(stream_id(account.account_id), account.version, new)
-    await end_revoked_sessions(ctx.uow, account.account_id, new)
+    account = await ctx.aggregates.get(Account, command.account_id)
+    others = await administrators.others_usable(ctx.uow, ctx.aggregates, account)
+    account.close(by=ctx.actor, other_usable_administrators=others)
+    await save_accounts(ctx.aggregates, account)
 
 
 async def log_in(
-    uow: UnitOfWork, login: str, password: str, correlation_id: str, code: str | None = None
+    uow: UnitOfWork, login: str, password: str, code: str | None = None
 ) -> Account | None:
     """The account if the password (and a staff member's authenticator `code`) are right; None
     otherwise. Raises SecondFactorRequired for staff without a code, AccessRefused when all was
-    right but access is blocked (domain/logins.py)."""
-    row = (await uow.conn.execute(select(credentials).where(credentials.c.login == login))).first()
-    password_ok = await verify_password(row.password_hash if row else None, password)
-    if row is None:
+    right but access is blocked (domain/logins.py). A block by identity ends the account's
+    sessions (save_accounts)."""
+    credential = await uow.view(Credentials).of_login(login)
+    password_ok = await verify_password(credential.password_hash if credential else None, password)
+    if credential is None:
         return None
-    account = await load_account(uow, row.account_id)
+    aggregates = request_aggregates(uow)
+    account = await aggregates.get(Account, credential.account_id)
     if account.closed:
         return None
     code_ok = None
     if account.needs_second_factor and code is not None:
         code_ok = await totp.check(uow, account.account_id, code, spend=password_ok)
-    events = account.log_in(password_ok, code_ok)
-    pending = [PendingEvent(event, str(uuid.uuid4())) for event in events]
-    await uow.append(
-        stream_id(account.account_id), account.version, pending, correlation_id=correlation_id
-    )
-    # A block by identity ends the account's sessions (domain/logins.py).
-    await end_revoked_sessions(uow, account.account_id, events)
+    account.log_in(password_ok, code_ok)
+    await save_accounts(aggregates, account)
     return account if password_ok and code_ok is not False else None
 
 

@@ -4,10 +4,12 @@ services record what the person signed at the desk."""
 
 from __future__ import annotations
 
-from services.identity.access_decisions import Say, holder_for, own_person, reconsider
+from services.identity.access_decisions import Say, holder_for, reconsider
 from services.identity.domain.holder_access import HolderAccess
+from services.identity.member_accounts import MemberAccounts
 from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
-from shared.messaging.commands import CommandContext, Rejected
+from shared.messaging.commands import CommandContext
+from shared.refusal import Refused
 
 
 async def give_access_mandate(command: GiveAccessMandate, ctx: CommandContext) -> None:
@@ -23,22 +25,14 @@ async def refuse_holder_access(command: RefuseHolderAccess, ctx: CommandContext)
 
 
 async def _say(ctx: CommandContext, person: str, say: Say) -> None:
-    if (
-        ctx.actor.role == "member"
-        and await own_person(ctx.uow.conn, ctx.actor.account_id) != person
-    ):
-        raise Rejected("a member decides only about their own file")
+    if ctx.actor.role == "member":
+        own = await ctx.uow.view(MemberAccounts).person_of(ctx.actor.account_id)
+        if own != person:
+            raise Refused("a member decides only about their own file")
     holder = await holder_for(ctx.uow, person)
     if holder is None:
-        raise Rejected("this person is on no booklet as a dependant: no holder to decide about")
-    await reconsider(
-        ctx.uow,
-        holder,
-        person,
-        say=say,
-        actor=ctx.actor,
-        correlation_id=ctx.envelope.correlation_id,
-    )
+        raise Refused("this person is on no booklet as a dependant: no holder to decide about")
+    await reconsider(ctx.uow, ctx.aggregates, holder, person, say=say)
 
 
 HANDLERS = {

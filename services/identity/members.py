@@ -1,6 +1,9 @@
 """Who is a member, as identity learns it from the dossier's events (never by asking the
 dossier): registration requires being one (ID-1), and a one-time code goes only to the e-mail
-address or mobile number in the dossier (seed 001 art 4)."""
+address or mobile number in the dossier (seed 001 art 4).
+
+`Members` is the read-model adapter over identity's table of them: a route builds it on its
+connection, a command handler asks its unit of work for it (`ctx.uow.view(Members)`)."""
 
 from __future__ import annotations
 
@@ -61,28 +64,29 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
                 )
 
 
-async def member(conn: AsyncConnection, national_register_number: str) -> Member | None:
-    row = (
-        await conn.execute(
-            select(members).where(members.c.national_register_number == national_register_number)
-        )
-    ).first()
-    return Member(**row._mapping) if row else None
+class Members:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
 
-
-async def holder_of(conn: AsyncConnection, booklet_id: str) -> Member | None:
-    """The holder of a booklet: the person a member number (booklet id) stands for."""
-    row = (
-        await conn.execute(
-            select(members).where(members.c.booklet_id == booklet_id, members.c.role == "holder")
+    async def find(self, national_register_number: str) -> Member | None:
+        query = select(members).where(
+            members.c.national_register_number == national_register_number
         )
-    ).first()
-    return Member(**row._mapping) if row else None
+        row = (await self.conn.execute(query)).first()
+        return Member(**row._mapping) if row else None
+
+    async def holder_of(self, booklet_id: str) -> Member | None:
+        """The holder of a booklet: the person a member number (booklet id) stands for."""
+        query = select(members).where(
+            members.c.booklet_id == booklet_id, members.c.role == "holder"
+        )
+        row = (await self.conn.execute(query)).first()
+        return Member(**row._mapping) if row else None
 
 
 async def _admit(conn: AsyncConnection, booklet_id: str, role: str, person: Person) -> None:
     # The dossier keeps a person on one booklet, so a known person can only be a replay.
-    if await member(conn, person.national_register_number) is not None:
+    if await Members(conn).find(person.national_register_number) is not None:
         return
     await conn.execute(
         insert(members).values(

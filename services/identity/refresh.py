@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity.secrets import refresh_tokens
 from shared.eventstore import UnitOfWork
@@ -80,11 +81,20 @@ async def rotate(uow: UnitOfWork, token: str) -> Rotated:
     return Rotated(row.account_id, row.method, next_token, row.session_key)
 
 
-async def revoke_refresh_tokens(uow: UnitOfWork, account_id: str) -> None:
-    """Every family of the account, so no session of it can be continued."""
-    await uow.conn.execute(
-        update(refresh_tokens).where(refresh_tokens.c.account_id == account_id).values(revoked=True)
-    )
+class RefreshTokens:
+    """The refresh tokens as a command handler reaches them (`ctx.uow.view(RefreshTokens)`):
+    a revocation recorded by a handler ends them in its unit of work (repositories.py)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def revoke_all(self, account_id: str) -> None:
+        """Every family of the account, so no session of it can be continued."""
+        await self.conn.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.account_id == account_id)
+            .values(revoked=True)
+        )
 
 
 def _hash(token: str) -> str:

@@ -8,17 +8,19 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 
 from services.identity.access_decisions import reconsider_person
 from services.identity.assertions import Assertion
-from services.identity.domain.accounts import Account, stream_id
-from services.identity.members import member
+from services.identity.credentials import Credentials
+from services.identity.domain.accounts import Account
+from services.identity.member_accounts import MemberAccounts
+from services.identity.members import Members
 from services.identity.passwords import hash_password
-from services.identity.secrets import credentials, national_register_logins, registration_nonces
-from shared.contracts import Actor, new_id
-from shared.contracts.identity import TermsAccepted
-from shared.eventstore import PendingEvent, UnitOfWork
+from services.identity.repositories import request_aggregates, save_accounts
+from services.identity.secrets import registration_nonces
+from shared.contracts import Actor
+from shared.eventstore import UnitOfWork
 from shared.identifiers import normalize_insz
 from shared.problems import Problem
 
@@ -73,47 +75,33 @@ async def open_account(
 ) -> str:
     """The account of a member who proved who they are; returns its id. A refusal leaves
     everything as it was once the unit of work rolls back."""
-    conn = uow.conn
-    if await member(conn, national_register_number) is None:
+    if await uow.view(Members).find(national_register_number) is None:
         raise Problem(
             403,
             "not_a_member",
             "only members can register: this national register number is on no booklet",
         )
-    has_account = await conn.scalar(
-        select(national_register_logins.c.account_id).where(
-            national_register_logins.c.national_register_number == national_register_number
-        )
-    )
-    if has_account is not None:
+    member_accounts = uow.view(MemberAccounts)
+    if await member_accounts.account_of(national_register_number) is not None:
         raise Problem(409, "already_registered", "this person has a portal account already")
-    if await conn.scalar(select(credentials.c.account_id).where(credentials.c.login == login)):
+    logins = uow.view(Credentials)
+    if await logins.account_of(login) is not None:
         raise Problem(409, "login_taken", f"login {login!r} is taken")
-    account_id = str(uuid.uuid4())
-    registered = (
-        Account(account_id)
-        .register(login, "member")[0]
-        .model_copy(
-            update={
-                "verified_by": verified_by,
-                "national_register_number": national_register_number,
-            }
-        )
+    account = Account.rebuild(str(uuid.uuid4()))
+    account.register(
+        login,
+        "member",
+        verified_by=verified_by,
+        national_register_number=national_register_number,
     )
-    accepted = TermsAccepted(account_id=account_id, terms_version=terms_version)
-    await conn.execute(
-        insert(credentials).values(
-            login=login, account_id=account_id, password_hash=await hash_password(password)
-        )
-    )
-    await conn.execute(
-        insert(national_register_logins).values(
-            national_register_number=national_register_number, account_id=account_id
-        )
-    )
-    pending = [PendingEvent(e, str(uuid.uuid4())) for e in (registered, accepted)]
-    actor = Actor(account_id=account_id, role="member", authenticated_by=verified_by)
-    await uow.append(stream_id(account_id), 0, pending, correlation_id=new_id(), actor=actor)
-    # With a password of their own, a dependant may now refuse the holder (ID-7).
-    await reconsider_person(uow, national_register_number)
-    return account_id
+    account.accept_terms(terms_version)
+    await logins.add(login, account.account_id, await hash_password(password))
+    await member_accounts.add(national_register_number, account.account_id)
+    actor = Actor(account_id=account.account_id, role="member", authenticated_by=verified_by)
+    aggregates = request_aggregates(uow, actor=actor)
+    await save_accounts(aggregates, account)
+    # With a password of their own, a dependant may now refuse the holder (ID-7): identity's
+    # decision, not the member's, in the same request.
+    decisions = request_aggregates(uow, correlation_id=aggregates.correlation_id)
+    await reconsider_person(uow, decisions, national_register_number)
+    return account.account_id

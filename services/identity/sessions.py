@@ -4,9 +4,9 @@ key, an app PIN): the login is recorded with how it was proved (ID-9), and the t
 
 from __future__ import annotations
 
-from services.identity.domain.accounts import AccessRefused
-from services.identity.journal import load_account, record
+from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.problems import access_blocked
+from services.identity.repositories import request_aggregates, save_accounts
 from services.identity.tokens import Tokens, issue_tokens
 from shared.contracts import Actor
 from shared.eventstore import UnitOfWork
@@ -21,13 +21,14 @@ async def open_session(
     access is blocked (art 7.6), 401 when the account is closed. A digital key lifts a
     member's block for wrong passwords (domain/logins.py): the unblock is recorded as hers,
     with the key she proved herself with."""
-    account = await load_account(uow, account_id)
+    account = await request_aggregates(uow).get(Account, account_id)
     if account.closed:
         raise Problem(401, "account_closed", "this account is closed")
     try:
-        logged_in = account.log_in_proved(method)
+        account.log_in_proved(method)
     except AccessRefused as refusal:
         raise access_blocked(refusal.reason) from None
+    # Who logged in is known once the account says its role.
     actor = Actor(account_id=account_id, role=account.role, authenticated_by=method)
-    await record(uow, account_id, account.version, logged_in, actor)
+    await save_accounts(request_aggregates(uow, actor=actor), account)
     return await issue_tokens(uow, account_id, account.role, method, kek=kek)

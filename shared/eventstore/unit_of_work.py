@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,9 @@ class Timer:
     due_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
     correlation_id: str = ""
+
+
+P = TypeVar("P")
 
 
 class UnitOfWork:
@@ -60,6 +63,12 @@ class UnitOfWork:
         )
         self.appended.extend(recorded)
         return recorded
+
+    def view(self, port: type[P]) -> P:
+        """The read-model adapter `port` (a class taking the connection) in this unit of work:
+        the one way a handler reads or keeps a table besides its aggregates, which a handler's
+        unit test replaces with a fake (shared.eventstore.memory)."""
+        return port(self.conn)
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
         return await self.store.read_stream(self.conn, stream_id)

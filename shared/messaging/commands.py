@@ -10,9 +10,8 @@ actor is kept on every event and in the command log (ID-9)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from faststream.kafka.annotations import KafkaMessage
@@ -27,7 +26,6 @@ from shared.contracts import (
     Command,
     CommandEnvelope,
     CommandOutcome,
-    Event,
     EventEnvelope,
     UnknownMessageType,
     commands,
@@ -35,11 +33,11 @@ from shared.contracts import (
 from shared.contracts.envelope import CONTENT_TYPE
 from shared.eventstore import (
     EventStore,
-    PendingEvent,
     UnitOfWork,
     WrongExpectedVersion,
     unit_of_work,
 )
+from shared.eventstore.repository import Repository, derived_ids
 from shared.eventstore.schema import command_log
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
@@ -52,38 +50,30 @@ log = get_logger(__name__)
 CONSUMER = "commands"
 
 
-class Rejected(Refused):
-    """The command is refused; nothing it would have done is kept. Handlers raise it; domain
-    code raises `Refused`, which the bus treats the same."""
-
-
 @dataclass
 class CommandContext:
+    """What a handler works with: the unit of work (SQL, or in memory in a handler's unit test),
+    the command's envelope, who sent it, and the repository of its aggregates, whose events get
+    ids derived from the command id (handling the same command again stores nothing twice) and
+    carry the actor and the correlation."""
+
     uow: UnitOfWork
     envelope: CommandEnvelope
     actor: Actor
+    aggregates: Repository = field(init=False)
 
-    @property
-    def now(self):
-        return self.uow.clock.now()
-
-    async def record(
-        self, stream_id: str, expected_version: int | None, new_events: Sequence[Event]
-    ) -> list[EventEnvelope]:
-        """Appends the command's events. Their ids derive from the command id, so handling the
-        same command again can never store them twice."""
-        pending = [
-            PendingEvent(event, _derived_id(self.envelope.command_id, stream_id, n))
-            for n, event in enumerate(new_events)
-        ]
-        return await self.uow.append(
-            stream_id,
-            expected_version,
-            pending,
+    def __post_init__(self) -> None:
+        self.aggregates = Repository(
+            self.uow,
+            ids=derived_ids(f"command:{self.envelope.command_id}"),
             correlation_id=self.envelope.correlation_id,
             causation_id=self.envelope.command_id,
             actor=self.actor,
         )
+
+    @property
+    def now(self):
+        return self.uow.clock.now()
 
 
 Handler = Callable[[Any, CommandContext], Awaitable[None]]
@@ -166,7 +156,7 @@ class CommandBus:
                         log.info("command.accepted", events=len(uow.appended))
                         return outcome
         except WrongExpectedVersion:
-            raise Rejected(
+            raise Refused(
                 "the file kept changing while this command was handled; send it again"
             ) from None
 
@@ -185,13 +175,13 @@ class CommandBus:
             model = commands.model(envelope.type)
             handler = self.handlers[envelope.type]
         except (UnknownMessageType, KeyError):
-            raise Rejected(f"this service does not handle {envelope.type!r}") from None
+            raise Refused(f"this service does not handle {envelope.type!r}") from None
         if actor.role not in model.allowed_roles:
-            raise Rejected(f"a {actor.role} may not send {envelope.type}")
+            raise Refused(f"a {actor.role} may not send {envelope.type}")
         try:
             return handler, model.model_validate(envelope.payload)
         except ValidationError as error:
-            raise Rejected(f"invalid {envelope.type}: {_describe(error)}") from None
+            raise Refused(f"invalid {envelope.type}: {_describe(error)}") from None
 
     async def _finish(
         self,
@@ -245,10 +235,6 @@ def _outcome(
         events=[e.model_dump(mode="json") for e in events],
         reason=reason,
     )
-
-
-def _derived_id(command_id: str, stream_id: str, n: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"command:{command_id}/{stream_id}/{n}"))
 
 
 def _describe(error: ValidationError) -> str:

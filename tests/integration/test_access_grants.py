@@ -228,10 +228,10 @@ def _payload(nrn: str, born: date) -> dict:
 
 
 async def _known_member(identity, nrn: str) -> bool:
-    from services.identity.members import member
+    from services.identity.members import Members
 
     async with identity.database.read() as conn:
-        return await member(conn, nrn) is not None
+        return await Members(conn).find(nrn) is not None
 
 
 async def _equals(check, expected) -> bool:

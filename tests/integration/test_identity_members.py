@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import services.identity
-from services.identity.members import apply_dossier_event, holder_of, member
+from services.identity.members import Members, apply_dossier_event
 from shared.clock import FakeClock
 from shared.eventstore import EventStore, unit_of_work
 from shared.eventstore.database import Migrations
@@ -34,7 +34,7 @@ async def apply(store, *envelopes) -> None:
 
 async def known(store, national_register_number: str):
     async with store.database.read() as conn:
-        return await member(conn, national_register_number)
+        return await Members(conn).find(national_register_number)
 
 
 async def test_id1_holders_and_dependants_become_members_with_their_contact_details(store):
@@ -67,7 +67,7 @@ async def test_id1_holders_and_dependants_become_members_with_their_contact_deta
     assert (child.role, child.booklet_id, child.email) == ("dependant", booklet, None)
     assert child.birth_date == date(2015, 1, 1)
     async with store.database.read() as conn:
-        assert (await holder_of(conn, booklet)).national_register_number == HOLDER
+        assert (await Members(conn).holder_of(booklet)).national_register_number == HOLDER
 
 
 async def test_id1_a_person_the_dossier_never_mentioned_is_no_member(store):

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from sqlalchemy import insert
 
-from services.identity import administrators
+from services.identity.administrators import Administrators
 from services.identity.app import definition as identity_service
 from services.identity.passwords import hash_password
 from services.identity.secrets import credentials
@@ -140,7 +140,7 @@ async def _an_admin_registered_before_second_factors(identity) -> str:
                 login="admin", account_id=account_id, password_hash=await hash_password(PASSWORD)
             )
         )
-        await administrators.enrol(uow, account_id)
+        await uow.view(Administrators).enrol(account_id)
         pending = [PendingEvent(registered, new_id())]
         await uow.append(f"account-{account_id}", 0, pending, correlation_id=new_id())
         await uow.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import func, select
 
 from services.complaints.app import definition as complaints_service
 from services.complaints.read_model import ComplaintsProjection, complaints
@@ -15,7 +16,6 @@ from shared.messaging.broker import make_broker
 from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
 from shared.projections import Projector
-from sqlalchemy import func, select
 from tests.support.events import complaint_registered, pending, random_stream
 from tests.support.kafka import eventually, read_topic
 from tests.support.trust import credential
@@ -58,7 +58,10 @@ async def test_on_postgres_relay_and_projection_wait_for_an_uncommitted_append(p
     await ensure_topics(kafka, [topic])
     broker = make_broker(kafka, "test-relay")
     await broker.start()
-    relay, projector = Relay(store, broker, topic, credential("complaints")), Projector(store, [ComplaintsProjection()])
+    relay, projector = (
+        Relay(store, broker, topic, credential("complaints")),
+        Projector(store, [ComplaintsProjection()]),
+    )
     try:
         # An append is held open (it took position 1) while two later appends commit.
         async with unit_of_work(store, SystemClock()) as held:

@@ -16,7 +16,7 @@ MEDIATOR = "Nationaal Verbond van Socialistische Mutualiteiten, Sint-Jansstraat 
 
 def registered(**overrides) -> Complaint:
     event = complaint_registered(received_at=RECEIVED, **overrides)
-    return Complaint.from_history(event.complaint_id, [event])
+    return Complaint.rebuild(event.complaint_id, history=[event])
 
 
 def taken(complaint: Complaint, step) -> list:
@@ -61,4 +61,4 @@ def in_status(status: Status, **overrides) -> Complaint:
         step(complaint)
     assert complaint.status is status
     history = [complaint.registration, *complaint.pending]
-    return Complaint.from_history(complaint.complaint_id, history)
+    return Complaint.rebuild(complaint.complaint_id, history=history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.identity.members import Member, member
+from services.identity.members import Member, Members
 from shared.service import Runtime
 from shared.settings import KafkaSettings
 from tests.support import dossier
@@ -28,7 +28,7 @@ async def enrol(
 
     async def known() -> Member | None:
         async with identity.database.read() as conn:
-            found = await member(conn, national_register_number)
+            found = await Members(conn).find(national_register_number)
         wanted = {k: v for k, v in contact.items() if k in ("email", "phone")}
         if found and all(getattr(found, k) == v for k, v in wanted.items()):
             return found

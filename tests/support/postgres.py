@@ -1,6 +1,10 @@
 """A PostgreSQL server for the tests: the one named by TEST_POSTGRES_URL, else the one on
 127.0.0.1:5432 if it answers, else a throwaway cluster started with the installed binaries.
-Every test gets a database of its own."""
+Every test gets a database of its own.
+
+Tests run in parallel (pytest-xdist) get a throwaway cluster per worker: the event store reads
+no further than the oldest transaction still open in the whole cluster (the read horizon), so
+one worker's long transactions would hold back another's projections and relays."""
 
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ class PostgresServer:
         given = os.environ.get("TEST_POSTGRES_URL")
         if given:
             self.url = given.rstrip("/")
+        elif os.environ.get("PYTEST_XDIST_WORKER") and _has_binaries():
+            self._start_throwaway()
         elif run_in_thread(_answers("postgresql://postgres@127.0.0.1:5432/postgres")):
             self.url = "postgresql://postgres@127.0.0.1:5432"
         else:
@@ -89,6 +95,13 @@ class PostgresServer:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
+
+
+def _has_binaries() -> bool:
+    try:
+        return _binaries().exists()
+    except RuntimeError:
+        return False
 
 
 async def _answers(url: str) -> bool:

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from mutualis.staff import Sender, send_command
-from shared.access.persons import person_of
+from shared.access.persons import Persons
 from shared.access.read_model import signing_keys
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.clock import Clock, SystemClock
@@ -65,7 +65,7 @@ class Signer:
 
         async def known() -> bool:
             async with runtime.database.read() as conn:
-                return await person_of(conn, account_id) == person
+                return await Persons(conn).person_of(account_id) == person
 
         assert await eventually(known), f"{runtime.definition.name} never learnt {account_id}"
 

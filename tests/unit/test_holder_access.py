@@ -3,13 +3,19 @@ or revocation recorded only when the policy's answer changes."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from services.identity.domain.holder_access import HolderAccess, HolderAccessError
 from services.identity.domain.person_access import BRUSSELS
-from shared.contracts.access import AccessGranted, AccessMandateGiven, AccessRevoked
+from shared.contracts.access import (
+    AccessGranted,
+    AccessMandateGiven,
+    AccessRevoked,
+    HolderAccessRefused,
+)
 from shared.reference import load_federation
 
 EMUT = load_federation("socialist").access_policy
@@ -20,7 +26,7 @@ CHILD_OF_16 = date(2010, 5, 1)
 
 
 def access(*history) -> HolderAccess:
-    return HolderAccess.from_history("holder", "person", [(e, NOW) for e in history])
+    return HolderAccess.rebuild("holder", "person", history=[(e, NOW) for e in history])
 
 
 def test_id7_a_grant_is_recorded_once_and_says_when_it_next_changes():
@@ -78,3 +84,23 @@ def test_id7_mylm_a_registered_minor_revokes():
 def test_id7_a_say_that_changes_nothing_is_refused_with_a_reason(say, history, reason):
     with pytest.raises(HolderAccessError, match=reason):
         getattr(access(*history), say)(NOW)
+
+
+def test_id7_a_refusal_is_rebuilt_with_the_time_it_happened():
+    refused_at = NOW - timedelta(days=3)
+    refusal = HolderAccessRefused(person="person", holder="holder")
+
+    rebuilt = HolderAccess.rebuild("holder", "person", history=[(refusal, refused_at)])
+
+    assert (rebuilt.refused_at, rebuilt.version) == (refused_at, 1)
+    # Bare events (Repository.get) cannot say when: refused rather than forgotten.
+    with pytest.raises(TypeError, match="time"):
+        HolderAccess.rebuild("holder", "person", history=[refusal])
+
+
+def test_id7_the_stream_is_where_it_always_was_and_names_no_national_register_number():
+    stream = HolderAccess.stream("85073003328", "16030300748")
+
+    pseudonym = uuid.uuid5(uuid.NAMESPACE_URL, "85073003328/16030300748")
+    assert stream == f"holder-access-{pseudonym}"
+    assert access().stream_id == HolderAccess.stream("holder", "person")

@@ -83,7 +83,9 @@ async def test_issue9_6_a_problem_keeps_its_headers_and_a_validation_error_lists
     ]
 
 
-@pytest.mark.parametrize("definition", [identity, dossier, complaints, monitoring], ids=str)
+@pytest.mark.parametrize(
+    "definition", [identity, dossier, complaints, monitoring], ids=lambda service: service.name
+)
 def test_issue9_6_every_operation_documents_its_problems_and_its_answer(definition, tmp_path):
     settings = ServiceSettings(
         name=definition.name,

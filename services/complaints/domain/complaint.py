@@ -1,18 +1,19 @@
 """The complaint as its history made it: where it stands in the procedure, who handles it,
-what it owes the complainant and by when. The steps that change it are in procedure.py (what
-staff, the complainant and the mediator do) and overdue.py (what the deadlines do); each checks
-the status first, writes the letter, then `record`s its events. Pure."""
+what it owes the complainant and by when. It is opened by filing.py; the steps that change it
+are in procedure.py (what staff, the complainant and the mediator do) and overdue.py (what the
+deadlines do); each checks the status first, writes the letter, then `record`s its events.
+Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from services.complaints.domain import letters
 from services.complaints.domain.deadlines import ACKNOWLEDGEMENT_PERIOD, brussels_day, due_day
 from services.complaints.domain.duties import Duty, StatusClock
 from services.complaints.domain.status import Status, check
+from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.complaints import (
     Category,
@@ -40,9 +41,9 @@ class ComplaintRefused(Refused):
 
 
 @dataclass
-class Complaint:
+class Complaint(Aggregate):
     complaint_id: str
-    version: int = 0
+    # None until registered (filing.py): the properties below are for a registered complaint.
     registration: ComplaintRegistered | None = None
     status: Status = Status.REGISTERED
     assignee: str | None = None
@@ -51,15 +52,10 @@ class Complaint:
     answered_by_fund: bool = False
     escalated: bool = False
     clock: StatusClock | None = None
-    pending: list[Event] = field(default_factory=list)
 
     @classmethod
-    def from_history(cls, complaint_id: str, history: Iterable[Event]) -> Complaint:
-        complaint = cls(complaint_id)
-        for event in history:
-            complaint._apply(event)
-            complaint.version += 1
-        return complaint
+    def stream(cls, complaint_id: str) -> str:
+        return f"complaint-{complaint_id}"
 
     @property
     def file_number(self) -> str:
@@ -103,12 +99,7 @@ class Complaint:
             standard=letter.standard,
         )
 
-    def record(self, *new: Event) -> None:
-        for event in new:
-            self._apply(event)
-            self.pending.append(event)
-
-    def _apply(self, event: Event) -> None:
+    def apply(self, event: Event) -> None:
         match event:
             case ComplaintRegistered(category=category):
                 self.registration, self.category = event, category

@@ -1,11 +1,12 @@
-"""A member booklet (lidboekje): its holder and dependants. Pure decisions; no I/O."""
+"""A member booklet (lidboekje): its holder and dependants. Pure decisions; no I/O: the
+handlers load and save it through their repository (shared.aggregate)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.dossier import (
     AddressChanged,
@@ -28,62 +29,58 @@ class BookletError(Refused):
 
 
 @dataclass
-class Booklet:
+class Booklet(Aggregate):
     booklet_id: str
-    version: int = 0
     persons: dict[str, Person] = field(default_factory=dict)
 
     @classmethod
-    def from_history(cls, booklet_id: str, history: Iterable[Event]) -> Booklet:
-        booklet = cls(booklet_id)
-        for event in history:
-            booklet._apply(event)
-        return booklet
+    def stream(cls, booklet_id: str) -> str:
+        return f"booklet-{booklet_id}"
 
-    def enrol(self, holder: Person) -> list[Event]:
-        if self.version:
+    def enrol(self, holder: Person) -> None:
+        if not self.is_new:
             raise BookletError(f"booklet {self.booklet_id!r} already exists")
         _birth_date_agrees(holder)
         _born_before_vt(holder)
-        return [MemberEnrolled(booklet_id=self.booklet_id, holder=holder)]
+        self.record(MemberEnrolled(booklet_id=self.booklet_id, holder=holder))
 
-    def add_dependant(self, dependant: Person) -> list[Event]:
-        if not self.version:
+    def add_dependant(self, dependant: Person) -> None:
+        if self.is_new:
             raise BookletError(f"no booklet {self.booklet_id!r}")
         if dependant.national_register_number in self.persons:
             raise BookletError("this person is already on the booklet")
         _birth_date_agrees(dependant)
         _born_before_vt(dependant)
-        return [DependantAdded(booklet_id=self.booklet_id, dependant=dependant)]
+        self.record(DependantAdded(booklet_id=self.booklet_id, dependant=dependant))
 
-    def change_contact_details(self, change: ChangeContactDetails) -> list[Event]:
+    def change_contact_details(self, change: ChangeContactDetails) -> None:
         self._person(change.national_register_number)
         details = change.model_dump(
             exclude={"booklet_id", "national_register_number"}, exclude_none=True
         )
         if not details:
             raise BookletError("nothing to change: give an e-mail, phone or bank account")
-        return [
+        self.record(
             ContactDetailsChanged(
                 booklet_id=self.booklet_id,
                 national_register_number=change.national_register_number,
                 **details,
             )
-        ]
+        )
 
-    def change_address(self, change: ChangeAddress) -> list[Event]:
+    def change_address(self, change: ChangeAddress) -> None:
         person = self._person(change.national_register_number)
         if person.address == change.address:
             raise BookletError("nothing to change: this is already the person's address")
-        return [
+        self.record(
             AddressChanged(
                 booklet_id=self.booklet_id,
                 national_register_number=person.national_register_number,
                 address=change.address,
             )
-        ]
+        )
 
-    def change_entitlement(self, change: ChangeEntitlement) -> list[Event]:
+    def change_entitlement(self, change: ChangeEntitlement) -> None:
         person = self._person(change.national_register_number)
         if change.since < person.birth_date:
             raise BookletError("an entitlement cannot apply from before the person's birth")
@@ -95,14 +92,14 @@ class Booklet:
         )
         if entitlement == person.entitlement:
             raise BookletError("nothing to change: the person has these codes and VT status")
-        return [
+        self.record(
             EntitlementChanged(
                 booklet_id=self.booklet_id,
                 national_register_number=person.national_register_number,
                 entitlement=entitlement,
                 since=change.since,
             )
-        ]
+        )
 
     def _person(self, national_register_number: str) -> Person:
         try:
@@ -110,8 +107,7 @@ class Booklet:
         except KeyError:
             raise BookletError(f"no such person on booklet {self.booklet_id!r}") from None
 
-    def _apply(self, event: Event) -> None:
-        self.version += 1
+    def apply(self, event: Event) -> None:
         match event:
             case MemberEnrolled(holder=person) | DependantAdded(dependant=person):
                 self.persons[person.national_register_number] = person
@@ -146,7 +142,3 @@ def _vt_start(current: Entitlement | None, change: ChangeEntitlement) -> date | 
         # VT that stays granted runs on from the earlier of its start and this decision.
         return min(current.increased_reimbursement_since, change.since)
     return change.since
-
-
-def stream_id(booklet_id: str) -> str:
-    return f"booklet-{booklet_id}"

@@ -1,10 +1,10 @@
 """A portal account: who may log in, how many wrong passwords in a row, whether access is
-blocked and why. Pure decisions from the account's history; no I/O. When a login is refused,
-and when it blocks the account (who can lock whom out): logins.py."""
+blocked and why. Pure decisions from the account's history; no I/O: the handlers and routes
+load and save it through a repository (shared.aggregate). When a login is refused, and when it
+blocks the account (who can lock whom out): logins.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.identity.domain.logins import (  # the limit and refusal, for the account's users
@@ -15,6 +15,7 @@ from services.identity.domain.logins import (  # the limit and refusal, for the 
 )
 from services.identity.domain.roles import at_or_above
 from services.identity.domain.second_factors import needs_second_factor
+from shared.aggregate import Aggregate
 from shared.contracts import Actor, Event
 from shared.contracts.identity import (
     AccessBlocked,
@@ -33,6 +34,7 @@ from shared.contracts.identity import (
     Role,
     SecondFactorEnrolled,
     SecondFactorFailed,
+    TermsAccepted,
 )
 from shared.refusal import Refused
 
@@ -42,9 +44,8 @@ class AccountError(Refused):
 
 
 @dataclass
-class Account:
+class Account(Aggregate):
     account_id: str
-    version: int = 0
     login: str | None = None
     role: Role | None = None
     consecutive_failures: int = 0
@@ -54,89 +55,120 @@ class Account:
     closed: bool = False
 
     @classmethod
-    def from_history(cls, account_id: str, history: Iterable[Event]) -> Account:
-        account = cls(account_id)
-        for event in history:
-            account._apply(event)
-        return account
+    def stream(cls, account_id: str) -> str:
+        return f"account-{account_id}"
 
-    @property
-    def exists(self) -> bool:
-        return self.version > 0
-
-    def register(self, login: str, role: Role) -> list[Event]:
-        if self.exists:
+    def register(
+        self,
+        login: str,
+        role: Role,
+        *,
+        verified_by: str | None = None,
+        national_register_number: str | None = None,
+    ) -> None:
+        """A member registering says how they proved who they are, and who they are (ID-1)."""
+        if not self.is_new:
             raise AccountError(f"account {self.account_id!r} already exists")
-        return [PortalAccountRegistered(account_id=self.account_id, login=login, role=role)]
+        self.record(
+            PortalAccountRegistered(
+                account_id=self.account_id,
+                login=login,
+                role=role,
+                verified_by=verified_by,
+                national_register_number=national_register_number,
+            )
+        )
 
-    def log_in(self, password_ok: bool, second_factor_ok: bool | None = None) -> list[Event]:
-        """The events of one password login; `second_factor_ok` is None when no code was
-        given. Raises SecondFactorRequired or AccessRefused (logins.py)."""
-        return password_login(self, password_ok, second_factor_ok)
-
-    def log_in_proved(self, method: str) -> list[Event]:
-        """The events of a login proved without the password (a digital key, the app's PIN)."""
+    def accept_terms(self, terms_version: str) -> None:
+        """The portal's terms of that version, accepted now (ID-2)."""
         self._must_exist()
-        return proved_login(self, method)
+        self.record(TermsAccepted(account_id=self.account_id, terms_version=terms_version))
 
-    def enrol_second_factor(self) -> list[Event]:
+    def log_in(self, password_ok: bool, second_factor_ok: bool | None = None) -> None:
+        """One password login; `second_factor_ok` is None when no code was given. Raises
+        SecondFactorRequired or AccessRefused (logins.py)."""
+        self.record(*password_login(self, password_ok, second_factor_ok))
+
+    def log_in_proved(self, method: str) -> None:
+        """A login proved without the password (a digital key, the app's PIN)."""
+        self._must_exist()
+        self.record(*proved_login(self, method))
+
+    def enrol_second_factor(self) -> None:
         """A new authenticator for a staff account (members prove themselves with a digital key)."""
         self._must_exist()
         if not self.needs_second_factor:
             raise AccountError("a member logs in with a digital key, not an authenticator app")
-        return [SecondFactorEnrolled(account_id=self.account_id)]
+        self.record(SecondFactorEnrolled(account_id=self.account_id))
 
     @property
     def needs_second_factor(self) -> bool:
         return needs_second_factor(self.role)
 
-    def block(self, reason: BlockReason, by: Actor) -> list[Event]:
+    def block(
+        self, reason: BlockReason, by: Actor, other_usable_administrators: int | None = None
+    ) -> None:
+        """`other_usable_administrators`: how many besides this one, counted for an
+        administrator's account (see leave_an_administrator)."""
         self._must_exist()
         self._authorise(by)
         if self.blocked_reason == reason:
-            return []
-        blocked = AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by.account_id)
-        return [blocked, revoked(self.account_id, "access_blocked")]
+            return
+        leave_an_administrator(self, other_usable_administrators)
+        self.record(
+            AccessBlocked(account_id=self.account_id, reason=reason, blocked_by=by.account_id),
+            revoked(self.account_id, "access_blocked"),
+        )
 
-    def unblock(self, by: Actor) -> list[Event]:
+    def unblock(self, by: Actor) -> None:
         self._must_exist()
         self._authorise(by)
         if not self.blocked_reason:
             raise AccountError(f"access of account {self.account_id!r} is not blocked")
-        return [AccessUnblocked(account_id=self.account_id, unblocked_by=by.account_id)]
+        self.record(AccessUnblocked(account_id=self.account_id, unblocked_by=by.account_id))
 
-    def close(self, by: Actor) -> list[Event]:
+    def close(self, by: Actor, other_usable_administrators: int | None = None) -> None:
         self._must_exist()
         self._authorise(by)
-        closed = PortalAccountClosed(account_id=self.account_id, closed_by=by.account_id)
-        return [closed, revoked(self.account_id, "account_closed")]
+        leave_an_administrator(self, other_usable_administrators)
+        self.record(
+            PortalAccountClosed(account_id=self.account_id, closed_by=by.account_id),
+            revoked(self.account_id, "account_closed"),
+        )
 
-    def issue_activation_code(self, by: Actor) -> list[Event]:
+    def issue_activation_code(self, by: Actor) -> None:
         """A code to set the password with, for a new account or a forgotten password."""
         self._must_exist()
         if by.role == "member":
             raise AccountError("a member sets a password by logging in with a digital key")
         self._authorise(by)
-        return [ActivationCodeIssued(account_id=self.account_id)]
+        self.record(ActivationCodeIssued(account_id=self.account_id))
 
-    def change_password(self) -> list[Event]:
+    def change_password(self) -> None:
         self._must_exist()
-        changed = PasswordChanged(account_id=self.account_id)
-        return [changed, revoked(self.account_id, "password_changed")]
+        self.record(
+            PasswordChanged(account_id=self.account_id),
+            revoked(self.account_id, "password_changed"),
+        )
 
     @property
     def usable(self) -> bool:
         """Someone can log in to it and act: it exists, is open and is not blocked."""
-        return self.exists and not self.closed and not self.blocked_reason
+        return not self.is_new and not self.closed and not self.blocked_reason
 
-    def register_device(self, device_id: str) -> list[Event]:
+    def register_device(self, device_id: str) -> None:
         self._must_exist()
-        return [AppDeviceRegistered(account_id=self.account_id, device_id=device_id)]
+        self.record(AppDeviceRegistered(account_id=self.account_id, device_id=device_id))
 
-    def revoke_device(self, device_id: str) -> list[Event]:
-        return [
+    def revoke_device(self, device_id: str) -> None:
+        self.record(
             AppDeviceRevoked(account_id=self.account_id, device_id=device_id, reason="failed_pins")
-        ]
+        )
+
+    @property
+    def revokes_tokens(self) -> bool:
+        """What it recorded voids its tokens: whoever saves it ends its refresh tokens too."""
+        return any(isinstance(event, AccessTokensRevoked) for event in self.pending)
 
     def _authorise(self, by: Actor) -> None:
         """A member acts on their own account only; staff on accounts of a lower or equal role."""
@@ -147,13 +179,12 @@ class Account:
             raise AccountError(f"role {by.role} may not act on an account of role {self.role}")
 
     def _must_exist(self) -> None:
-        if not self.exists:
+        if self.is_new:
             raise AccountError(f"no account {self.account_id!r}")
         if self.closed:
             raise AccountError(f"account {self.account_id!r} is closed")
 
-    def _apply(self, event: Event) -> None:
-        self.version += 1
+    def apply(self, event: Event) -> None:
         match event:
             case PortalAccountRegistered(login=login, role=role):
                 self.login, self.role = login, role
@@ -174,8 +205,13 @@ class Account:
                 self.closed = True
 
 
-def stream_id(account_id: str) -> str:
-    return f"account-{account_id}"
+def leave_an_administrator(account: Account, other_usable_administrators: int | None) -> None:
+    """Refuses to take the last usable administrator out of use: nobody could then unblock or
+    register anyone, and only the operator's recovery would help (domain/administrators.py).
+    Decided with the block or the closing, after who may act on the account: the count is the
+    caller's (identity's list of administrators); not counted (None), an administrator stays."""
+    if account.role == "admin" and account.usable and not other_usable_administrators:
+        raise AccountError("the last usable administrator cannot be blocked or closed")
 
 
 def revoked(account_id: str, reason: RevocationReason) -> AccessTokensRevoked:

@@ -4,11 +4,12 @@ events per (holder, person). Pure: history, facts and the clock in; events out."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.identity.domain.person_access import Decision, Relation, decide
+from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.access import (
     AccessGranted,
@@ -26,40 +27,37 @@ class HolderAccessError(Refused):
 
 
 @dataclass
-class HolderAccess:
+class HolderAccess(Aggregate):
+    """Unlike most aggregates it needs the time of its events: whether the person refused
+    within e-Mut's month decides the access. `HolderAccessRefused` carries no time (its
+    envelope's `occurred_at` is when it happened, as for every event): the aggregate reads it
+    as `happened_at`, which the repository sets from the envelope and a decision from `now`."""
+
     holder: str
     person: str
-    version: int = 0
     allowed: bool = False
     mandate: bool = False
     refused_at: datetime | None = None
-    pending: list[Event] = field(default_factory=list)
 
     @classmethod
-    def from_history(
-        cls, holder: str, person: str, history: Iterable[tuple[Event, datetime]]
-    ) -> HolderAccess:
-        """`history` pairs each event with when it happened (its envelope's time)."""
-        access = cls(holder, person)
-        for event, at in history:
-            access._apply(event, at)
-            access.version += 1
-        return access
+    def stream(cls, holder: str, person: str) -> str:
+        # Pseudonymous: stream ids travel as Kafka keys, national register numbers should not.
+        return f"holder-access-{uuid.uuid5(uuid.NAMESPACE_URL, f'{holder}/{person}')}"
 
     def give_mandate(self, now: datetime) -> None:
         if self.mandate:
             raise HolderAccessError("the holder already has your mandate")
-        self._record(AccessMandateGiven(person=self.person, holder=self.holder), now)
+        self.record(AccessMandateGiven(person=self.person, holder=self.holder), at=now)
 
     def withdraw_mandate(self, now: datetime) -> None:
         if not self.mandate:
             raise HolderAccessError("the holder has no mandate of yours to withdraw")
-        self._record(AccessMandateWithdrawn(person=self.person, holder=self.holder), now)
+        self.record(AccessMandateWithdrawn(person=self.person, holder=self.holder), at=now)
 
     def refuse(self, now: datetime) -> None:
         if self.refused_at is not None:
             raise HolderAccessError("you already refused the holder's access")
-        self._record(HolderAccessRefused(person=self.person, holder=self.holder), now)
+        self.record(HolderAccessRefused(person=self.person, holder=self.holder), at=now)
 
     def reconsider(
         self,
@@ -78,14 +76,10 @@ class HolderAccess:
         decision = decide(policy, relation, now)
         if decision.allowed != self.allowed:
             change = AccessGranted if decision.allowed else AccessRevoked
-            self._record(change(holder=self.holder, person=self.person, why=decision.why), now)
+            self.record(change(holder=self.holder, person=self.person, why=decision.why), at=now)
         return decision
 
-    def _record(self, event: Event, at: datetime) -> None:
-        self._apply(event, at)
-        self.pending.append(event)
-
-    def _apply(self, event: Event, at: datetime) -> None:
+    def apply(self, event: Event) -> None:
         match event:
             case AccessGranted():
                 self.allowed = True
@@ -96,4 +90,6 @@ class HolderAccess:
             case AccessMandateWithdrawn():
                 self.mandate = False
             case HolderAccessRefused():
-                self.refused_at = at
+                if self.happened_at is None:
+                    raise TypeError("a refusal needs its time: rebuild with (event, time) pairs")
+                self.refused_at = self.happened_at
