@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from itertools import groupby
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import groupby
 
 from shared.clock import SystemClock
 from shared.contracts import Event, events

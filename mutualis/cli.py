@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import click
 import httpx
 
 from mutualis import catalogue
+from mutualis.settings import ToolSettings
 from shared.contracts import commands, events
 from shared.private_files import replace_private
 from shared.settings import KafkaSettings, ServiceSettings
@@ -57,9 +57,7 @@ def staff() -> None:
 
 def _service_url(name: str) -> str:
     """Where a running service answers: MUTUALIS_<NAME>_URL, else its own host and port."""
-    settings = ServiceSettings.for_service(name)
-    default = f"http://{settings.host}:{settings.port}"
-    return os.environ.get(f"MUTUALIS_{name.upper()}_URL", default)
+    return ToolSettings().service_url(name)
 
 
 @staff.command("login")

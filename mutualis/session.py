@@ -6,7 +6,6 @@ that they come from this session (shared.access.proof)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pyotp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from mutualis.settings import ToolSettings
 from mutualis.staff import Sender
 from shared.clock import Clock
 from shared.command_proof import public_jwk
@@ -67,11 +67,7 @@ class Session:
 
 
 def default_path() -> Path:
-    configured = os.environ.get("MUTUALIS_SESSION_FILE")
-    if configured:
-        return Path(configured)
-    home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
-    return home / "mutualis" / "session.json"
+    return ToolSettings().session_path()
 
 
 def log_in(identity_url: str, login: str, password: str, path: Path, **proof) -> Session:

@@ -2,19 +2,18 @@
 
 from pathlib import Path
 
-from services.identity import (
-    access_decisions,
-    api,
-    api_account,
-    api_activation,
-    api_codes,
-    api_logins,
-    api_mandates,
-    handlers,
-    mandates,
+from services.identity.adapters.tokens import ensure_signing_key
+from services.identity.api import (
+    accounts,
+    activation,
+    own_access,
+    passwordless_logins,
+    registration_codes,
 )
-from services.identity.bootstrap import ensure_admin
-from services.identity.tokens import ensure_signing_key
+from services.identity.api import mandates as mandate_routes
+from services.identity.handlers import access_decisions, mandates
+from services.identity.handlers import accounts as account_commands
+from services.identity.handlers.bootstrap import ensure_admin
 from services.identity.wiring import wire, wired
 from shared import access
 from shared.eventstore import unit_of_work
@@ -36,7 +35,7 @@ async def _bootstrap(runtime: Runtime) -> None:
 
 definition = ServiceDefinition(
     name="identity",
-    command_handlers={**handlers.HANDLERS, **mandates.HANDLERS},
+    command_handlers={**account_commands.HANDLERS, **mandates.HANDLERS},
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_identity"),
         access.MIGRATIONS,
@@ -51,11 +50,11 @@ definition = ServiceDefinition(
     wiring=wire,
     on_start=_bootstrap,
     routers=[
-        api.router,
-        api_codes.router,
-        api_logins.router,
-        api_account.router,
-        api_activation.router,
-        api_mandates.router,
+        accounts.router,
+        registration_codes.router,
+        passwordless_logins.router,
+        own_access.router,
+        activation.router,
+        mandate_routes.router,
     ],
 )

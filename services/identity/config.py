@@ -3,12 +3,12 @@ mail server one-time codes go out through.
 
 The key-encryption key its private signing keys are wrapped with is not among them: it is
 `shared.keys.KekSettings` (MUTUALIS_KEK_FILE or MUTUALIS_KEK), the one every service that keeps
-keys at rest reads; identity refuses to start without it (signing_keys.py)."""
+keys at rest reads; identity refuses to start without it (adapters/signing_keys.py)."""
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.identity.totp import valid_secret
+from services.identity.adapters.totp import valid_secret
 
 
 class IdentitySettings(BaseSettings):
@@ -27,7 +27,7 @@ class IdentitySettings(BaseSettings):
     # The first administrator (login `admin`), created at start when no administrator exists
     # yet: someone must be able to log in before any staff account exists. `make run` sets it.
     # A later start that finds no usable administrator (all blocked or closed) recovers the
-    # `admin` account with this password (bootstrap.py): the operator's way back.
+    # `admin` account with this password (handlers/bootstrap.py): the operator's way back.
     bootstrap_admin_password: SecretStr | None = None
     # The secret of the first administrator's authenticator app (base32, RFC 6238), which every
     # staff login needs besides the password (domain/second_factors.py); required with the
@@ -35,7 +35,7 @@ class IdentitySettings(BaseSettings):
     # data/admin-totp.
     bootstrap_admin_totp_secret: SecretStr | None = None
 
-    # Rate limits in front of every check of a guessable credential (rate_limits.py), on the
+    # Rate limits in front of every check of a guessable credential (api/rate_limits.py), on the
     # service's clock. Per login name (and per activation login): a burst of failed attempts,
     # then one more every interval; enough for the 8 wrong passwords of ID-4 and the right one.
     login_attempts_burst: int = Field(10, ge=1)

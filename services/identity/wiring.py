@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.identity import signing_keys
+from services.identity.adapters import signing_keys
+from services.identity.adapters.delivery import Senders
+from services.identity.api.rate_limits import Limits
 from services.identity.config import IdentitySettings
-from services.identity.delivery import Senders
-from services.identity.rate_limits import Limits
 from shared.keys import KeyEncryptionKey
 from shared.service import Runtime
 

@@ -160,9 +160,9 @@ class AccessBlocked(Event):
 
 @events.register
 class AccessUnblocked(Event):
-    """Access is back. `unblocked_by` is the member of staff, `operator` (bootstrap.py), or the
-    account itself: a member blocked for wrong passwords who logged in with a digital key (the
-    envelope's actor says which key)."""
+    """Access is back. `unblocked_by` is the member of staff, `operator` (identity's start-up),
+    or the account itself: a member blocked for wrong passwords who logged in with a digital key
+    (the envelope's actor says which key)."""
 
     type_name = "AccessUnblocked"
 

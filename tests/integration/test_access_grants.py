@@ -228,7 +228,7 @@ def _payload(nrn: str, born: date) -> dict:
 
 
 async def _known_member(identity, nrn: str) -> bool:
-    from services.identity.members import Members
+    from services.identity.adapters.members import Members
 
     async with identity.database.read() as conn:
         return await Members(conn).find(nrn) is not None

@@ -68,9 +68,7 @@ async def test_issue8_9_the_broker_is_replaced_while_every_service_runs(broker, 
         runtimes = {}
         for name in names:
             url = f"sqlite+aiosqlite:///{tmp_path / name}.sqlite"
-            runtimes[name] = await stack.enter_async_context(
-                running(definitions[name], url, kafka)
-            )
+            runtimes[name] = await stack.enter_async_context(running(definitions[name], url, kafka))
         for name in SERVICES:
             await signer.known_by(runtimes[name])
 

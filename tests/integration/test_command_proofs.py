@@ -83,9 +83,7 @@ async def test_issue8_2_a_copied_token_or_proof_cannot_send_another_command(
     assert [r.envelope.causation_id for r in stored] == [sent.command_id] * len(sent.events)
 
 
-async def test_issue8_2_a_proof_made_for_another_service_does_not_pass(
-    database_url, kafka, signer
-):
+async def test_issue8_2_a_proof_made_for_another_service_does_not_pass(database_url, kafka, signer):
     """A proof names the topic it was sent to: the same command for the dossier is refused
     by the complaints service."""
     sender = signer.sender("admin")

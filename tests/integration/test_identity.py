@@ -84,9 +84,7 @@ async def test_id5_staff_block_with_a_reason_and_unblock(identity, signer):
     ).status == "accepted"
     async with client(identity) as api:
         refused = await log_in(api, login)
-        assert (
-            refused.status_code == 403 and refused.json()["block_reason"] == "suspected_fraud"
-        )
+        assert refused.status_code == 403 and refused.json()["block_reason"] == "suspected_fraud"
 
         unblock = {"account_id": account_id}
         assert (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import services.identity
-from services.identity.members import Members, apply_dossier_event
+from services.identity.adapters.members import Members, apply_dossier_event
 from shared.clock import FakeClock
 from shared.eventstore import EventStore, unit_of_work
 from shared.eventstore.database import Migrations

@@ -12,8 +12,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from services.identity.adapters.private_tables import credentials
 from services.identity.app import definition as identity_service
-from services.identity.secrets import credentials
 from shared.contracts.identity import BlockAccess, CloseAccount, UnblockAccess
 from tests.support.accounts import (
     AUTHENTICATORS,

@@ -13,10 +13,10 @@ import pyotp
 import pytest
 from sqlalchemy import insert
 
-from services.identity.administrators import Administrators
+from services.identity.adapters.administrators import Administrators
+from services.identity.adapters.passwords import hash_password
+from services.identity.adapters.private_tables import credentials
 from services.identity.app import definition as identity_service
-from services.identity.passwords import hash_password
-from services.identity.secrets import credentials
 from shared.contracts import new_id
 from shared.contracts.identity import PortalAccountRegistered, RegisterPortalAccount
 from shared.eventstore import PendingEvent, unit_of_work

@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select
 
+from services.identity.adapters.private_tables import private_keys
+from services.identity.adapters.signing_keys import SigningKeyLocked, context, private_pem
+from services.identity.adapters.tokens import ensure_signing_key, issue_access_token
 from services.identity.app import definition as identity_service
-from services.identity.secrets import private_keys
-from services.identity.signing_keys import SigningKeyLocked, context, private_pem
-from services.identity.tokens import ensure_signing_key, issue_access_token
 from shared.access.tokens import ALGORITHM, AUDIENCE
 from shared.clock import FakeClock
 from shared.eventstore import EventStore, connect, unit_of_work

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from services.identity.administrators import administrators
+from services.identity.adapters.administrators import administrators
 from services.identity.app import definition as identity_service
 from shared.contracts import new_id
 from shared.contracts.identity import PortalAccountRegistered

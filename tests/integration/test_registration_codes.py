@@ -12,9 +12,9 @@ from functools import partial
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.identity import api_codes
+from services.identity.adapters.delivery import Senders
+from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
-from services.identity.delivery import Senders
 from shared.messaging.local_broker import free_port
 from tests.support.http import client
 from tests.support.kafka import eventually
@@ -235,7 +235,9 @@ async def test_id1_a_member_registers_with_the_code_texted_to_the_dossier_mobile
 def with_senders(definition, senders: Senders):
     """The service wired with other code senders, as a deployment with an SMS gateway would."""
     routers = [
-        partial(api_codes.router, senders=senders) if router is api_codes.router else router
+        partial(registration_codes.router, senders=senders)
+        if router is registration_codes.router
+        else router
         for router in definition.routers
     ]
     return replace(definition, routers=routers)

@@ -16,7 +16,7 @@ from services.complaints import read_model as complaints_read_model
 from services.complaints.app import definition as complaints_service
 from services.dossier import read_model as dossier_read_model
 from services.dossier.app import definition as dossier_service
-from services.identity import administrators, members, secrets
+from services.identity.adapters import administrators, members, private_tables
 from services.identity.app import definition as identity_service
 from services.monitoring import complaint_deadlines
 from services.monitoring import read_model as monitoring_read_model
@@ -29,7 +29,10 @@ SHARED = [schema.metadata, access_read_model.metadata]
 
 # Each service's own tables, module by module.
 SERVICES = {
-    "identity": (identity_service, [secrets.metadata, members.metadata, administrators.metadata]),
+    "identity": (
+        identity_service,
+        [private_tables.metadata, members.metadata, administrators.metadata],
+    ),
     "dossier": (dossier_service, [dossier_read_model.metadata]),
     "complaints": (complaints_service, [complaints_read_model.metadata]),
     "monitoring": (
@@ -37,6 +40,7 @@ SERVICES = {
         [monitoring_read_model.metadata, complaint_deadlines.metadata],
     ),
 }
+
 
 @pytest.fixture(params=SERVICES)
 def service(request) -> str:

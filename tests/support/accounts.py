@@ -8,7 +8,7 @@ import uuid
 
 import pyotp
 
-from services.identity import activation
+from services.identity.adapters import activation
 from shared.clock import Clock
 from shared.contracts import Actor, Command, CommandEnvelope, CommandOutcome
 from shared.contracts.identity import RegisterPortalAccount

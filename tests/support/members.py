@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.identity.members import Member, Members
+from services.identity.adapters.members import Member, Members
 from shared.service import Runtime
 from shared.settings import KafkaSettings
 from tests.support import dossier

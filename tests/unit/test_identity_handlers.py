@@ -9,15 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.identity import access_decisions, handlers, mandates
-from services.identity.administrators import Administrators
-from services.identity.credentials import Credential, Credentials
+from services.identity.adapters.administrators import Administrators
+from services.identity.adapters.credentials import Credential, Credentials
+from services.identity.adapters.member_accounts import MemberAccounts
+from services.identity.adapters.members import Member, Members
+from services.identity.adapters.passwords import UNUSABLE_HASH
+from services.identity.adapters.refresh import RefreshTokens
 from services.identity.domain.accounts import Account
 from services.identity.domain.holder_access import HolderAccess
-from services.identity.member_accounts import MemberAccounts
-from services.identity.members import Member, Members
-from services.identity.passwords import UNUSABLE_HASH
-from services.identity.refresh import RefreshTokens
+from services.identity.handlers import access_decisions, accounts, mandates
 from shared.clock import FakeClock
 from shared.contracts import Actor, Command, CommandEnvelope, EventEnvelope, events
 from shared.contracts.access import (
@@ -48,7 +48,7 @@ from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
 from tests.support.dossier import insz
 
-HANDLERS = {**handlers.HANDLERS, **mandates.HANDLERS}
+HANDLERS = {**accounts.HANDLERS, **mandates.HANDLERS}
 CLOCK = FakeClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
 ADMIN = Actor(account_id="admin-1", role="admin", authenticated_by="mfa")
 CLERK = Actor(account_id="clerk-1", role="member_services", authenticated_by="mfa")
@@ -62,7 +62,7 @@ TOM_ACCOUNT = Actor(account_id="account-tom", role="member", authenticated_by="i
 
 
 class FakeCredentials:
-    """services.identity.credentials.Credentials from a dict: login → credential."""
+    """services.identity.adapters.credentials.Credentials from a dict: login → credential."""
 
     def __init__(self, logins: dict[str, Credential] | None = None) -> None:
         self.logins = dict(logins or {})
@@ -80,8 +80,8 @@ class FakeCredentials:
 
 
 class FakeAdministrators:
-    """services.identity.administrators.Administrators from a list (no lock: one handler runs
-    at a time here)."""
+    """services.identity.adapters.administrators.Administrators from a list (no lock: one handler
+    runs at a time here)."""
 
     def __init__(self, *account_ids: str) -> None:
         self.account_ids = list(account_ids)
@@ -94,7 +94,7 @@ class FakeAdministrators:
 
 
 class FakeRefreshTokens:
-    """services.identity.refresh.RefreshTokens: the accounts whose tokens were revoked."""
+    """services.identity.adapters.refresh.RefreshTokens: the accounts whose tokens were revoked."""
 
     def __init__(self) -> None:
         self.revoked: list[str] = []
@@ -104,7 +104,7 @@ class FakeRefreshTokens:
 
 
 class FakeMembers:
-    """services.identity.members.Members from the members it knows."""
+    """services.identity.adapters.members.Members from the members it knows."""
 
     def __init__(self, *known: Member) -> None:
         self.known = {member.national_register_number: member for member in known}
@@ -120,7 +120,7 @@ class FakeMembers:
 
 
 class FakeMemberAccounts:
-    """services.identity.member_accounts.MemberAccounts from a dict: account → person."""
+    """services.identity.adapters.member_accounts.MemberAccounts from a dict: account → person."""
 
     def __init__(self, persons: dict[str, str] | None = None) -> None:
         self.persons = dict(persons or {})

@@ -12,14 +12,14 @@ import pytest
 from pydantic import ValidationError
 from starlette.requests import Request
 
+from services.identity.api.rate_limits import Limits, client_address
+from services.identity.api.token_buckets import TokenBuckets
 from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import MAX_CONSECUTIVE_FAILURES, AccessRefused, Account
 from services.identity.domain.second_factors import (
     MAX_SECOND_FACTOR_FAILURES,
     SecondFactorRequired,
 )
-from services.identity.rate_limits import Limits, client_address
-from services.identity.token_buckets import TokenBuckets
 from shared.clock import FakeClock
 from shared.contracts.identity import (
     AccessBlocked,

@@ -1,7 +1,7 @@
 """Someone must always be able to administer: the last usable administrator is never blocked
 or closed by staff (accounts.py, `leave_an_administrator`), and when none is usable all the
 same (blocked by wrong passwords, say) the operator of identity's host recovers one at start
-(bootstrap.py). Pure decisions on accounts, which record them."""
+(handlers/bootstrap.py). Pure decisions on accounts, which record them."""
 
 from __future__ import annotations
 

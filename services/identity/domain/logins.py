@@ -16,7 +16,7 @@ passwords in a row, and anyone who knows her national register number can type t
 - a staff login with the right password but a wrong (or replayed) code shows that someone who
   is not the holder may know the password: 8 in a row block the account for `system_security`
   (art 6.2). Only who knows the password can cause that block; an administrator lifts it (the
-  last usable one the operator recovers, bootstrap.py), and a new activation code replaces the
+  last usable one the operator recovers, the bootstrap), and a new activation code replaces the
   password and the authenticator."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Which member's account is which (secrets.national_register_logins): the account a digital
+"""Which member's account is which (private_tables.national_register_logins): the account a digital
 key logs in to, and the person a member's account speaks for. A read-model adapter: a route
 builds it on its connection, a command handler asks its unit of work for it
 (`ctx.uow.view(MemberAccounts)`)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.identity.secrets import national_register_logins
+from services.identity.adapters.private_tables import national_register_logins
 
 logins = national_register_logins.c
 

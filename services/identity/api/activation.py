@@ -12,12 +12,13 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import update
 
-from services.identity import activation, rate_limits, totp
+from services.identity.adapters import activation, totp
+from services.identity.adapters.passwords import hash_password
+from services.identity.adapters.private_tables import credentials
+from services.identity.api import rate_limits
+from services.identity.api.problems import account_refusals
 from services.identity.domain.accounts import Account
-from services.identity.passwords import hash_password
-from services.identity.problems import account_refusals
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.secrets import credentials
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from services.identity.wiring import wired
 from shared.access.http import Authenticated
 from shared.contracts import Actor

@@ -1,4 +1,4 @@
-"""The logins and their password hashes (secrets.credentials) as the read-model adapter a
+"""The logins and their password hashes (private_tables.credentials) as the read-model adapter a
 command handler reaches them through (`ctx.uow.view(Credentials)`), so that a handler's unit
 test gives a fake instead."""
 
@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.identity.secrets import credentials
+from services.identity.adapters.private_tables import credentials
 
 
 class Credential(NamedTuple):

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.identity.secrets import refresh_tokens
+from services.identity.adapters.private_tables import refresh_tokens
 from shared.eventstore import UnitOfWork
 
 REFRESH_TOKEN_LIFETIME = timedelta(days=1)

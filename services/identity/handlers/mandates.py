@@ -4,9 +4,9 @@ services record what the person signed at the desk."""
 
 from __future__ import annotations
 
-from services.identity.access_decisions import Say, holder_for, reconsider
+from services.identity.adapters.member_accounts import MemberAccounts
 from services.identity.domain.holder_access import HolderAccess
-from services.identity.member_accounts import MemberAccounts
+from services.identity.handlers.access_decisions import Say, holder_for, reconsider
 from shared.contracts.access import GiveAccessMandate, RefuseHolderAccess, WithdrawAccessMandate
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused

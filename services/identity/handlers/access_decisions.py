@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from services.identity import members
+from services.identity.adapters import members
+from services.identity.adapters.member_accounts import MemberAccounts
+from services.identity.adapters.members import Members
 from services.identity.domain.accounts import Account
 from services.identity.domain.holder_access import HolderAccess
-from services.identity.member_accounts import MemberAccounts
-from services.identity.members import Members
 from shared.contracts import EventEnvelope, events
 from shared.contracts.dossier import DependantAdded
 from shared.eventstore import Timer, UnitOfWork

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
 
-from services.identity.secrets import activation_codes, credentials
+from services.identity.adapters.private_tables import activation_codes, credentials
 from shared.eventstore import UnitOfWork
 
 LIFETIME = timedelta(days=3)

@@ -10,15 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import insert, update
 
-from services.identity.access_decisions import reconsider_person
-from services.identity.assertions import Assertion
-from services.identity.credentials import Credentials
+from services.identity.adapters.assertions import Assertion
+from services.identity.adapters.credentials import Credentials
+from services.identity.adapters.member_accounts import MemberAccounts
+from services.identity.adapters.members import Members
+from services.identity.adapters.passwords import hash_password
+from services.identity.adapters.private_tables import registration_nonces
 from services.identity.domain.accounts import Account
-from services.identity.member_accounts import MemberAccounts
-from services.identity.members import Members
-from services.identity.passwords import hash_password
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.secrets import registration_nonces
+from services.identity.handlers.access_decisions import reconsider_person
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.contracts import Actor
 from shared.eventstore import UnitOfWork
 from shared.identifiers import normalize_insz

@@ -7,18 +7,18 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import BaseModel, Field, model_validator
 
-from services.identity import rate_limits
-from services.identity.api import NewAccount, Registered
-from services.identity.codes import prove, request_code
-from services.identity.delivery import Senders, deliver
+from services.identity.adapters.codes import prove, request_code
+from services.identity.adapters.delivery import Senders, deliver
+from services.identity.adapters.members import Member, Members
+from services.identity.api import rate_limits
+from services.identity.api.accounts import NewAccount, Registered
 from services.identity.domain.one_time_codes import (
     CODE_LIFETIME,
     Channel,
     code_message,
     verified_by,
 )
-from services.identity.members import Member, Members
-from services.identity.registration import open_account
+from services.identity.handlers.registration import open_account
 from services.identity.wiring import wired
 from shared.eventstore import unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
@@ -82,7 +82,7 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
     )
     async def confirm_registration_code(body: CodeRegistration, request: Request) -> Registered:
         """Step 2: the code, a password and the accepted terms make a portal account. Too many
-        attempts from one address are refused before the code is looked at (rate_limits.py)."""
+        attempts from one address are refused before the code is looked at (api/rate_limits.py)."""
         body.require_terms(config.terms_version)
         attempt = rate_limits.attempt(wired(runtime).limits, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:

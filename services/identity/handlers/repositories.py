@@ -9,8 +9,8 @@ transaction, or a refresh would outlive it."""
 
 from __future__ import annotations
 
+from services.identity.adapters.refresh import RefreshTokens
 from services.identity.domain.accounts import Account
-from services.identity.refresh import RefreshTokens
 from shared.contracts import Actor, new_id
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository, derived_ids

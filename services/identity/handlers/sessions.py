@@ -4,10 +4,10 @@ key, an app PIN): the login is recorded with how it was proved (ID-9), and the t
 
 from __future__ import annotations
 
+from services.identity.adapters.tokens import Tokens, issue_tokens
+from services.identity.api.problems import access_blocked
 from services.identity.domain.accounts import AccessRefused, Account
-from services.identity.problems import access_blocked
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.tokens import Tokens, issue_tokens
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.contracts import Actor
 from shared.eventstore import UnitOfWork
 from shared.keys import KeyEncryptionKey

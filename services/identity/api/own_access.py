@@ -7,13 +7,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
-from services.identity.devices import register_device
+from services.identity.adapters.devices import register_device
+from services.identity.adapters.passwords import hash_password, verify_password
+from services.identity.adapters.private_tables import credentials
+from services.identity.api.problems import account_refusals
 from services.identity.domain.accounts import Account
 from services.identity.domain.devices import PIN_PATTERN, may_set_pin
-from services.identity.passwords import hash_password, verify_password
-from services.identity.problems import account_refusals
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.secrets import credentials
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.access.http import Authenticated
 from shared.eventstore import UnitOfWork, unit_of_work
 from shared.problems import Problem, problems

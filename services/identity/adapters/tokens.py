@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.identity import signing_keys
-from services.identity.refresh import issue_refresh_token
+from services.identity.adapters import signing_keys
+from services.identity.adapters.refresh import issue_refresh_token
 from shared.access.tokens import ALGORITHM, AUDIENCE, ISSUER
 from shared.command_proof import key_of
 from shared.contracts.identity import SigningKeyPublished

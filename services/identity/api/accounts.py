@@ -6,15 +6,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.identity import handlers, rate_limits
-from services.identity.assertions import AssertionRefused, verify_assertion
+from services.identity.adapters.assertions import AssertionRefused, verify_assertion
+from services.identity.adapters.refresh import RefreshRefused, rotate
+from services.identity.adapters.tokens import SessionKey, Tokens, issue_tokens
+from services.identity.api import rate_limits
+from services.identity.api.problems import access_blocked
 from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
-from services.identity.problems import access_blocked
-from services.identity.refresh import RefreshRefused, rotate
-from services.identity.registration import issue_nonce, register
-from services.identity.repositories import request_aggregates
-from services.identity.tokens import SessionKey, Tokens, issue_tokens
+from services.identity.handlers.accounts import log_in
+from services.identity.handlers.registration import issue_nonce, register
+from services.identity.handlers.repositories import request_aggregates
 from services.identity.wiring import wired
 from shared.access.http import Authenticated, act
 from shared.contracts.identity import CloseAccount
@@ -98,9 +99,7 @@ def router(runtime: Runtime) -> APIRouter:
         for _ in range(5):  # concurrent attempts on one account: decide again on the new count
             try:
                 async with unit_of_work(runtime.store, runtime.clock) as uow:
-                    account = await handlers.log_in(
-                        uow, login_name, credentials.password, credentials.totp
-                    )
+                    account = await log_in(uow, login_name, credentials.password, credentials.totp)
                     tokens = None
                     if account is not None:
                         method = "mfa" if account.needs_second_factor else "pwd"

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.identity.secrets import private_keys
+from services.identity.adapters.private_tables import private_keys
 from shared.keys import CannotUnwrap, KekSettings, KeyEncryptionKey, wrapped_by
 
 

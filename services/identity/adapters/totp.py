@@ -11,16 +11,16 @@ import pyotp
 from pyotp.exceptions import OTPVerificationError
 from sqlalchemy import Column, Integer, String, Table, delete, insert, select, update
 
-from services.identity import secrets as identity_secrets
+from services.identity.adapters import private_tables
 from services.identity.domain.second_factors import VALID_STEPS
 from shared.eventstore import UnitOfWork
 
 ISSUER = "mutualis"
 
-# Declared with identity's other secrets (secrets.py), migrated by identity_0011.
+# Declared with identity's other secrets (private_tables.py), migrated by identity_0011.
 second_factors = Table(
     "second_factors",
-    identity_secrets.metadata,
+    private_tables.metadata,
     Column("account_id", String(64), primary_key=True),
     Column("secret", String(64), nullable=False),  # base32
     Column("last_step", Integer, nullable=False),  # 0: no code accepted yet

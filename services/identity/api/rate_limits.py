@@ -24,8 +24,8 @@ from datetime import timedelta
 
 from fastapi import Request
 
+from services.identity.api.token_buckets import TokenBuckets
 from services.identity.config import IdentitySettings
-from services.identity.token_buckets import TokenBuckets
 from shared.clock import Clock
 from shared.problems import Problem
 

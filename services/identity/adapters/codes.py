@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
+from services.identity.adapters.members import Member
+from services.identity.adapters.passwords import hash_password, verify_password
+from services.identity.adapters.private_tables import registration_codes
 from services.identity.domain.one_time_codes import (
     CODE_LIFETIME,
     MAX_ATTEMPTS,
     Channel,
     new_code,
 )
-from services.identity.members import Member
-from services.identity.passwords import hash_password, verify_password
-from services.identity.secrets import registration_codes
 from shared.eventstore import UnitOfWork
 
 

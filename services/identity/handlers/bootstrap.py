@@ -19,13 +19,13 @@ import uuid
 
 from sqlalchemy import insert, select, update
 
-from services.identity import administrators, totp
-from services.identity.administrators import Administrators
+from services.identity.adapters import administrators, totp
+from services.identity.adapters.administrators import Administrators
+from services.identity.adapters.passwords import hash_password
+from services.identity.adapters.private_tables import credentials
 from services.identity.domain.accounts import Account
 from services.identity.domain.administrators import ADMIN_LOGIN, recover, replace
-from services.identity.passwords import hash_password
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.secrets import credentials
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 from shared.logging import get_logger

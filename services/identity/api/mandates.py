@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from services.identity.member_accounts import MemberAccounts
+from services.identity.adapters.member_accounts import MemberAccounts
 from shared.access.http import Authenticated, act
 from shared.access.persons import Persons as AccessPersons
 from shared.access.tokens import Principal

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, insert, select, update
 
+from services.identity.adapters.passwords import hash_password, verify_password
+from services.identity.adapters.private_tables import app_devices
 from services.identity.domain.accounts import Account, AccountError
 from services.identity.domain.devices import revokes
-from services.identity.passwords import hash_password, verify_password
-from services.identity.repositories import request_aggregates, save_accounts
-from services.identity.secrets import app_devices
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -60,7 +60,7 @@ async def check_pin(uow: UnitOfWork, device_id: str, pin: str) -> str | None:
             update(app_devices).where(devices.device_id == device_id).values(revoked=True)
         )
         # Identity's own decision (no actor's), whatever the account's state; saved like any
-        # other, a concurrent change of the account is a conflict (409, api_logins.py).
+        # other, a concurrent change of the account is a conflict (409, api/passwordless_logins.py).
         aggregates = request_aggregates(uow)
         account = await aggregates.get(Account, row.account_id)
         account.revoke_device(device_id)

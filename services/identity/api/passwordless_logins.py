@@ -6,16 +6,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.identity import rate_limits
-from services.identity.api import Nonce
-from services.identity.assertions import AssertionRefused, verify_assertion
-from services.identity.devices import check_pin
+from services.identity.adapters.assertions import AssertionRefused, verify_assertion
+from services.identity.adapters.devices import check_pin
+from services.identity.adapters.member_accounts import MemberAccounts
+from services.identity.adapters.tokens import Tokens
+from services.identity.api import rate_limits
+from services.identity.api.accounts import Nonce
+from services.identity.api.problems import account_changed
 from services.identity.domain.devices import PIN_PATTERN
-from services.identity.member_accounts import MemberAccounts
-from services.identity.problems import account_changed
-from services.identity.registration import issue_nonce, spend_nonce
-from services.identity.sessions import open_session
-from services.identity.tokens import Tokens
+from services.identity.handlers.registration import issue_nonce, spend_nonce
+from services.identity.handlers.sessions import open_session
 from services.identity.wiring import wired
 from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
@@ -82,7 +82,7 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post("/login/pin", response_model=Tokens, responses=problems(401, 403, 409, 429))
     async def pin_login(body: PinLogin, request: Request) -> Tokens:
         """The app's quick login; too many wrong PINs revoke the device, too many attempts
-        from one address are refused (rate_limits.py)."""
+        from one address are refused (api/rate_limits.py)."""
         attempt = rate_limits.attempt(wired(runtime).limits, request)
         async with unit_of_work(runtime.store, runtime.clock) as uow:
             try:

@@ -4,12 +4,12 @@ so each runs on the in-memory unit of work in its unit test."""
 
 from __future__ import annotations
 
-from services.identity import administrators, totp
-from services.identity.administrators import Administrators
-from services.identity.credentials import Credentials
+from services.identity.adapters import administrators, totp
+from services.identity.adapters.administrators import Administrators
+from services.identity.adapters.credentials import Credentials
+from services.identity.adapters.passwords import UNUSABLE_HASH, verify_password
 from services.identity.domain.accounts import Account
-from services.identity.passwords import UNUSABLE_HASH, verify_password
-from services.identity.repositories import request_aggregates, save_accounts
+from services.identity.handlers.repositories import request_aggregates, save_accounts
 from shared.contracts.identity import (
     BlockAccess,
     CloseAccount,
