@@ -128,12 +128,20 @@ class EventStore:
         return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
 
     async def read_all(
-        self, conn: AsyncConnection, after: Position = START, limit: int = 1000
+        self,
+        conn: AsyncConnection,
+        after: Position = START,
+        limit: int = 1000,
+        *,
+        settled: bool = True,
     ) -> list[RecordedEvent]:
-        """Events after `after` in global order, never one that could still be overtaken."""
+        """Events after `after` in global order, never one that could still be overtaken: on
+        PostgreSQL none newer than the oldest transaction still open in the cluster. A witness
+        that only looks (a test, an operator) asks `settled=False` for every committed event;
+        a reader that keeps a position must not, or it could skip one committed later."""
         order = tuple_(events.c.transaction_id, events.c.position)
         query = select(events).where(order > tuple_(*after)).order_by(*order.clauses).limit(limit)
-        if self.database.is_postgres:
+        if self.database.is_postgres and settled:
             query = query.where(events.c.transaction_id < _COMMITTED_HORIZON)
         rows = await conn.execute(query)
         return [

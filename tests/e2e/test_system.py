@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from mutualis.session import totp_code
 from shared.clock import ShiftedClock
 from shared.messaging.local_broker import free_port
+from tests.support.waiting import until
 
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery staple"
@@ -176,16 +176,17 @@ def _staff_token(ports: dict, env: dict) -> str:
 
 
 def _get_eventually(url: str, key: str | None = None, token: str = "", timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    while True:
-        response = httpx.get(url, timeout=5, headers=headers)
-        body = response.json() if response.status_code == 200 else None
-        if body is not None and (key is None or key in body):
-            return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{url} answered {response.status_code}: {response.text}")
-        time.sleep(0.1)
+    answers: list[httpx.Response] = []
+
+    def body() -> dict | None:
+        answers.append(httpx.get(url, timeout=5, headers=headers))
+        found = answers[-1].json() if answers[-1].status_code == 200 else None
+        return found if found is not None and (key is None or key in found) else None
+
+    found = until(body, timeout)
+    assert found is not None, f"{url} answered {answers[-1].status_code}: {answers[-1].text}"
+    return found
 
 
 def test_id1_id7_id4_a_demo_member_registers_with_a_digital_key_sees_the_allowed_persons_and_is_blocked(
@@ -254,12 +255,15 @@ def _bearer(token: str) -> dict:
 
 
 def _eventually(call, done, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while True:
-        response = call()
-        if done(response) or time.monotonic() > deadline:
-            return response
-        time.sleep(0.1)
+    """`call`'s answer once `done` holds for it (or the last one)."""
+    answers = []
+
+    def answered() -> bool:
+        answers.append(call())
+        return done(answers[-1])
+
+    until(answered, timeout)
+    return answers[-1]
 
 
 def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_by_monitoring(

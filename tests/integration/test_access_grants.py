@@ -18,8 +18,8 @@ from shared.clock import FakeClock
 from tests.support import dossier
 from tests.support.http import bearer, client
 from tests.support.identity_provider import signed_assertion
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -70,7 +70,7 @@ async def becomes(runtime, person: str, expected: bool) -> bool:
 
 async def decisions(runtime, person: str) -> list[tuple[str, str]]:
     async with runtime.database.read() as conn:
-        stored = await runtime.store.read_all(conn)
+        stored = await runtime.store.read_all(conn, settled=False)
     return [
         (r.envelope.type, r.envelope.payload["why"])
         for r in stored

@@ -28,9 +28,10 @@ from shared.messaging.topics import events_topic
 from shared.settings import KafkaSettings
 from tests.integration.test_dossier import HOLDER
 from tests.support.dossier import insz
-from tests.support.kafka import eventually, read_topic
+from tests.support.kafka import read_topic
 from tests.support.services import running
 from tests.support.staff import Signer
+from tests.support.waiting import eventually
 
 SERVICES = {"dossier": dossier_service, "complaints": complaints_service}
 COMPLAINT = {"complainant_name": "An", "subject": "Late refund", "description": "…"}
@@ -125,7 +126,10 @@ async def _enrol(kafka, signer, tag: str, i: int):
 
 async def _stored_ids(runtime) -> set[str]:
     async with runtime.database.read() as conn:
-        return {r.envelope.event_id for r in await runtime.store.read_all(conn, limit=10_000)}
+        return {
+            r.envelope.event_id
+            for r in await runtime.store.read_all(conn, limit=10_000, settled=False)
+        }
 
 
 async def _monitoring_agrees(runtimes) -> bool:
@@ -133,7 +137,7 @@ async def _monitoring_agrees(runtimes) -> bool:
     expected = Counter()
     for name in SERVICES:
         async with runtimes[name].database.read() as conn:
-            for r in await runtimes[name].store.read_all(conn, limit=10_000):
+            for r in await runtimes[name].store.read_all(conn, limit=10_000, settled=False):
                 expected[(name, r.envelope.type)] += 1
     async with runtimes["monitoring"].database.read() as conn:
         rows = (

@@ -61,7 +61,7 @@ async def test_issue8_2_a_copied_token_or_proof_cannot_send_another_command(
         }
         outcomes = {name: await deliver(kafka, "complaints", e, 30) for name, e in attempts.items()}
         async with service.database.read() as conn:
-            stored = await service.store.read_all(conn)
+            stored = await service.store.read_all(conn, settled=False)
 
     reasons = {name: outcome.reason for name, outcome in outcomes.items()}
     assert {o.status for o in outcomes.values()} == {"rejected"}, reasons

@@ -59,7 +59,7 @@ async def test_a_redelivered_command_changes_nothing(database_url, kafka):
 
         assert first.status == "accepted" and again is None
         async with service.database.read() as conn:
-            assert len(await service.store.read_all(conn)) == 2
+            assert len(await service.store.read_all(conn, settled=False)) == 2
 
 
 async def test_an_unknown_command_is_rejected_with_a_reason(database_url, kafka, signer):
@@ -81,7 +81,7 @@ async def test_id9_events_and_the_command_log_record_who_did_it_and_how(
 
         async with service.database.read() as conn:
             [logged] = (await conn.execute(select(command_log))).all()
-            stored = await service.store.read_all(conn)
+            stored = await service.store.read_all(conn, settled=False)
 
     actor = {"account_id": "handler-7", "role": "complaints_handler", "authenticated_by": "pwd"}
     assert outcome.status == "accepted"

@@ -13,7 +13,6 @@ from services.monitoring.complaint_deadlines import figures
 from services.monitoring.read_model import event_counts
 from shared.clock import FakeClock
 from tests.support.http import bearer, client
-from tests.support.kafka import eventually
 from tests.support.procedure import (
     brussels,
     fire,
@@ -22,6 +21,7 @@ from tests.support.procedure import (
     start_analysis,
 )
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 
 async def test_cmp12_monitoring_sees_open_complaints_missed_deadlines_and_shares_on_time(
@@ -49,7 +49,7 @@ async def test_cmp12_monitoring_sees_open_complaints_missed_deadlines_and_shares
             recorded: they are on different partitions, read in no particular order between
             them, and one step (a missed deadline, then the standard message) can be two."""
             async with complaints.database.read() as conn:
-                recorded = len(await complaints.store.read_all(conn, limit=100_000))
+                recorded = len(await complaints.store.read_all(conn, limit=100_000, settled=False))
             async with monitoring.database.read() as conn:
                 counted = await conn.scalar(
                     select(func.sum(event_counts.c.count)).where(

@@ -10,8 +10,8 @@ from services.complaints.app import definition as complaints_service
 from shared.contracts.access import AccessGranted
 from tests.support.dossier import insz
 from tests.support.http import bearer, client
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 ELS, BRAM, LOTTE = (
     insz(date(1985, 7, 30), 33),

@@ -16,7 +16,6 @@ from shared.clock import FakeClock
 from shared.contracts import CommandEnvelope
 from shared.eventstore.schema import events as events_table
 from shared.eventstore.schema import timers
-from tests.support.kafka import eventually
 from tests.support.procedure import (
     MEDIATOR,
     brussels,
@@ -28,6 +27,7 @@ from tests.support.procedure import (
 from tests.support.recorded import recorded
 from tests.support.services import running
 from tests.support.staff import HANDLER
+from tests.support.waiting import eventually
 
 
 async def settled(service) -> None:

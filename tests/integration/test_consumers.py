@@ -21,9 +21,10 @@ from shared.contracts import EventEnvelope
 from shared.eventstore.schema import processed_messages
 from shared.messaging.topics import ensure_topics
 from tests.support.events import complaint_registered
-from tests.support.kafka import eventually, read_topic
+from tests.support.kafka import committed, read_topic
 from tests.support.services import running
 from tests.support.trust import signed_headers
+from tests.support.waiting import eventually
 
 
 def envelope(n: int) -> EventEnvelope:
@@ -79,23 +80,30 @@ async def test_a_malformed_event_goes_to_the_dead_letter_topic_and_later_events_
     assert "not an event envelope" in reason
 
 
+# Enough events that the second instance joins while the first is still reading.
+MID_STREAM = 1500
+
+
 async def test_a_consumer_joining_mid_stream_applies_every_event_once(database_url, kafka):
     topic = kafka.topic("complaints.events")
-    events = [envelope(n) for n in range(3000)]
+    events = [envelope(n) for n in range(MID_STREAM)]
     await produce(kafka, topic, [e.model_dump_json().encode() for e in events])
 
     async with running(monitoring_service, database_url, kafka) as first:
-        await eventually(lambda: _at_least(counted(first), 300))
+        await eventually(lambda: _at_least(counted(first), MID_STREAM // 10))
         # A second instance joins the group: partitions move, uncommitted messages come again.
         async with running(monitoring_service, database_url, kafka) as second:
-            await eventually(lambda: _equals(counted(second), 3000), timeout=90)
+            assert await eventually(lambda: _equals(counted(second), MID_STREAM), timeout=120)
             # Redelivered duplicates arriving late still change nothing.
             await produce(kafka, topic, [e.model_dump_json().encode() for e in events[:100]])
-            await asyncio.sleep(1)  # not a deadline: gives the duplicates a chance to arrive
-            assert await counted(second) == 3000
+            group = kafka.topic("monitoring")
+            assert await eventually(
+                lambda: _at_least(committed(kafka, group, topic), MID_STREAM + 100)
+            )
+            assert await counted(second) == MID_STREAM
             async with second.database.read() as conn:
                 processed = await conn.scalar(select(func.count()).select_from(processed_messages))
-            assert processed == 3000
+            assert processed == MID_STREAM
 
 
 def crash(mode: str, database_url: str, kafka) -> int:
@@ -137,7 +145,8 @@ async def test_killed_after_kafka_acknowledged_the_duplicate_is_dropped_by_event
     monitoring_db = f"sqlite+aiosqlite:///{tmp_path / 'monitoring.sqlite'}"
     async with running(monitoring_service, monitoring_db, kafka) as monitoring:
         assert await eventually(lambda: _equals(counted(monitoring), 1))
-        await asyncio.sleep(1)  # not a deadline: lets the duplicate be consumed too
+        group = kafka.topic("monitoring")
+        assert await eventually(lambda: _at_least(committed(kafka, group, topic), 2))
         assert await counted(monitoring) == 1
 
 

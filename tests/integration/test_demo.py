@@ -14,8 +14,8 @@ from services.identity.app import definition as identity_service
 from services.identity.domain.person_access import age_on
 from shared.access.read_model import grants
 from shared.reference import load_federation
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 
 @pytest.mark.parametrize("federation, limit", [("socialist", 16), ("liberal", 18)])

@@ -12,8 +12,8 @@ import pytest
 from services.dossier.app import definition as dossier_service
 from tests.support.dossier import insz
 from tests.support.http import bearer, client
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 ADDRESS = {
     "street": "Veldstraat",

@@ -30,7 +30,7 @@ async def identity(database_url, kafka):
 
 async def events_in(runtime: Runtime) -> int:
     async with runtime.database.read() as conn:
-        return len(await runtime.store.read_all(conn, limit=100_000))
+        return len(await runtime.store.read_all(conn, limit=100_000, settled=False))
 
 
 @pytest.mark.parametrize(

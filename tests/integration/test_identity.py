@@ -19,8 +19,8 @@ from services.identity.app import definition as identity_service
 from shared.clock import FakeClock
 from tests.support.accounts import activate
 from tests.support.http import bearer, client
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery staple"
 COMPLAINT = "/complaints/2026-000001"

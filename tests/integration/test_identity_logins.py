@@ -13,10 +13,10 @@ from shared.contracts.identity import BlockAccess
 from tests.support.accounts import execute, staff
 from tests.support.http import bearer, client
 from tests.support.identity_provider import signed_assertion
-from tests.support.kafka import eventually
 from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a different long passphrase"

@@ -16,8 +16,8 @@ from services.identity.app import definition as identity_service
 from shared.contracts.identity import BlockAccess, CloseAccount, UnblockAccess
 from tests.support.accounts import PASSWORD, execute, log_in, register, staff
 from tests.support.http import bearer, client
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 NEW_PASSWORD = "a different long passphrase"
 # A route of each service that needs a valid token, and what it answers to one.

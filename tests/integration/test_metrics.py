@@ -14,9 +14,9 @@ from services.complaints.app import definition as complaints_service
 from services.monitoring.app import definition as monitoring_service
 from shared.messaging.topics import commands_topic, events_topic, outcomes_topic
 from tests.support.http import client
-from tests.support.kafka import eventually
 from tests.support.procedure import fire, register
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 PAYLOAD = {"complainant_name": "An", "subject": "Late refund", "description": "…"}
 REGISTER = "RegisterComplaint"

@@ -12,7 +12,7 @@ from shared.messaging.local_broker import LocalBroker
 from shared.messaging.topics import ensure_topics, events_topic
 from tests.integration.test_broker_replacement import broker, settings_of  # noqa: F401
 from tests.integration.test_consumers import envelope, produce
-from tests.support.kafka import eventually
+from tests.support.waiting import eventually
 
 
 async def test_issue8_12_tail_reports_an_outage_once_and_prints_each_event_once(

@@ -17,10 +17,10 @@ from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
 from shared.messaging.local_broker import free_port
 from tests.support.http import client
-from tests.support.kafka import eventually
 from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery staple"
 INSZ = "85073003328"

@@ -17,8 +17,9 @@ from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
 from shared.projections import Projector
 from tests.support.events import complaint_registered, pending, random_stream
-from tests.support.kafka import eventually, read_topic
+from tests.support.kafka import read_topic
 from tests.support.trust import credential
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -100,7 +101,9 @@ async def test_twenty_concurrent_writers_every_event_relayed(relay_setup, kafka)
 
     await asyncio.gather(*(writer(w) for w in range(20)))
     async with store.database.read() as conn:
-        stored = {r.envelope.event_id for r in await store.read_all(conn, limit=20_000)}
+        stored = {
+            r.envelope.event_id for r in await store.read_all(conn, limit=20_000, settled=False)
+        }
     records = await read_topic(kafka.bootstrap_servers, topic, at_least=10_000, timeout=60)
     stop.set()
     await relaying

@@ -10,8 +10,8 @@ from shared.contracts.complaints import RegisterComplaint
 from shared.eventstore import UnitOfWork
 from shared.messaging.consumer import Subscription
 from shared.service import ServiceDefinition
-from tests.support.kafka import eventually
 from tests.support.services import running
+from tests.support.waiting import eventually
 
 
 async def test_issue8_8_a_service_reads_every_stream_identitys_for_access_and_its_commands(

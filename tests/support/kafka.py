@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from shared.messaging.security import client_options
+from shared.settings import KafkaSettings
 
 
 async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float = 30.0) -> list:
@@ -27,11 +30,19 @@ async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float =
     return records
 
 
-async def eventually(check, timeout: float = 30.0, interval: float = 0.05):
-    """Waits for an async `check` to return a truthy value (a condition, not a deadline)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(interval)
+async def committed(kafka: KafkaSettings, group: str, topic: str) -> int:
+    """How many of `topic`'s records consumer group `group` has committed, over its partitions:
+    what a test waits for to know a service has seen a message, also one that changed nothing
+    (a duplicate)."""
+    admin = AIOKafkaAdminClient(**client_options(kafka))
+    probe = AIOKafkaConsumer(**client_options(kafka), enable_auto_commit=False)
+    await admin.start()
+    await probe.start()
+    try:
+        await probe.topics()  # the partitions of every topic, `topic`'s among them
+        partitions = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic) or ()]
+        offsets = await admin.list_consumer_group_offsets(group, partitions=partitions)
+    finally:
+        await probe.stop()
+        await admin.close()
+    return sum(meta.offset for meta in offsets.values() if meta.offset > 0)

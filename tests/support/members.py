@@ -9,7 +9,7 @@ from services.identity.adapters.members import Member, Members
 from shared.service import Runtime
 from shared.settings import KafkaSettings
 from tests.support import dossier
-from tests.support.kafka import eventually
+from tests.support.waiting import eventually
 
 
 async def enrol(

@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ import httpx
 from shared.messaging.local_broker import free_port
 from shared.settings import KafkaSettings
 from tests.support.staff import Signer
+from tests.support.waiting import until
 
 
 @contextmanager
@@ -52,14 +52,13 @@ def serving(
 def answers(
     url: str, done: Callable[[httpx.Response], bool], token: str = "", timeout: float = 60
 ) -> bool:
-    """Waits for a running process to answer as `done` wants (a condition, not a deadline)."""
+    """Waits for a running process to answer as `done` wants."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answered() -> bool:
         try:
-            if done(httpx.get(url, headers=headers, timeout=1)):
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    return False
+            return done(httpx.get(url, headers=headers, timeout=1))
+        except httpx.HTTPError:  # not listening yet
+            return False
+
+    return until(answered, timeout, interval=0.2)

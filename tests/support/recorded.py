@@ -1,4 +1,5 @@
-"""What a service under test recorded in its event store, read back as a witness."""
+"""What a service under test recorded in its event store, read back as a witness: every
+committed event, also those a consumer would still wait for (the read horizon)."""
 
 from __future__ import annotations
 
@@ -8,5 +9,5 @@ from shared.service import Runtime
 
 async def recorded(runtime: Runtime, event_type: str) -> list[EventEnvelope]:
     async with runtime.database.read() as conn:
-        stored = await runtime.store.read_all(conn, limit=100_000)
+        stored = await runtime.store.read_all(conn, limit=100_000, settled=False)
     return [r.envelope for r in stored if r.envelope.type == event_type]

@@ -26,8 +26,8 @@ from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
 from shared.service import Runtime
 from shared.settings import KafkaSettings
-from tests.support.kafka import eventually
 from tests.support.trust import signed_headers
+from tests.support.waiting import eventually
 
 
 class Signer:
