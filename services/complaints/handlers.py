@@ -3,7 +3,6 @@ events and keep the deadline timers on what the complaint owes now."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from functools import partial
 
@@ -37,7 +36,7 @@ async def register_complaint(command: RegisterComplaint, ctx: CommandContext) ->
     if ctx.actor.role == "member":
         command = intake.from_member(command, await _members_person(ctx), ctx.now)
     received_at = intake.received_at(command.received_at, ctx.now)
-    complaint_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"complaint:{ctx.envelope.command_id}"))
+    complaint_id = ctx.derived_id("complaint")
     register = await ctx.aggregates.get(FileNumberRegister, filing.filing_year(received_at))
     complaint = await ctx.aggregates.get(Complaint, complaint_id)
     filing.file(complaint, register, command, received_at)

@@ -16,8 +16,8 @@ from services.identity.handlers import accounts as account_commands
 from services.identity.handlers.bootstrap import ensure_admin
 from services.identity.wiring import wire, wired
 from shared import access
-from shared.eventstore import unit_of_work
 from shared.eventstore.database import Migrations
+from shared.messaging.commands import CommandContext
 from shared.messaging.consumer import Subscription
 from shared.service import Runtime, ServiceDefinition
 
@@ -26,11 +26,15 @@ async def _bootstrap(runtime: Runtime) -> None:
     identity = wired(runtime)
     settings = identity.settings
     password, totp_secret = settings.bootstrap_admin_password, settings.bootstrap_admin_totp_secret
-    async with unit_of_work(runtime.store, runtime.clock) as uow:
-        await ensure_signing_key(uow, identity.kek)
+
+    async def start(ctx: CommandContext) -> None:
+        await ensure_signing_key(ctx.uow, identity.kek)
         if password and totp_secret:  # both or neither (config.py)
-            await ensure_admin(uow, password.get_secret_value(), totp_secret.get_secret_value())
-        await uow.commit()
+            secrets = password.get_secret_value(), totp_secret.get_secret_value()
+            await ensure_admin(ctx.uow, ctx.aggregates, *secrets)
+
+    # The operator's action, nobody's: its events have no actor.
+    await runtime.bus.perform("StartIdentity", None, start)
 
 
 definition = ServiceDefinition(

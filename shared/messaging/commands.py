@@ -10,9 +10,10 @@ actor is kept on every event and in the command log (ID-9)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import ValidationError
@@ -42,10 +43,12 @@ from shared.eventstore.schema import command_log
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
 from shared.metrics import Metrics
+from shared.problems import Problem
 from shared.refusal import Refused
 from shared.retrying import retry_on_conflict
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 CONSUMER = "commands"
 
@@ -74,6 +77,23 @@ class CommandContext:
     @property
     def now(self):
         return self.uow.clock.now()
+
+    def acting_as(self, actor: Actor | None) -> Repository:
+        """The repository for events this command records in another's name: the holder who
+        proved who they are during the action (a login, an activation), or nobody's (None),
+        for a decision the service takes in its course."""
+        who = actor.account_id if actor else "service"
+        return Repository(
+            self.uow,
+            ids=derived_ids(f"command:{self.envelope.command_id}/as:{who}"),
+            correlation_id=self.envelope.correlation_id,
+            causation_id=self.envelope.command_id,
+            actor=actor,
+        )
+
+    def derived_id(self, kind: str) -> str:
+        """The id of something this command creates (an account): the same command, the same id."""
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kind}:{self.envelope.command_id}"))
 
 
 Handler = Callable[[Any, CommandContext], Awaitable[None]]
@@ -121,6 +141,46 @@ class CommandBus:
             except Refused as refusal:
                 log.info("command.rejected", reason=str(refusal))
                 return await self._reject(envelope, actor, str(refusal))
+
+    async def perform(
+        self,
+        kind: str,
+        actor: Actor | None,
+        work: Callable[[CommandContext], Awaitable[T]],
+        *,
+        correlation_id: str | None = None,
+    ) -> T:
+        """An action of this service's own HTTP API that is no command on Kafka, because what it
+        takes or answers must not travel on a topic (a password, tokens, an activation code),
+        done as a command all the same: one unit of work, redone on a version conflict; its
+        events get ids derived from its command id and carry `actor` (None: the service itself,
+        e.g. a password login before anyone is authenticated); a command-log line records it,
+        and a refusal (`Refused`, `Problem`) too. `work` may commit what a refusal must keep
+        (a wrong code's attempt) before raising. Its result goes to the caller only."""
+        envelope = CommandEnvelope(
+            type=kind,
+            payload={},
+            issued_at=self.clock.now(),
+            **({"correlation_id": correlation_id} if correlation_id else {}),
+        )
+        with bind_correlation(correlation_id=envelope.correlation_id, command=kind):
+            try:
+                async for attempt in retry_on_conflict():
+                    with attempt:
+                        async with unit_of_work(self.store, self.clock) as uow:
+                            result = await work(CommandContext(uow, envelope, actor))
+                            await self._log(uow, envelope, actor, "accepted")
+                            await uow.commit()
+                self.metrics.commands.labels(kind, "accepted").inc()
+                return result
+            except (Refused, Problem, WrongExpectedVersion) as refusal:
+                reason = getattr(refusal, "detail", None) or str(refusal)
+                log.info("command.rejected", reason=reason)
+                async with unit_of_work(self.store, self.clock) as uow:
+                    await self._log(uow, envelope, actor, "rejected", reason)
+                    await uow.commit()
+                self.metrics.commands.labels(kind, "rejected").inc()
+                raise
 
     async def _authenticate(self, envelope: CommandEnvelope) -> Actor:
         if not envelope.access_token:
@@ -191,6 +251,21 @@ class CommandBus:
         outcome: CommandOutcome,
     ) -> None:
         """Logs the command, queues its outcome for the reply topic, and commits."""
+        await self._log(uow, envelope, actor, outcome.status, outcome.reason)
+        await self._reply(uow, envelope, outcome)
+        await uow.commit()
+        # Any sender can name any type: only the ones handled here become a series of their own.
+        kind = envelope.type if envelope.type in self.handlers else "unknown"
+        self.metrics.commands.labels(kind, outcome.status).inc()
+
+    async def _log(
+        self,
+        uow: UnitOfWork,
+        envelope: CommandEnvelope,
+        actor: Actor | None,
+        status: str,
+        reason: str | None = None,
+    ) -> None:
         await uow.conn.execute(
             insert(command_log).values(
                 command_id=envelope.command_id,
@@ -198,15 +273,10 @@ class CommandBus:
                 actor=actor.model_dump() if actor else None,
                 issued_at=envelope.issued_at,
                 handled_at=uow.clock.now(),
-                status=outcome.status,
-                reason=outcome.reason,
+                status=status,
+                reason=reason,
             )
         )
-        await self._reply(uow, envelope, outcome)
-        await uow.commit()
-        # Any sender can name any type: only the ones handled here become a series of their own.
-        kind = envelope.type if envelope.type in self.handlers else "unknown"
-        self.metrics.commands.labels(kind, outcome.status).inc()
 
     async def _reply(
         self, uow: UnitOfWork, envelope: CommandEnvelope, outcome: CommandOutcome

@@ -9,7 +9,7 @@ from services.identity.adapters.passwords import hash_password, verify_password
 from services.identity.adapters.private_tables import app_devices
 from services.identity.domain.accounts import Account, AccountError
 from services.identity.domain.devices import revokes
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -37,9 +37,12 @@ async def register_device(
     await save_accounts(aggregates, account)
 
 
-async def check_pin(uow: UnitOfWork, device_id: str, pin: str) -> str | None:
+async def check_pin(
+    uow: UnitOfWork, aggregates: Repository, device_id: str, pin: str
+) -> str | None:
     """The device's account if the PIN is right. Every attempt is counted before the PIN is
-    checked, so concurrent guesses share the limit; the caller commits a wrong attempt too."""
+    checked, so concurrent guesses share the limit; the caller commits a wrong attempt too.
+    Too many wrong ones revoke the device: identity's decision, saved with `aggregates`."""
     devices = app_devices.c
     counted = await uow.conn.execute(
         update(app_devices)
@@ -59,9 +62,8 @@ async def check_pin(uow: UnitOfWork, device_id: str, pin: str) -> str | None:
         await uow.conn.execute(
             update(app_devices).where(devices.device_id == device_id).values(revoked=True)
         )
-        # Identity's own decision (no actor's), whatever the account's state; saved like any
-        # other, a concurrent change of the account is a conflict (409, api/passwordless_logins.py).
-        aggregates = request_aggregates(uow)
+        # Whatever the account's state; saved like any other, a concurrent change of the
+        # account is a conflict (409, api/passwordless_logins.py).
         account = await aggregates.get(Account, row.account_id)
         account.revoke_device(device_id)
         await save_accounts(aggregates, account)

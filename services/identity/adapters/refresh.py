@@ -83,7 +83,7 @@ async def rotate(uow: UnitOfWork, token: str) -> Rotated:
 
 class RefreshTokens:
     """The refresh tokens as a command handler reaches them (`ctx.uow.view(RefreshTokens)`):
-    a revocation recorded by a handler ends them in its unit of work (repositories.py)."""
+    a revocation recorded by a handler ends them in its unit of work (handlers/saving.py)."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn

@@ -15,12 +15,12 @@ from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
 from services.identity.handlers.accounts import log_in
 from services.identity.handlers.registration import issue_nonce, register
-from services.identity.handlers.repositories import request_aggregates
 from services.identity.wiring import wired
 from shared.access.http import Authenticated, act
 from shared.contracts.identity import CloseAccount
 from shared.eventstore import WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -96,30 +96,30 @@ def router(runtime: Runtime) -> APIRouter:
         attempt = rate_limits.attempt(wired(runtime).limits, request, f"password:{login_name}")
         key = credentials.session_key
         bound = key.model_dump() if key else None
-        for _ in range(5):  # concurrent attempts on one account: decide again on the new count
+
+        async def log_in_with_password(ctx: CommandContext) -> Tokens | None:
             try:
-                async with unit_of_work(runtime.store, runtime.clock) as uow:
-                    account = await log_in(uow, login_name, credentials.password, credentials.totp)
-                    tokens = None
-                    if account is not None:
-                        method = "mfa" if account.needs_second_factor else "pwd"
-                        tokens = await issue_tokens(
-                            uow,
-                            account.account_id,
-                            account.role,
-                            method,
-                            session_key=bound,
-                            kek=identity.kek,
-                        )
-                    await uow.commit()
-                break
-            except WrongExpectedVersion:
-                continue
+                account = await log_in(ctx, login_name, credentials.password, credentials.totp)
             except SecondFactorRequired as asked:
                 raise Problem(401, asked.reason, asked.message) from None
             except AccessRefused as refusal:
                 raise access_blocked(refusal.reason) from None
-        else:
+            if account is None:
+                return None
+            method = "mfa" if account.needs_second_factor else "pwd"
+            return await issue_tokens(
+                ctx.uow,
+                account.account_id,
+                account.role,
+                method,
+                session_key=bound,
+                kek=identity.kek,
+            )
+
+        try:
+            # Nobody is authenticated before it is done: the login is the service's command.
+            tokens = await runtime.bus.perform("LogIn", None, log_in_with_password)
+        except WrongExpectedVersion:  # concurrent attempts on one account, again and again
             raise Problem(409, "concurrent_change", "too many simultaneous attempts; try again")
         if tokens is None:
             # The same answer, after the same work, whether the login exists or not; with a
@@ -166,24 +166,29 @@ def router(runtime: Runtime) -> APIRouter:
                 f"the assertion's national register number: {invalid.reason}",
             ) from None
         login = body.login or national_register_number
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            account_id = await register(uow, assertion, login, body.password, body.terms_version)
-            await uow.commit()
+
+        async def register_with_digital_key(ctx: CommandContext) -> str:
+            return await register(ctx, assertion, login, body.password, body.terms_version)
+
+        account_id = await runtime.bus.perform(
+            "RegisterWithDigitalKey", None, register_with_digital_key
+        )
         return Registered(account_id=account_id, login=login)
 
     @api.post("/token/refresh", response_model=Tokens, responses=problems(401))
     async def refresh(body: Refresh) -> Tokens:
         """A new token pair for a refresh token, which is spent (rotation)."""
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
+
+        async def refresh_tokens(ctx: CommandContext) -> Tokens:
             try:
-                rotated = await rotate(uow, body.refresh_token)
+                rotated = await rotate(ctx.uow, body.refresh_token)
             except RefreshRefused as refusal:
                 raise Problem(401, "refresh_refused", str(refusal)) from None
-            account = await request_aggregates(uow).get(Account, rotated.account_id)
+            account = await ctx.aggregates.get(Account, rotated.account_id)
             if not account.usable:  # closing and blocking revoke the families; belt and braces
                 raise Problem(401, "refresh_refused", "access blocked or account closed")
-            tokens = await issue_tokens(
-                uow,
+            return await issue_tokens(
+                ctx.uow,
                 rotated.account_id,
                 account.role,
                 rotated.method,
@@ -191,8 +196,8 @@ def router(runtime: Runtime) -> APIRouter:
                 rotated.session_key,
                 kek=identity.kek,
             )
-            await uow.commit()
-        return tokens
+
+        return await runtime.bus.perform("RefreshTokens", None, refresh_tokens)
 
     return api
 

@@ -18,11 +18,11 @@ from services.identity.adapters.private_tables import credentials
 from services.identity.api import rate_limits
 from services.identity.api.problems import account_refusals
 from services.identity.domain.accounts import Account
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from services.identity.wiring import wired
 from shared.access.http import Authenticated
 from shared.contracts import Actor
-from shared.eventstore import unit_of_work
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -66,14 +66,17 @@ def router(runtime: Runtime) -> APIRouter:
         the fund's; an earlier code stops working."""
         if principal.role != "admin":
             raise Problem(403, "role_not_allowed", "only an administrator issues activation codes")
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            aggregates = request_aggregates(uow, actor=principal.actor)
+
+        async def issue_activation_code(ctx: CommandContext) -> str:
             with account_refusals():
-                account = await aggregates.get(Account, account_id)
+                account = await ctx.aggregates.get(Account, account_id)
                 account.issue_activation_code(by=principal.actor)
-                await save_accounts(aggregates, account)
-            code = await activation.issue(uow, account_id)
-            await uow.commit()
+                await save_accounts(ctx.aggregates, account)
+            return await activation.issue(ctx.uow, account_id)
+
+        code = await runtime.bus.perform(
+            "IssueActivationCode", principal.actor, issue_activation_code
+        )
         return ActivationCode(activation_code=code, expires_in_days=activation.LIFETIME.days)
 
     @api.post(
@@ -85,12 +88,14 @@ def router(runtime: Runtime) -> APIRouter:
         """The holder sets their password with the code (a staff member gets a new
         authenticator too); earlier sessions end."""
         attempt = rate_limits.attempt(wired(runtime).limits, request, f"activation:{body.login}")
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
+
+        async def activate_account(ctx: CommandContext) -> Activated:
+            uow = ctx.uow
             account_id = await activation.redeem(uow, body.login, body.activation_code)
             if account_id is None:
                 await uow.commit()  # the wrong try counts
                 raise Problem(401, "wrong_code", "wrong, used or expired activation code")
-            account = await request_aggregates(uow).get(Account, account_id)
+            account = await ctx.aggregates.get(Account, account_id)
             with account_refusals():
                 account.change_password()
                 if account.needs_second_factor:
@@ -106,9 +111,11 @@ def router(runtime: Runtime) -> APIRouter:
                 second_factor = SecondFactor(secret=set_up.secret, provisioning_uri=set_up.uri)
             # Who activated is known once the account says its role.
             holder = Actor(account_id=account_id, role=account.role, authenticated_by="otp")
-            await save_accounts(request_aggregates(uow, actor=holder), account)
-            await uow.commit()
+            await save_accounts(ctx.acting_as(holder), account)
+            return Activated(login=account.login, second_factor=second_factor)
+
+        activated = await runtime.bus.perform("Activate", None, activate_account)
         attempt.succeeded()
-        return Activated(login=account.login, second_factor=second_factor)
+        return activated
 
     return api

@@ -13,9 +13,10 @@ from services.identity.adapters.private_tables import credentials
 from services.identity.api.problems import account_refusals
 from services.identity.domain.accounts import Account
 from services.identity.domain.devices import PIN_PATTERN, may_set_pin
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.access.http import Authenticated
-from shared.eventstore import UnitOfWork, unit_of_work
+from shared.eventstore import UnitOfWork
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -40,20 +41,22 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post("/account/password", status_code=204, responses=problems(403, 409))
     async def change_password(body: PasswordChange, principal: Authenticated) -> None:
         """A wrong current password changes nothing (and blocks nothing: the user is logged in)."""
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
+
+        async def change(ctx: CommandContext) -> None:
+            uow = ctx.uow
             if not await _password_is(uow, principal.account_id, body.current_password):
                 raise Problem(403, "wrong_password", "wrong current password")
-            aggregates = request_aggregates(uow, actor=principal.actor)
             with account_refusals():
-                account = await aggregates.get(Account, principal.account_id)
+                account = await ctx.aggregates.get(Account, principal.account_id)
                 account.change_password()
                 await uow.conn.execute(
                     update(credentials)
                     .where(credentials.c.account_id == principal.account_id)
                     .values(password_hash=await hash_password(body.new_password))
                 )
-                await save_accounts(aggregates, account)
-            await uow.commit()
+                await save_accounts(ctx.aggregates, account)
+
+        await runtime.bus.perform("ChangePassword", principal.actor, change)
 
     @api.post("/devices", status_code=201, responses=problems(403, 409))
     async def add_device(body: Device, principal: Authenticated) -> DeviceAdded:
@@ -62,12 +65,13 @@ def router(runtime: Runtime) -> APIRouter:
             raise Problem(
                 403, "digital_key_required", "a PIN is set only after a login with a digital key"
             )
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            aggregates = request_aggregates(uow, actor=principal.actor)
+
+        async def add(ctx: CommandContext) -> None:
             with account_refusals():
-                account = await aggregates.get(Account, principal.account_id)
-                await register_device(uow, aggregates, account, body.device_id, body.pin)
-            await uow.commit()
+                account = await ctx.aggregates.get(Account, principal.account_id)
+                await register_device(ctx.uow, ctx.aggregates, account, body.device_id, body.pin)
+
+        await runtime.bus.perform("AddDevice", principal.actor, add)
         return DeviceAdded(device_id=body.device_id)
 
     return api

@@ -17,9 +17,10 @@ from services.identity.domain.devices import PIN_PATTERN
 from services.identity.handlers.registration import issue_nonce, spend_nonce
 from services.identity.handlers.sessions import open_session
 from services.identity.wiring import wired
-from shared.eventstore import UnitOfWork, WrongExpectedVersion, unit_of_work
+from shared.eventstore import WrongExpectedVersion, unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
 from shared.keys import KeyEncryptionKey
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -65,49 +66,53 @@ def router(runtime: Runtime) -> APIRouter:
                 "assertion_refused",
                 f"the assertion's national register number: {invalid.reason}",
             ) from None
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            if not await spend_nonce(uow, assertion.nonce):
+
+        async def log_in_with_digital_key(ctx: CommandContext) -> Tokens:
+            if not await spend_nonce(ctx.uow, assertion.nonce):
                 raise Problem(
                     401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
                 )
-            account_id = await uow.view(MemberAccounts).account_of(national_register_number)
+            account_id = await ctx.uow.view(MemberAccounts).account_of(national_register_number)
             if account_id is None:
-                await uow.commit()  # the assertion is spent all the same
+                await ctx.uow.commit()  # the assertion is spent all the same
                 raise Problem(
                     401, "not_registered", "this person has no portal account: register first"
                 )
-            tokens = await _open(uow, account_id, assertion.method, identity.kek)
-        return tokens
+            return await _open(ctx, account_id, assertion.method, identity.kek)
+
+        try:
+            return await runtime.bus.perform("LogInWithDigitalKey", None, log_in_with_digital_key)
+        except WrongExpectedVersion:
+            raise account_changed() from None
 
     @api.post("/login/pin", response_model=Tokens, responses=problems(401, 403, 409, 429))
     async def pin_login(body: PinLogin, request: Request) -> Tokens:
         """The app's quick login; too many wrong PINs revoke the device, too many attempts
         from one address are refused (api/rate_limits.py)."""
         attempt = rate_limits.attempt(wired(runtime).limits, request)
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            try:
-                account_id = await check_pin(uow, body.device_id, body.pin)
-            except WrongExpectedVersion:
-                raise account_changed() from None
+
+        async def log_in_with_pin(ctx: CommandContext) -> Tokens:
+            account_id = await check_pin(ctx.uow, ctx.aggregates, body.device_id, body.pin)
             if account_id is None:
-                await uow.commit()  # the attempt counts
+                await ctx.uow.commit()  # the attempt counts
                 raise Problem(401, "wrong_pin", "wrong device or PIN")
-            tokens = await _open(uow, account_id, "pin", identity.kek)
+            return await _open(ctx, account_id, "pin", identity.kek)
+
+        try:
+            tokens = await runtime.bus.perform("LogInWithPin", None, log_in_with_pin)
+        except WrongExpectedVersion:
+            raise account_changed() from None
         attempt.succeeded()
         return tokens
 
     return api
 
 
-async def _open(uow: UnitOfWork, account_id: str, method: str, kek: KeyEncryptionKey) -> Tokens:
-    """Opens the session and commits; a refused one still spends what led to it (the nonce,
-    the PIN attempt)."""
+async def _open(ctx: CommandContext, account_id: str, method: str, kek: KeyEncryptionKey) -> Tokens:
+    """Opens the session; a refused one still spends what led to it (the nonce, the PIN
+    attempt)."""
     try:
-        tokens = await open_session(uow, account_id, method, kek)
+        return await open_session(ctx, account_id, method, kek)
     except Problem:
-        await uow.commit()
+        await ctx.uow.commit()
         raise
-    except WrongExpectedVersion:
-        raise account_changed() from None
-    await uow.commit()
-    return tokens

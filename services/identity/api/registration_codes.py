@@ -22,6 +22,7 @@ from services.identity.handlers.registration import open_account
 from services.identity.wiring import wired
 from shared.eventstore import unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -85,23 +86,26 @@ def router(runtime: Runtime, senders: Senders | None = None) -> APIRouter:
         attempts from one address are refused before the code is looked at (api/rate_limits.py)."""
         body.require_terms(config.terms_version)
         attempt = rate_limits.attempt(wired(runtime).limits, request)
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            proved = await prove(uow, body.request_id, body.code)
+
+        async def register_with_code(ctx: CommandContext) -> Registered:
+            proved = await prove(ctx.uow, body.request_id, body.code)
             if proved is None:
-                await uow.commit()  # the attempt counts
+                await ctx.uow.commit()  # the attempt counts
                 raise Problem(401, "wrong_code", "wrong, expired or used code")
             login = body.login or proved.national_register_number
             account_id = await open_account(
-                uow,
+                ctx,
                 proved.national_register_number,
                 login,
                 body.password,
                 body.terms_version,
                 verified_by(proved.channel),
             )
-            await uow.commit()
+            return Registered(account_id=account_id, login=login)
+
+        registered = await runtime.bus.perform("RegisterWithCode", None, register_with_code)
         attempt.succeeded()
-        return Registered(account_id=account_id, login=login)
+        return registered
 
     return api
 

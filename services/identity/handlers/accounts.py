@@ -9,14 +9,13 @@ from services.identity.adapters.administrators import Administrators
 from services.identity.adapters.credentials import Credentials
 from services.identity.adapters.passwords import UNUSABLE_HASH, verify_password
 from services.identity.domain.accounts import Account
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.contracts.identity import (
     BlockAccess,
     CloseAccount,
     RegisterPortalAccount,
     UnblockAccess,
 )
-from shared.eventstore import UnitOfWork
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
 
@@ -54,25 +53,24 @@ async def close_account(command: CloseAccount, ctx: CommandContext) -> None:
 
 
 async def log_in(
-    uow: UnitOfWork, login: str, password: str, code: str | None = None
+    ctx: CommandContext, login: str, password: str, code: str | None = None
 ) -> Account | None:
     """The account if the password (and a staff member's authenticator `code`) are right; None
     otherwise. Raises SecondFactorRequired for staff without a code, AccessRefused when all was
     right but access is blocked (domain/logins.py). A block by identity ends the account's
     sessions (save_accounts)."""
-    credential = await uow.view(Credentials).of_login(login)
+    credential = await ctx.uow.view(Credentials).of_login(login)
     password_ok = await verify_password(credential.password_hash if credential else None, password)
     if credential is None:
         return None
-    aggregates = request_aggregates(uow)
-    account = await aggregates.get(Account, credential.account_id)
+    account = await ctx.aggregates.get(Account, credential.account_id)
     if account.closed:
         return None
     code_ok = None
     if account.needs_second_factor and code is not None:
-        code_ok = await totp.check(uow, account.account_id, code, spend=password_ok)
+        code_ok = await totp.check(ctx.uow, account.account_id, code, spend=password_ok)
     account.log_in(password_ok, code_ok)
-    await save_accounts(aggregates, account)
+    await save_accounts(ctx.aggregates, account)
     return account if password_ok and code_ok is not False else None
 
 

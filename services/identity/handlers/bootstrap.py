@@ -25,7 +25,7 @@ from services.identity.adapters.passwords import hash_password
 from services.identity.adapters.private_tables import credentials
 from services.identity.domain.accounts import Account
 from services.identity.domain.administrators import ADMIN_LOGIN, recover, replace
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 from shared.logging import get_logger
@@ -33,9 +33,10 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 
-async def ensure_admin(uow: UnitOfWork, password: str, totp_secret: str) -> None:
-    # The operator's, not anyone's: its events have no actor.
-    aggregates = request_aggregates(uow)
+async def ensure_admin(
+    uow: UnitOfWork, aggregates: Repository, password: str, totp_secret: str
+) -> None:
+    """`aggregates`: the operator's, not anyone's: its events have no actor."""
     # Counting takes the administrators' lock: replicas starting together recover only once.
     usable = await administrators.usable_administrators(uow, aggregates)
     account_id = await uow.conn.scalar(

@@ -5,7 +5,6 @@ by a one-time code to the dossier's address, see codes.py), and with the accepte
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import insert, update
@@ -18,10 +17,11 @@ from services.identity.adapters.passwords import hash_password
 from services.identity.adapters.private_tables import registration_nonces
 from services.identity.domain.accounts import Account
 from services.identity.handlers.access_decisions import reconsider_person
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.contracts import Actor
 from shared.eventstore import UnitOfWork
 from shared.identifiers import normalize_insz
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem
 
 NONCE_LIFETIME = timedelta(minutes=10)
@@ -52,21 +52,21 @@ async def spend_nonce(uow: UnitOfWork, nonce: str) -> bool:
 
 
 async def register(
-    uow: UnitOfWork, assertion: Assertion, login: str, password: str, terms_version: str
+    ctx: CommandContext, assertion: Assertion, login: str, password: str, terms_version: str
 ) -> str:
     """Creates the account of the person the assertion proves; returns its id."""
-    if not await spend_nonce(uow, assertion.nonce):
+    if not await spend_nonce(ctx.uow, assertion.nonce):
         raise Problem(
             401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
         )
     national_register_number = normalize_insz(assertion.national_register_number)
     return await open_account(
-        uow, national_register_number, login, password, terms_version, assertion.method
+        ctx, national_register_number, login, password, terms_version, assertion.method
     )
 
 
 async def open_account(
-    uow: UnitOfWork,
+    ctx: CommandContext,
     national_register_number: str,
     login: str,
     password: str,
@@ -75,6 +75,7 @@ async def open_account(
 ) -> str:
     """The account of a member who proved who they are; returns its id. A refusal leaves
     everything as it was once the unit of work rolls back."""
+    uow = ctx.uow
     if await uow.view(Members).find(national_register_number) is None:
         raise Problem(
             403,
@@ -87,7 +88,7 @@ async def open_account(
     logins = uow.view(Credentials)
     if await logins.account_of(login) is not None:
         raise Problem(409, "login_taken", f"login {login!r} is taken")
-    account = Account.rebuild(str(uuid.uuid4()))
+    account = Account.rebuild(ctx.derived_id("account"))
     account.register(
         login,
         "member",
@@ -98,10 +99,8 @@ async def open_account(
     await logins.add(login, account.account_id, await hash_password(password))
     await member_accounts.add(national_register_number, account.account_id)
     actor = Actor(account_id=account.account_id, role="member", authenticated_by=verified_by)
-    aggregates = request_aggregates(uow, actor=actor)
-    await save_accounts(aggregates, account)
+    await save_accounts(ctx.acting_as(actor), account)
     # With a password of their own, a dependant may now refuse the holder (ID-7): identity's
-    # decision, not the member's, in the same request.
-    decisions = request_aggregates(uow, correlation_id=aggregates.correlation_id)
-    await reconsider_person(uow, decisions, national_register_number)
+    # decision, not the member's, in the same command.
+    await reconsider_person(uow, ctx.acting_as(None), national_register_number)
     return account.account_id

@@ -7,21 +7,21 @@ from __future__ import annotations
 from services.identity.adapters.tokens import Tokens, issue_tokens
 from services.identity.api.problems import access_blocked
 from services.identity.domain.accounts import AccessRefused, Account
-from services.identity.handlers.repositories import request_aggregates, save_accounts
+from services.identity.handlers.saving import save_accounts
 from shared.contracts import Actor
-from shared.eventstore import UnitOfWork
 from shared.keys import KeyEncryptionKey
+from shared.messaging.commands import CommandContext
 from shared.problems import Problem
 
 
 async def open_session(
-    uow: UnitOfWork, account_id: str, method: str, kek: KeyEncryptionKey
+    ctx: CommandContext, account_id: str, method: str, kek: KeyEncryptionKey
 ) -> Tokens:
     """Tokens for the account; refused like a password login: 403 with the reason when
     access is blocked (art 7.6), 401 when the account is closed. A digital key lifts a
     member's block for wrong passwords (domain/logins.py): the unblock is recorded as hers,
     with the key she proved herself with."""
-    account = await request_aggregates(uow).get(Account, account_id)
+    account = await ctx.aggregates.get(Account, account_id)
     if account.closed:
         raise Problem(401, "account_closed", "this account is closed")
     try:
@@ -30,5 +30,5 @@ async def open_session(
         raise access_blocked(refusal.reason) from None
     # Who logged in is known once the account says its role.
     actor = Actor(account_id=account_id, role=account.role, authenticated_by=method)
-    await save_accounts(request_aggregates(uow, actor=actor), account)
-    return await issue_tokens(uow, account_id, account.role, method, kek=kek)
+    await save_accounts(ctx.acting_as(actor), account)
+    return await issue_tokens(ctx.uow, account_id, account.role, method, kek=kek)
