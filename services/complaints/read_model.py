@@ -128,13 +128,10 @@ class ComplaintsProjection:
             letter = event.model_dump(
                 include={"file_number", "kind", "language", "text", "standard"}
             )
-            await conn.execute(
-                insert(letters).values(
-                    event_id=envelope.event_id, sent_at=envelope.occurred_at, **letter
-                )
-            )
+            letter |= {"event_id": envelope.event_id, "sent_at": envelope.occurred_at}
+            await conn.execute(insert(letters), letter)
         elif isinstance(event, ComplaintRegistered):
-            await conn.execute(insert(complaints).values(**_registered(event, envelope)))
+            await conn.execute(insert(complaints), _registered(event, envelope))
         elif isinstance(event, RecommendationRecorded):
             await _recommendation(conn, event, envelope)
         elif (changes := _changes(event, envelope.occurred_at)) is not None:

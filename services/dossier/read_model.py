@@ -66,17 +66,11 @@ class BookletsProjection:
     async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
         match event:
             case MemberEnrolled(booklet_id=booklet_id, holder=person):
-                await conn.execute(
-                    insert(booklet_persons).values(
-                        booklet_id=booklet_id, role="holder", **_columns(person)
-                    )
-                )
+                row = {"booklet_id": booklet_id, "role": "holder", **_columns(person)}
+                await conn.execute(insert(booklet_persons), row)
             case DependantAdded(booklet_id=booklet_id, dependant=person):
-                await conn.execute(
-                    insert(booklet_persons).values(
-                        booklet_id=booklet_id, role="dependant", **_columns(person)
-                    )
-                )
+                row = {"booklet_id": booklet_id, "role": "dependant", **_columns(person)}
+                await conn.execute(insert(booklet_persons), row)
             case ContactDetailsChanged(national_register_number=insz):
                 changes = event.model_dump(
                     include={"email", "phone", "iban", "bic"}, exclude_none=True

@@ -1,0 +1,45 @@
+"""Issue 9, item 10: a projection's batch is applied through `HeldInserts`, which writes runs of
+plain inserts as one executemany. What the projection reads, and every other statement, still
+sees all it wrote before, in order, on both backends."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+
+from shared.eventstore import connect
+from shared.projections import HeldInserts
+
+metadata = MetaData()
+notes = Table(
+    "held_notes", metadata, Column("k", Integer, primary_key=True), Column("v", String(10))
+)
+
+
+async def test_issue9_10_held_inserts_are_written_before_anything_else_in_order(database_url):
+    database = connect(database_url)
+    try:
+        async with database.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            held = HeldInserts(conn)
+            await held.execute(insert(notes), {"k": 1, "v": "a"})
+            await held.execute(insert(notes).values(k=2, v="b"))
+            await held.execute(insert(notes), [{"k": 3, "v": "c"}, {"k": 4, "v": "d"}])
+            assert len(held.held) == 4  # nothing written yet
+            seen = await held.scalar(select(func.count()).select_from(notes))
+            await held.execute(insert(notes), {"k": 5, "v": "e"})
+            await held.execute(update(notes).where(notes.c.k == 5).values(v="E"))
+            returned = await held.execute(insert(notes).returning(notes.c.k), {"k": 6, "v": "f"})
+            await held.flush()
+            rows = (await conn.execute(select(notes.c.k, notes.c.v).order_by(notes.c.k))).all()
+    finally:
+        await database.dispose()
+
+    assert seen == 4 and returned.scalar_one() == 6
+    assert [tuple(row) for row in rows] == [
+        (1, "a"),
+        (2, "b"),
+        (3, "c"),
+        (4, "d"),
+        (5, "E"),
+        (6, "f"),
+    ]
