@@ -74,4 +74,3 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """A route's `responses=`: the problems it may answer besides those of every route. The
     app fills in the schema (shared.http.document_problems)."""
     return {status: {"description": HTTPStatus(status).phrase} for status in statuses}
-

@@ -74,7 +74,8 @@ class Projector:
                 self.metrics.projection_lag.labels(projection.name).set(behind)
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
-        await poll_until_stopped(self.catch_up, stop, idle_wait, "projection")
+        wake = self.store.watch()
+        await poll_until_stopped(self.catch_up, stop, idle_wait, "projection", wake=wake)
 
     async def rebuild(self, name: str) -> int:
         projection = self.projection(name)

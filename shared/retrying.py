@@ -65,6 +65,7 @@ async def poll_until_stopped(
     name: str,
     *,
     outage_backoff: Backoff | None = None,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Runs `step` again at once while it finds work, and after `idle_wait` when it finds none.
 
@@ -75,6 +76,17 @@ async def poll_until_stopped(
     async def pause(delay: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), delay)
+
+    async def idle(delay: float) -> None:
+        """Until the next poll, or until `wake` says there is work (then cleared, before the
+        step looks, so a wake-up during the step is not lost)."""
+        if wake is None:
+            return await pause(delay)
+        waiting = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+        await asyncio.wait(waiting, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiting:
+            waiter.cancel()
+        wake.clear()
 
     outage = AsyncRetrying(
         wait=outage_backoff or OUTAGE_BACKOFF,
@@ -94,7 +106,7 @@ async def poll_until_stopped(
             seconds = round(attempt.retry_state.seconds_since_start or 0.0, 3)
             log.info(f"{name}.recovered", failed_attempts=failures, outage_seconds=seconds)
         if not done:
-            await pause(idle_wait)
+            await idle(idle_wait)
 
 
 def _warn_once(name: str) -> Callable[[RetryCallState], None]:

@@ -43,6 +43,7 @@ Serial = BigInteger().with_variant(Integer(), "sqlite")
 
 metadata = MetaData()
 
+
 class current_transaction_id(FunctionElement):
     """The writing transaction's id on PostgreSQL (see store.py); 0 on SQLite."""
 

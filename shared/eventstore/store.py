@@ -12,6 +12,7 @@ transaction id is always 0.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,19 @@ class EventStore:
     def __init__(self, database: Database, producer: str) -> None:
         self.database = database
         self.producer = producer
+        self._watchers: list[asyncio.Event] = []
+
+    def watch(self) -> asyncio.Event:
+        """An event set whenever a unit of work of this process commits: a reader (the relay,
+        the projector) wakes at once instead of at its next poll. Writers elsewhere (another
+        replica) are still found by polling."""
+        watcher = asyncio.Event()
+        self._watchers.append(watcher)
+        return watcher
+
+    def committed(self) -> None:
+        for watcher in self._watchers:
+            watcher.set()
 
     async def append(
         self,

@@ -137,6 +137,7 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.conn.commit()
         self._committed = True
+        self.store.committed()
 
 
 async def load_checkpoint(conn: AsyncConnection, name: str) -> Position:

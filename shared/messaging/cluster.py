@@ -46,9 +46,7 @@ class ClusterWatch:
     async def cluster_id(self) -> str:
         """The id of the cluster the broker belongs to now."""
         if self._admin is None:
-            self._admin = AIOKafkaAdminClient(
-                **client_options(self.kafka), request_timeout_ms=5000
-            )
+            self._admin = AIOKafkaAdminClient(**client_options(self.kafka), request_timeout_ms=5000)
             try:
                 await self._admin.start()
             except BaseException:

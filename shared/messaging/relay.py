@@ -69,7 +69,8 @@ class Relay:
             self.metrics.relay_lag.set(await lag(conn, self.checkpoint))
 
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
-        await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay")
+        wake = self.store.watch()
+        await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay", wake=wake)
 
     async def _publish_events(self) -> int:
         async with self.database.read() as conn:
