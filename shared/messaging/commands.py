@@ -62,7 +62,7 @@ class CommandContext:
 
     uow: UnitOfWork
     envelope: CommandEnvelope
-    actor: Actor
+    actor: Actor | None  # None: the service's own action (`CommandBus.perform`)
     aggregates: Repository = field(init=False)
 
     def __post_init__(self) -> None:
