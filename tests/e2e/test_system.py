@@ -177,16 +177,13 @@ def _staff_token(ports: dict, env: dict) -> str:
 
 def _get_eventually(url: str, key: str | None = None, token: str = "", timeout: float = 30) -> dict:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    answers: list[httpx.Response] = []
 
-    def body() -> dict | None:
-        answers.append(httpx.get(url, timeout=5, headers=headers))
-        found = answers[-1].json() if answers[-1].status_code == 200 else None
-        return found if found is not None and (key is None or key in found) else None
+    def wanted(answer: httpx.Response) -> bool:
+        return answer.status_code == 200 and (key is None or key in answer.json())
 
-    found = until(body, timeout)
-    assert found is not None, f"{url} answered {answers[-1].status_code}: {answers[-1].text}"
-    return found
+    answer = _eventually(lambda: httpx.get(url, timeout=5, headers=headers), wanted, timeout)
+    assert wanted(answer), f"{url} answered {answer.status_code}: {answer.text}"
+    return answer.json()
 
 
 def test_id1_id7_id4_a_demo_member_registers_with_a_digital_key_sees_the_allowed_persons_and_is_blocked(

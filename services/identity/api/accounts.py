@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.identity.adapters.assertions import AssertionRefused, verify_assertion
+from services.identity.adapters.assertions import Assertion, AssertionRefused, verify_assertion
 from services.identity.adapters.refresh import RefreshRefused, rotate
 from services.identity.adapters.tokens import SessionKey, Tokens, issue_tokens
 from services.identity.api import rate_limits
 from services.identity.api.problems import access_blocked
+from services.identity.config import IdentitySettings
 from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.domain.second_factors import CODE_PATTERN, SecondFactorRequired
 from services.identity.handlers.accounts import log_in
@@ -137,10 +138,7 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post("/registration/nonce")
     async def registration_nonce() -> Nonce:
         """Step 1: a nonce for the identity provider to sign into its assertion."""
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            nonce = await issue_nonce(uow)
-            await uow.commit()
-        return Nonce(nonce=nonce, audience=config.audience)
+        return await new_nonce(runtime, config)
 
     @api.post(
         "/registration",
@@ -151,20 +149,7 @@ def router(runtime: Runtime) -> APIRouter:
     async def registration(body: Registration) -> Registered:
         """Step 2: the assertion, a password and the accepted terms make a portal account."""
         body.require_terms(config.terms_version)
-        try:
-            assertion = await verify_assertion(
-                body.id_token, config.identity_providers, config.audience, runtime.clock.now()
-            )
-        except AssertionRefused as refusal:
-            raise Problem(401, "assertion_refused", str(refusal)) from None
-        try:
-            national_register_number = normalize_insz(assertion.national_register_number)
-        except InvalidIdentifier as invalid:  # the reason only: the number is personal data
-            raise Problem(
-                401,
-                "assertion_refused",
-                f"the assertion's national register number: {invalid.reason}",
-            ) from None
+        assertion, national_register_number = await proved(runtime, config, body.id_token)
         login = body.login or national_register_number
 
         async def register_with_digital_key(ctx: CommandContext) -> str:
@@ -200,6 +185,32 @@ def router(runtime: Runtime) -> APIRouter:
         return await runtime.bus.perform("RefreshTokens", None, refresh_tokens)
 
     return api
+
+
+async def new_nonce(runtime: Runtime, config: IdentitySettings) -> Nonce:
+    """A nonce for the identity provider to sign into its assertion (registration, login)."""
+    async with unit_of_work(runtime.store, runtime.clock) as uow:
+        nonce = await issue_nonce(uow)
+        await uow.commit()
+    return Nonce(nonce=nonce, audience=config.audience)
+
+
+async def proved(
+    runtime: Runtime, config: IdentitySettings, id_token: str
+) -> tuple[Assertion, str]:
+    """The identity provider's assertion and the national register number it proves; 401 if
+    it proves nothing."""
+    try:
+        assertion = await verify_assertion(
+            id_token, config.identity_providers, config.audience, runtime.clock.now()
+        )
+        return assertion, normalize_insz(assertion.national_register_number)
+    except AssertionRefused as refusal:
+        raise Problem(401, "assertion_refused", str(refusal)) from None
+    except InvalidIdentifier as invalid:  # the reason only: the number is personal data
+        raise Problem(
+            401, "assertion_refused", f"the assertion's national register number: {invalid.reason}"
+        ) from None
 
 
 def _login_name(login: str) -> str:

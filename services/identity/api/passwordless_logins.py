@@ -6,19 +6,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from services.identity.adapters.assertions import AssertionRefused, verify_assertion
 from services.identity.adapters.devices import check_pin
 from services.identity.adapters.member_accounts import MemberAccounts
 from services.identity.adapters.tokens import Tokens
 from services.identity.api import rate_limits
-from services.identity.api.accounts import Nonce
+from services.identity.api.accounts import Nonce, new_nonce, proved
 from services.identity.api.problems import account_changed
 from services.identity.domain.devices import PIN_PATTERN
-from services.identity.handlers.registration import issue_nonce, spend_nonce
+from services.identity.handlers.registration import spend_nonce
 from services.identity.handlers.sessions import open_session
 from services.identity.wiring import wired
-from shared.eventstore import WrongExpectedVersion, unit_of_work
-from shared.identifiers import InvalidIdentifier, normalize_insz
+from shared.eventstore import WrongExpectedVersion
 from shared.keys import KeyEncryptionKey
 from shared.messaging.commands import CommandContext
 from shared.problems import Problem, problems
@@ -42,10 +40,7 @@ def router(runtime: Runtime) -> APIRouter:
     @api.post("/login/nonce")
     async def login_nonce() -> Nonce:
         """Step 1 of a digital-key login: a nonce for the identity provider to sign."""
-        async with unit_of_work(runtime.store, runtime.clock) as uow:
-            nonce = await issue_nonce(uow)
-            await uow.commit()
-        return Nonce(nonce=nonce, audience=config.audience)
+        return await new_nonce(runtime, config)
 
     @api.post("/login/digital-key", response_model=Tokens, responses=problems(401, 403, 409))
     async def digital_key_login(body: DigitalKeyLogin) -> Tokens:
@@ -53,19 +48,7 @@ def router(runtime: Runtime) -> APIRouter:
         and lifts her block for wrong passwords if she had one (ID-4: nobody else can keep her
         out by typing them). Nothing to guess here (a signed assertion, for a nonce spent
         once), so no rate limit."""
-        try:
-            assertion = await verify_assertion(
-                body.id_token, config.identity_providers, config.audience, runtime.clock.now()
-            )
-            national_register_number = normalize_insz(assertion.national_register_number)
-        except AssertionRefused as refusal:
-            raise Problem(401, "assertion_refused", str(refusal)) from None
-        except InvalidIdentifier as invalid:  # the reason only: the number is personal data
-            raise Problem(
-                401,
-                "assertion_refused",
-                f"the assertion's national register number: {invalid.reason}",
-            ) from None
+        assertion, national_register_number = await proved(runtime, config, body.id_token)
 
         async def log_in_with_digital_key(ctx: CommandContext) -> Tokens:
             if not await spend_nonce(ctx.uow, assertion.nonce):
