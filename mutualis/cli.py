@@ -324,7 +324,7 @@ def demo_seed() -> None:
 
     from mutualis import demo as data
     from mutualis.staff import send_command
-    from shared.reference import configured_federation
+    from shared.reference import load_federation
 
     sender, clock = _sender(), _clock()
     kafka, today = KafkaSettings(), clock.now().date()
@@ -332,7 +332,7 @@ def demo_seed() -> None:
     async def send(command: str, payload: dict):
         return await send_command(kafka, "dossier", command, payload, sender, 30, clock)
 
-    outcomes = asyncio.run(data.seed(send, configured_federation(), today))
+    outcomes = asyncio.run(data.seed(send, load_federation(ToolSettings().federation), today))
     refused = [o.reason for o in outcomes if o.status == "rejected"]
     for household in data.households(today):
         for person in household:

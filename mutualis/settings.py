@@ -16,6 +16,8 @@ class ToolSettings(BaseSettings):
 
     # MUTUALIS_SESSION_FILE; else <XDG_CONFIG_HOME or ~/.config>/mutualis/session.json.
     session_file: Path | None = None
+    # MUTUALIS_FEDERATION, as the services read it: the federation the demo households join.
+    federation: str = "socialist"
     config_home: Path = Field(
         default_factory=lambda: Path.home() / ".config",
         validation_alias=AliasChoices("XDG_CONFIG_HOME"),

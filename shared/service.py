@@ -43,6 +43,7 @@ from shared.messaging.topics import (
 )
 from shared.metrics import CONTENT_TYPE, Metrics, TimedRequests
 from shared.projections import Projection, Projector
+from shared.reference import load_federation
 from shared.settings import ServiceSettings
 from shared.timers import Scheduler, TimerHandler
 from shared.trust import load_credential, load_root
@@ -77,7 +78,10 @@ class Runtime:
         self.clock = clock or SystemClock()
         kafka = settings.kafka
         self.database = connect(settings.database_url)
-        self.store = EventStore(self.database, producer=definition.name)
+        # An unknown federation stops the service here, before it takes work.
+        self.store = EventStore(
+            self.database, producer=definition.name, federation=load_federation(settings.federation)
+        )
         self.metrics = Metrics()
         self.broker: KafkaBroker = make_broker(
             kafka, client_id=definition.name, registry=self.metrics.registry

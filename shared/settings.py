@@ -80,15 +80,6 @@ class KafkaSettings(BaseSettings):
         return f"{self.namespace}{name}"
 
 
-class DeploymentSettings(BaseSettings):
-    """What every process of one deployment shares: which federation it serves (ORG-1, ORG-2),
-    `MUTUALIS_FEDERATION`, the socialist one by default."""
-
-    model_config = SettingsConfigDict(env_prefix="MUTUALIS_", extra="ignore")
-
-    federation: str = "socialist"
-
-
 class ServiceSettings(BaseSettings):
     """Settings of one service process. Environment names are prefixed with the service name,
     e.g. COMPLAINTS_DATABASE_URL, COMPLAINTS_PORT."""
@@ -100,6 +91,8 @@ class ServiceSettings(BaseSettings):
     port: int = 0
     database_url: str = ""
     data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("MUTUALIS_DATA_DIR"))
+    # The federation this deployment serves (ORG-1, ORG-2), the same for all its processes.
+    federation: str = Field("socialist", validation_alias=AliasChoices("MUTUALIS_FEDERATION"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
     # A file whose number of seconds moves this process's clock on (tests and demos of a
     # running system: see shared.clock.ShiftedClock); unset in production.

@@ -27,7 +27,7 @@ from shared.contracts.complaints import (
     SendStatusUpdate,
 )
 from shared.messaging.commands import CommandContext
-from shared.reference import configured_federation
+from shared.reference import Federation
 from shared.refusal import Refused
 
 
@@ -80,7 +80,7 @@ async def send_status_update(command: SendStatusUpdate, ctx: CommandContext) -> 
 
 async def answer_complaint(command: AnswerComplaint, ctx: CommandContext) -> None:
     answer = command.model_dump(include={"verdict", "motivation", "advice"})
-    step = partial(procedure.answer, **answer, mediator=mediator_contact())
+    step = partial(procedure.answer, **answer, mediator=mediator_contact(ctx.federation))
     await _take(ctx, command.file_number, step)
 
 
@@ -124,10 +124,9 @@ HANDLERS = {
 }
 
 
-def mediator_contact() -> str:
+def mediator_contact(federation: Federation) -> str:
     """How to reach the federation's national complaints mediator (seed 004, step 6). The
     seeds give no address of their own for the mediator: they are reached at the seat."""
-    federation = configured_federation()
     seat = federation.headquarters
     reach = [str(seat.address) if seat.address else None, seat.phone, seat.email]
     return ", ".join([federation.name, *(r for r in reach if r)])

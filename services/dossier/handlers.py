@@ -15,7 +15,6 @@ from shared.contracts.dossier import (
     Person,
 )
 from shared.messaging.commands import CommandContext
-from shared.reference import configured_federation
 from shared.refusal import Refused
 
 
@@ -60,7 +59,7 @@ async def _admissible(ctx: CommandContext, person: Person) -> None:
     Checked before a holder's enrolment is decided and after a dependant's, as the refusals
     have always come in that order."""
     try:
-        configured_federation().fund(person.regional_fund)
+        ctx.federation.fund(person.regional_fund)
     except LookupError as error:
         raise Refused(str(error)) from None
     if await ctx.uow.view(PersonIndex).booklet_of(person.national_register_number) is not None:

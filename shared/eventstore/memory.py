@@ -19,6 +19,8 @@ from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.store import DuplicateEvent, PendingEvent, Position, WrongExpectedVersion
 from shared.eventstore.unit_of_work import Timer
+from shared.reference import Federation, load_federation
+from shared.settings import ServiceSettings
 
 P = TypeVar("P")
 
@@ -36,9 +38,18 @@ class State:
 
 
 class InMemoryEventStore:
-    def __init__(self, producer: str, views: dict[type, Any] | None = None) -> None:
-        """`views`: the fake of each read-model adapter the handlers under test ask for."""
+    def __init__(
+        self,
+        producer: str,
+        views: dict[type, Any] | None = None,
+        federation: Federation | None = None,
+    ) -> None:
+        """`views`: the fake of each read-model adapter the handlers under test ask for;
+        `federation`: the one the deployment serves, the settings' default unless given."""
         self.producer, self.views = producer, views or {}
+        self.federation = federation or load_federation(
+            ServiceSettings.model_fields["federation"].default
+        )
         self.state = State()
 
     def events(self, stream_id: str | None = None) -> list[EventEnvelope]:
@@ -62,6 +73,10 @@ class InMemoryUnitOfWork:
         # The fakes' tables are part of the transaction too: a refused command leaves them be.
         self._work, self._views = copy.deepcopy(store.state), copy.deepcopy(store.views)
         self.appended: list[EventEnvelope] = []
+
+    @property
+    def federation(self) -> Federation:
+        return self.store.federation
 
     def view(self, port: type[P]) -> P:
         """The read-model adapter `port`: here, the fake the test gave the store."""

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import func, insert, literal_column, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts import Actor, Event, EventEnvelope
 from shared.eventstore.database import Database
 from shared.eventstore.schema import events
+
+if TYPE_CHECKING:
+    from shared.reference import Federation
 
 _COMMITTED_HORIZON = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)")
 
@@ -67,9 +70,15 @@ class RecordedEvent:
 
 
 class EventStore:
-    def __init__(self, database: Database, producer: str) -> None:
+    def __init__(
+        self, database: Database, producer: str, federation: Federation | None = None
+    ) -> None:
+        """`federation`: the one this deployment serves (ORG-1, ORG-2), which the service's
+        decisions follow (its funds, its access policy, its mediator); the service's runtime
+        loads it from its settings."""
         self.database = database
         self.producer = producer
+        self.federation = federation
         self._watchers: list[asyncio.Event] = []
 
     def watch(self) -> asyncio.Event:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,9 @@ from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
 from shared.eventstore.store import EventStore, PendingEvent, Position
+
+if TYPE_CHECKING:
+    from shared.reference import Federation
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,13 @@ class UnitOfWork:
         the one way a handler reads or keeps a table besides its aggregates, which a handler's
         unit test replaces with a fake (shared.eventstore.memory)."""
         return port(self.conn)
+
+    @property
+    def federation(self) -> Federation:
+        """The federation this deployment serves: the reference data its decisions follow."""
+        if self.store.federation is None:
+            raise LookupError(f"{self.store.producer}'s store was opened without its federation")
+        return self.store.federation
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
         return await self.store.read_stream(self.conn, stream_id)

@@ -44,6 +44,7 @@ from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
 from shared.metrics import Metrics
 from shared.problems import Problem
+from shared.reference import Federation
 from shared.refusal import Refused
 from shared.retrying import retry_on_conflict
 
@@ -77,6 +78,10 @@ class CommandContext:
     @property
     def now(self):
         return self.uow.clock.now()
+
+    @property
+    def federation(self) -> Federation:
+        return self.uow.federation
 
     def acting_as(self, actor: Actor | None) -> Repository:
         """The repository for events this command records in another's name: the holder who

@@ -29,7 +29,6 @@ from pydantic import (
 )
 
 from shared.reference.provinces import ProvinceId, province_of
-from shared.settings import DeploymentSettings
 
 _PACKAGE = __name__.rpartition(".")[0]
 _DATA_DIR = "federations"
@@ -248,12 +247,6 @@ def load_federation(federation_id: str) -> Federation:
     if federation.id != federation_id:
         raise ValueError(f"{name} declares id {federation.id!r}, expected {federation_id!r}")
     return federation
-
-
-def configured_federation() -> Federation:
-    """The federation this deployment serves (ORG-1), chosen by configuration (ORG-2):
-    shared.settings.DeploymentSettings."""
-    return load_federation(DeploymentSettings().federation)
 
 
 def load_federations() -> Mapping[str, Federation]:

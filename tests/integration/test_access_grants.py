@@ -32,7 +32,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def identity(database_url, kafka, signer, provider, clock):
+def federation() -> str:
+    return "socialist"
+
+
+@pytest.fixture
+async def identity(database_url, kafka, signer, provider, clock, federation, monkeypatch):
+    monkeypatch.setenv("MUTUALIS_FEDERATION", federation)
     signer.clock = clock
     async with running(identity_service, database_url, kafka, clock) as runtime:
         await signer.known_by(runtime)
@@ -148,10 +154,10 @@ async def test_id7_emut_a_child_over_16_blocks_within_the_month_another_does_not
     assert await decisions(identity, blocking) == []
 
 
+@pytest.mark.parametrize("federation", ["liberal"])
 async def test_id7_mylm_a_registered_minor_revokes_and_an_adult_grants_explicitly(
-    identity, kafka, provider, clock, monkeypatch
+    identity, kafka, provider, clock
 ):
-    monkeypatch.setenv("MUTUALIS_FEDERATION", "liberal")
     minor_born, adult_born = date(2010, 6, 1), date(2007, 4, 1)
     minor, adult = dossier.insz(minor_born, 301), dossier.insz(adult_born, 303)
     await booklet_with(kafka, identity, (minor, minor_born), (adult, adult_born))

@@ -45,6 +45,7 @@ from shared.eventstore import Timer
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.repository import Repository, derived_ids
 from shared.messaging.commands import CommandContext
+from shared.reference import load_federation
 from shared.refusal import Refused
 from tests.support.dossier import insz
 
@@ -140,12 +141,6 @@ def member(national_register_number: str, role: str, born: date) -> Member:
     return Member(national_register_number, "b-1", role, born, None, None)
 
 
-@pytest.fixture(autouse=True)
-def emut(monkeypatch):
-    """The socialist federation's policy (ID-7, e-Mut), whatever the shell says."""
-    monkeypatch.setenv("MUTUALIS_FEDERATION", "socialist")
-
-
 @pytest.fixture
 def credentials() -> FakeCredentials:
     return FakeCredentials()
@@ -174,7 +169,8 @@ def store(credentials, admins, tokens) -> InMemoryEventStore:
         ),
         MemberAccounts: FakeMemberAccounts({TOM_ACCOUNT.account_id: TOM}),
     }
-    return InMemoryEventStore("identity", views=views)
+    # The socialist federation's policy (ID-7, e-Mut).
+    return InMemoryEventStore("identity", views=views, federation=load_federation("socialist"))
 
 
 def envelope(command: Command) -> CommandEnvelope:

@@ -22,7 +22,6 @@ from shared.contracts import EventEnvelope, events
 from shared.contracts.dossier import DependantAdded
 from shared.eventstore import Timer, UnitOfWork
 from shared.eventstore.repository import Repository
-from shared.reference import configured_federation
 
 TIMER = "access.reconsider"
 
@@ -43,7 +42,7 @@ async def reconsider(
     if say is not None:
         say(access, now)
     facts = await uow.view(Members).find(person)
-    policy = configured_federation().access_policy
+    policy = uow.federation.access_policy
     decision = access.reconsider(policy, facts.birth_date, await _registered_at(uow, person), now)
     await aggregates.save(access)
     if decision.changes_at is not None:
