@@ -25,7 +25,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteConnectionPool
 
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
-from bench.rows import PRODUCER, Transaction, transactions
+from bench.rows import BENCH_KEK, PRODUCER, Transaction, transactions
 from shared.clock import SystemClock
 from shared.eventstore import EventStore, PendingEvent, connect, unit_of_work
 
@@ -44,8 +44,11 @@ class Workload:
 
 
 async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure]:
-    raw = ("raw sqlite3 executemany", raw_sqlite) if backend == "sqlite" else (
-        "raw asyncpg executemany", raw_asyncpg)
+    raw = (
+        ("raw sqlite3 executemany", raw_sqlite)
+        if backend == "sqlite"
+        else ("raw asyncpg executemany", raw_asyncpg)
+    )
     contenders = [(f"eventsourcing {version('eventsourcing')}", eventsourcing_recorder), raw]
     history = transactions("history", sizes.history // 100, 100)
     result = []
@@ -82,7 +85,7 @@ async def analyze(url: str) -> None:
 async def our_store(url: str, work: Workload) -> float:
     database = connect(url)
     await database.migrate()
-    store, clock = EventStore(database, producer=PRODUCER), SystemClock()
+    store, clock = EventStore(database, producer=PRODUCER, kek=BENCH_KEK), SystemClock()
     inputs = lambda txns: [[PendingEvent(r.event, r.event_id) for r in txn] for txn in txns]  # noqa: E731
 
     async def write(txns: list[Transaction], pending: list[list[PendingEvent]]) -> None:
@@ -108,6 +111,7 @@ async def our_store(url: str, work: Workload) -> float:
 
 # eventsourcing's recorders are synchronous: several writers are several threads.
 
+
 class _SameDurabilityPool(SQLiteConnectionPool):
     """eventsourcing leaves SQLite at synchronous=FULL; ours (and the raw baseline) run WAL with
     synchronous=NORMAL. Give it the same, so the comparison is of software, not of fsyncs."""
@@ -126,8 +130,11 @@ def _recorder(url: str, writers: int):
     else:
         parts = urlsplit(plain_url(url))
         datastore = PostgresDatastore(
-            dbname=parts.path.lstrip("/"), host=parts.hostname, port=parts.port or 5432,
-            user=parts.username or "postgres", password=parts.password or "",
+            dbname=parts.path.lstrip("/"),
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password or "",
             pool_size=writers,
         )
         recorder = PostgresApplicationRecorder(datastore)
@@ -138,7 +145,10 @@ def _recorder(url: str, writers: int):
 async def eventsourcing_recorder(url: str, work: Workload) -> float:
     topic = "bench.rows:BenchEventRecorded"
     stored = lambda txns: [  # noqa: E731
-        [StoredEvent(r.originator_id, r.stream_version, topic, r.payload_json.encode()) for r in txn]
+        [
+            StoredEvent(r.originator_id, r.stream_version, topic, r.payload_json.encode())
+            for r in txn
+        ]
         for txn in txns
     ]
     datastore, recorder = _recorder(url, len(work.writers))
@@ -221,7 +231,9 @@ async def raw_asyncpg(url: str, work: Workload) -> float:
     insert = RAW_INSERT.format(",".join(f"${n}" for n in range(1, 11)))
     values = lambda txns: [[r.raw_values() for r in txn] for txn in txns]  # noqa: E731
     conns = [await asyncpg.connect(plain_url(url)) for _ in work.writers]
-    await conns[0].execute(RAW_TABLE.format(serial="BIGSERIAL", timestamp="TIMESTAMPTZ", json="JSON"))
+    await conns[0].execute(
+        RAW_TABLE.format(serial="BIGSERIAL", timestamp="TIMESTAMPTZ", json="JSON")
+    )
 
     async def write(conn: asyncpg.Connection, txns: list[list[tuple]]) -> None:
         for rows in txns:

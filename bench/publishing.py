@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from bench.appends import analyze
 from bench.infra import Backends, Sizes
 from bench.report import Baseline, Figure
-from bench.rows import PRODUCER, fill, transactions
+from bench.rows import BENCH_KEK, PRODUCER, fill, transactions
 from shared.eventstore import EventStore, connect
 from shared.eventstore.store import START
 from shared.messaging.broker import event_headers, make_broker
@@ -22,7 +22,9 @@ from tests.support.trust import credential
 
 async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure]:
     kafka = backends.kafka
-    ours_topic, raw_topic = (kafka.topic(f"bench-{backend}-{who}.events") for who in ("relay", "raw"))
+    ours_topic, raw_topic = (
+        kafka.topic(f"bench-{backend}-{who}.events") for who in ("relay", "raw")
+    )
     await ensure_topics(kafka, [ours_topic, raw_topic])
     warmup = [r for txn in transactions("warm", 500, 1) for r in txn]
     rows = [r for txn in transactions("relay", sizes.relay, 1) for r in txn]
@@ -30,7 +32,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
     async with backends.database_url(backend) as url:
         database = connect(url)
         await database.migrate()
-        store = EventStore(database, producer=PRODUCER)
+        store = EventStore(database, producer=PRODUCER, kek=BENCH_KEK)
         broker = make_broker(kafka, client_id="bench-relay")
         await broker.start()
         try:
@@ -53,10 +55,18 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
             await database.dispose()
 
     messages = [_message(r.envelope) for r in recorded]
-    raw = await raw_producer(kafka.bootstrap_servers, raw_topic, messages[: len(warmup)], messages[len(warmup) :])
+    raw = await raw_producer(
+        kafka.bootstrap_servers, raw_topic, messages[: len(warmup)], messages[len(warmup) :]
+    )
     return [
-        Figure("2", f"relay publish, {len(rows):,} events", backend, "events/s", ours,
-               [Baseline("raw aiokafka send+gather", raw)]),
+        Figure(
+            "2",
+            f"relay publish, {len(rows):,} events",
+            backend,
+            "events/s",
+            ours,
+            [Baseline("raw aiokafka send+gather", raw)],
+        ),
     ]
 
 
@@ -74,11 +84,16 @@ def _message(envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
 async def raw_producer(bootstrap: str, topic: str, warmup: list, messages: list) -> float:
     # The producer settings of shared.messaging.broker.make_broker.
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, client_id="bench-raw", acks="all", linger_ms=5,
-        max_batch_size=128 * 1024, enable_idempotence=False,
+        bootstrap_servers=bootstrap,
+        client_id="bench-raw",
+        acks="all",
+        linger_ms=5,
+        max_batch_size=128 * 1024,
+        enable_idempotence=False,
     )
     await producer.start()
     try:
+
         async def send_all(batch: list) -> None:
             sends = [await producer.send(topic, v, key=k, headers=h) for v, k, h in batch]
             await asyncio.gather(*sends)

@@ -14,7 +14,7 @@ import asyncpg
 from bench.appends import analyze, sqlite_connection
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
-from bench.rows import OCCURRED_AT, PRODUCER, STREAM_LENGTH, Row, fill
+from bench.rows import BENCH_KEK, OCCURRED_AT, PRODUCER, STREAM_LENGTH, Row, fill
 from services.complaints.app import definition
 from services.complaints.read_model import ComplaintsProjection
 from shared.contracts.complaints import ComplaintRegistered
@@ -26,9 +26,19 @@ from shared.projections import Projector
 BATCH = inspect.signature(Projector).parameters["batch_size"].default
 
 COLUMNS = (
-    "file_number", "complaint_id", "status", "complainant_name", "complainant_email",
-    "member_number", "language", "channel", "subject", "description", "reference",
-    "received_at", "registered_at",
+    "file_number",
+    "complaint_id",
+    "status",
+    "complainant_name",
+    "complainant_email",
+    "member_number",
+    "language",
+    "channel",
+    "subject",
+    "description",
+    "reference",
+    "received_at",
+    "registered_at",
 )
 
 
@@ -51,8 +61,12 @@ def complaint_rows(first: int, count: int) -> list[Row]:
     """ComplaintRegistered events; stored STREAM_LENGTH to a stream to keep the set-up short
     (the projection does not look at streams)."""
     return [
-        Row(str(uuid.uuid4()), f"complaints-bench-{n // STREAM_LENGTH}", n % STREAM_LENGTH + 1,
-            complaint(n))
+        Row(
+            str(uuid.uuid4()),
+            f"complaints-bench-{n // STREAM_LENGTH}",
+            n % STREAM_LENGTH + 1,
+            complaint(n),
+        )
         for n in range(first, first + count)
     ]
 
@@ -62,7 +76,7 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
     async with backends.database_url(backend) as url:
         database = connect(url)
         await database.migrate(*definition.migrations)
-        store = EventStore(database, producer=PRODUCER)
+        store = EventStore(database, producer=PRODUCER, kek=BENCH_KEK)
         projector = Projector(store, [ComplaintsProjection()])
         try:
             await fill(store, warmup)
@@ -88,8 +102,14 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
         else:
             raw, name = await _raw_asyncpg(plain_url(url), read_model), "raw asyncpg executemany"
     return [
-        Figure("3", f"rebuild complaints, {applied:,} events", backend, "events/s", ours,
-               [Baseline(name, raw)]),
+        Figure(
+            "3",
+            f"rebuild complaints, {applied:,} events",
+            backend,
+            "events/s",
+            ours,
+            [Baseline(name, raw)],
+        ),
     ]
 
 
@@ -105,11 +125,14 @@ def _chunks(rows: list, size: int = BATCH):
 
 
 def _raw_sqlite(path: str, rows: list[tuple]) -> float:
-    insert = f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    insert = (
+        f"INSERT INTO complaints ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    )
     # sqlite3 stores datetimes as text.
     rows = [(*r[:-2], r[-2].isoformat(), r[-1].isoformat()) for r in rows]
     conn = sqlite_connection(path)
     try:
+
         def write(batch: list[tuple]) -> None:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(insert, batch)
@@ -132,6 +155,7 @@ async def _raw_asyncpg(url: str, rows: list[tuple]) -> float:
     )
     conn = await asyncpg.connect(url)
     try:
+
         async def write(batch: list[tuple]) -> None:
             async with conn.transaction():
                 await conn.executemany(insert, batch)

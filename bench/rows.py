@@ -5,6 +5,7 @@ A bench-only event type is registered here, and only here (importing the bench r
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,8 +14,11 @@ from itertools import groupby
 from shared.clock import SystemClock
 from shared.contracts import Event, events
 from shared.eventstore import EventStore, PendingEvent, unit_of_work
+from shared.keys import KEY_BYTES, LocalKek
 
 PRODUCER = "bench"
+# Wraps the data keys of the personal fields the benchmarked events carry (shared.privacy).
+BENCH_KEK = LocalKek([os.urandom(KEY_BYTES)])
 OCCURRED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 STREAM_LENGTH = 100  # events per stream; a 100-event transaction fills one stream
 
@@ -101,7 +105,8 @@ async def fill(store: EventStore, rows: list[Row], per_transaction: int = 500) -
             for _, group in groupby(chunk, key=lambda r: r.stream_id):
                 group = list(group)
                 await uow.append(
-                    group[0].stream_id, group[0].stream_version - 1,
+                    group[0].stream_id,
+                    group[0].stream_version - 1,
                     [PendingEvent(r.event, r.event_id) for r in group],
                     correlation_id=group[0].event_id,
                 )

@@ -105,8 +105,7 @@ class Projector:
             after = await load_checkpoint(conn, name)
             batch = await self.store.read_all(conn, after, limit=self.batch_size)
             writes = HeldInserts(conn)
-            for recorded in batch:
-                envelope = recorded.envelope
+            for envelope in await self.store.open(conn, [r.envelope for r in batch]):
                 event = events.decode(envelope)
                 await projection.apply(writes, envelope, event)
             await writes.flush()

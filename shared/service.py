@@ -21,6 +21,7 @@ from shared.contracts import Command
 from shared.eventstore import EventStore, connect
 from shared.eventstore.database import Migrations
 from shared.http import HardenedAPI
+from shared.keys import KekSettings
 from shared.logging import configure_logging, get_logger
 from shared.messaging.asyncapi import document as asyncapi_document
 from shared.messaging.broker import make_broker
@@ -42,6 +43,7 @@ from shared.messaging.topics import (
     service_topics,
 )
 from shared.metrics import CONTENT_TYPE, Metrics, TimedRequests
+from shared.privacy.keys import check_kek
 from shared.projections import Projection, Projector
 from shared.reference import load_federation
 from shared.settings import ServiceSettings
@@ -78,9 +80,12 @@ class Runtime:
         self.clock = clock or SystemClock()
         kafka = settings.kafka
         self.database = connect(settings.database_url)
-        # An unknown federation stops the service here, before it takes work.
+        # No KEK or an unknown federation stops the service here, before it takes work.
         self.store = EventStore(
-            self.database, producer=definition.name, federation=load_federation(settings.federation)
+            self.database,
+            producer=definition.name,
+            kek=KekSettings().key_encryption_key(),
+            federation=load_federation(settings.federation),
         )
         self.metrics = Metrics()
         self.broker: KafkaBroker = make_broker(
@@ -163,6 +168,8 @@ class Runtime:
 
     async def start(self, background: bool = True) -> None:
         await self.database.migrate(*self.definition.migrations)
+        async with self.database.read() as conn:
+            await check_kek(conn, self.store.kek)
         if self.definition.on_start:
             await self.definition.on_start(self)
         cluster = await self.cluster.cluster_id()

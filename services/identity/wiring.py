@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.identity.adapters import signing_keys
 from services.identity.adapters.delivery import Senders
 from services.identity.api.rate_limits import Limits
 from services.identity.config import IdentitySettings
@@ -27,7 +26,7 @@ def wire(runtime: Runtime) -> Identity:
     settings = IdentitySettings()
     return Identity(
         settings=settings,
-        kek=signing_keys.configured_kek(),
+        kek=runtime.store.kek,
         limits=Limits(runtime.clock, settings),
         senders=Senders.from_settings(settings),
     )

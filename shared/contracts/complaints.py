@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.contracts.registry import Command, Event, commands, events
 from shared.identifiers import Insz
+from shared.privacy.marking import Personal
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -79,6 +80,12 @@ LetterKind = Literal[
 
 STAFF = frozenset({"complaints_handler"})
 
+# What a complaint says of its complainant and what they and the fund wrote (principle 7):
+# sealed per complaint, so erasing a complainant shreds the keys of their complaints.
+Identifying = Annotated[str, Personal("identification", subject="complaint_id")]
+Reachable = Annotated[str, Personal("contact", subject="complaint_id")]
+Written = Annotated[str, Personal("complaint", subject="complaint_id")]
+
 
 class Reference(BaseModel):
     """What the complaint refers to (CMP-1): a payment, a decision or a contact, named freely
@@ -87,7 +94,7 @@ class Reference(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["payment", "decision", "contact", "other"]
-    text: Line
+    text: Annotated[Line, Personal("complaint", subject="complaint_id")]
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -277,16 +284,16 @@ class ComplaintRegistered(Event):
 
     complaint_id: str
     file_number: str
-    complainant_name: str
-    complainant_email: str | None = None
-    complainant_person: str | None = None
-    member_number: str | None = None
+    complainant_name: Identifying
+    complainant_email: Reachable | None = None
+    complainant_person: Identifying | None = None
+    member_number: Identifying | None = None
     anonymous: bool = False
     language: Language
     channel: Channel
     category: Category | None = None
-    subject: str
-    description: str
+    subject: Written
+    description: Written
     reference: Reference | None = None
     received_at: AwareDatetime
 
@@ -348,7 +355,7 @@ class ComplaintFoundInadmissible(_Complaint):
     type_name = "ComplaintFoundInadmissible"
 
     ground: InadmissibilityGround
-    motivation: str
+    motivation: Written
 
 
 @events.register
@@ -357,7 +364,7 @@ class InformationRequested(_Complaint):
 
     type_name = "InformationRequested"
 
-    question: str
+    question: Written
     status_update_days_left: int = Field(ge=0)
 
 
@@ -365,7 +372,7 @@ class InformationRequested(_Complaint):
 class InformationReceived(_Complaint):
     type_name = "InformationReceived"
 
-    summary: str | None = None
+    summary: Written | None = None
     status_update_due_on: date
 
 
@@ -386,8 +393,8 @@ class ComplaintAnswered(_Complaint):
     type_name = "ComplaintAnswered"
 
     verdict: Verdict
-    motivation: str
-    advice: str | None = None
+    motivation: Written
+    advice: Written | None = None
 
 
 @events.register
@@ -396,7 +403,7 @@ class ComplaintEscalatedToMediator(_Complaint):
 
     type_name = "ComplaintEscalatedToMediator"
 
-    disagreement: str
+    disagreement: Written
 
 
 @events.register
@@ -404,8 +411,8 @@ class MediatorAnswered(_Complaint):
     type_name = "MediatorAnswered"
 
     verdict: Verdict
-    motivation: str
-    advice: str | None = None
+    motivation: Written
+    advice: Written | None = None
 
 
 @events.register
@@ -470,5 +477,5 @@ class ComplaintLetterSent(_Complaint):
     file_number: str
     kind: LetterKind
     language: Literal["nl", "fr"]
-    text: str
+    text: Written
     standard: bool = False

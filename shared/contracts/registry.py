@@ -7,6 +7,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.privacy.marking import RECORDED
+
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -35,8 +37,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Registry(Generic[M]):
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, kind: str, context: dict[str, Any] | None = None) -> None:
+        """`context`: what validating a parsed message is told (shared.privacy.marking)."""
+        self.kind, self.context = kind, context
         self._models: dict[str, type[M]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
 
@@ -66,8 +69,12 @@ class Registry(Generic[M]):
 
     def parse(self, type_name: str, payload: dict[str, Any], version: int = 1) -> M:
         """Validates a payload as the current version of its type, upcasting older versions."""
-        model = self.model(type_name)
-        current = getattr(model, "version", 1)
+        payload = self.upcast(type_name, payload, version)
+        return self.model(type_name).model_validate(payload, context=self.context)
+
+    def upcast(self, type_name: str, payload: dict[str, Any], version: int) -> dict[str, Any]:
+        """The payload as the current version of its type has it."""
+        current = getattr(self.model(type_name), "version", 1)
         if version > current:
             raise UnknownMessageType(
                 f"{type_name} v{version} is newer than this service knows (v{current})"
@@ -78,7 +85,7 @@ class Registry(Generic[M]):
                 raise UnknownMessageType(f"no upcaster for {type_name} v{version}")
             payload = step(dict(payload))
             version += 1
-        return model.model_validate(payload)
+        return payload
 
     def decode(self, envelope: Any) -> M:
         """The current version of what an envelope (anything with type, payload and version)
@@ -99,5 +106,6 @@ class Registry(Generic[M]):
         return schemas
 
 
-events: Registry[Event] = Registry("event")
+# A recorded event may hold concealed personal values: erased, sealed for others.
+events: Registry[Event] = Registry("event", context=RECORDED)
 commands: Registry[Command] = Registry("command")

@@ -78,6 +78,10 @@ class InMemoryUnitOfWork:
     def federation(self) -> Federation:
         return self.store.federation
 
+    async def open(self, envelopes: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        """Nothing is sealed in memory: events read as they were recorded."""
+        return list(envelopes)
+
     def view(self, port: type[P]) -> P:
         """The read-model adapter `port`: here, the fake the test gave the store."""
         try:

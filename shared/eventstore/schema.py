@@ -134,3 +134,17 @@ outbox = Table(
     Column("value", LargeBinary, nullable=False),
     Column("headers", JSON, nullable=False),
 )
+
+# The data keys personal fields are sealed with (shared.privacy): one per subject (a person, a
+# complaint), category and the service that made it, wrapped by this service's KEK. A shredded
+# key keeps its row, without the key: "erased" is then told apart from "not received yet".
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("owner", String(64), primary_key=True),
+    Column("subject", String(64), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("wrapped", LargeBinary),  # None: shredded
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("shredded_at", UtcDateTime),
+)

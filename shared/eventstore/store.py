@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.contracts import Actor, Event, EventEnvelope
 from shared.eventstore.database import Database
 from shared.eventstore.schema import events
+from shared.keys import KeyEncryptionKey
+from shared.privacy.envelopes import opened, sealed_payloads
 
 if TYPE_CHECKING:
     from shared.reference import Federation
@@ -71,13 +73,19 @@ class RecordedEvent:
 
 class EventStore:
     def __init__(
-        self, database: Database, producer: str, federation: Federation | None = None
+        self,
+        database: Database,
+        producer: str,
+        kek: KeyEncryptionKey,
+        federation: Federation | None = None,
     ) -> None:
-        """`federation`: the one this deployment serves (ORG-1, ORG-2), which the service's
+        """`kek` wraps the data keys personal fields are sealed with (shared.privacy).
+        `federation`: the one this deployment serves (ORG-1, ORG-2), which the service's
         decisions follow (its funds, its access policy, its mediator); the service's runtime
         loads it from its settings."""
         self.database = database
         self.producer = producer
+        self.kek = kek
         self.federation = federation
         self._watchers: list[asyncio.Event] = []
 
@@ -119,6 +127,9 @@ class EventStore:
             raise DuplicateEvent(f"{already} of the {len(ids)} events are already stored")
         if expected_version is not None and current != expected_version:
             raise WrongExpectedVersion(stream_id, expected_version, current)
+        payloads = await sealed_payloads(
+            conn, self.kek, self.producer, [p.event for p in pending], occurred_at
+        )
         envelopes = [
             EventEnvelope(
                 event_id=p.event_id,
@@ -131,9 +142,9 @@ class EventStore:
                 causation_id=causation_id,
                 producer=self.producer,
                 actor=actor,
-                payload=p.event.model_dump(mode="json"),
+                payload=payload,
             )
-            for n, p in enumerate(pending, start=1)
+            for n, (p, payload) in enumerate(zip(pending, payloads, strict=True), start=1)
         ]
         try:
             await conn.execute(insert(events), [e.model_dump() for e in envelopes])
@@ -141,7 +152,15 @@ class EventStore:
             raise WrongExpectedVersion(stream_id, expected_version, None) from error
         return envelopes
 
+    async def open(
+        self, conn: AsyncConnection, envelopes: Sequence[EventEnvelope]
+    ) -> list[EventEnvelope]:
+        """`envelopes` as this service reads them: current version, personal fields opened
+        with the keys it holds (shared.privacy.envelopes)."""
+        return await opened(conn, self.kek, envelopes)
+
     async def read_stream(self, conn: AsyncConnection, stream_id: str) -> list[EventEnvelope]:
+        """The stream as stored: sealed (the unit of work's `read_stream` opens it)."""
         rows = await conn.execute(
             select(events).where(events.c.stream_id == stream_id).order_by(events.c.stream_version)
         )

@@ -81,7 +81,12 @@ class UnitOfWork:
         return self.store.federation
 
     async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
-        return await self.store.read_stream(self.conn, stream_id)
+        """The stream, opened: what its aggregate is rebuilt from."""
+        return await self.open(await self.store.read_stream(self.conn, stream_id))
+
+    async def open(self, envelopes: Sequence[EventEnvelope]) -> list[EventEnvelope]:
+        """Events as this service reads them: personal fields opened where it holds the key."""
+        return await self.store.open(self.conn, envelopes)
 
     async def stream_version(self, stream_id: str) -> int:
         return await self.store.stream_version(self.conn, stream_id)

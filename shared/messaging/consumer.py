@@ -146,7 +146,8 @@ def event_consumer(
             async with unit_of_work(store, clock) as uow:
                 if not await uow.claim_message(name, envelope.event_id):
                     return
-                await apply(uow, envelope)
+                (readable,) = await uow.open([envelope])
+                await apply(uow, readable)
                 await uow.commit()
 
     return handle

@@ -10,6 +10,7 @@ from datetime import date
 from mutualis.staff import send_command
 from services.complaints.app import definition as complaints_service
 from tests.support.dossier import insz
+from tests.support.recorded import recorded
 from tests.support.services import running
 
 ELS, BRAM = insz(date(1985, 7, 30), 33), insz(date(1990, 2, 1), 45)
@@ -38,8 +39,9 @@ async def test_cmp11_cmp7_a_member_files_a_complaint_and_takes_the_answer_to_the
             "RegisterComplaint",
             {"complainant_name": "Els Peeters", "subject": "Refund", "description": "…"},
         )
-        [registered] = [e for e in filed.events if e["type"] == "ComplaintRegistered"]
-        file_number = registered["payload"]["file_number"]
+        assert filed.status == "accepted", filed.reason
+        [registered] = [e.payload for e in await recorded(service, "ComplaintRegistered")]
+        file_number = registered["file_number"]
         for command, payload in [
             ("AcknowledgeComplaint", {}),
             ("DecideAdmissibility", {"admissible": True, "category": "reimbursement"}),
@@ -60,10 +62,7 @@ async def test_cmp11_cmp7_a_member_files_a_complaint_and_takes_the_answer_to_the
             "complaints_handler",
         )
 
-    assert (registered["payload"]["complainant_person"], registered["payload"]["channel"]) == (
-        ELS,
-        "portal",
-    )
+    assert (registered["complainant_person"], registered["channel"]) == (ELS, "portal")
     # Someone else's file is answered as if it did not exist (CMP-10).
     assert someone_else.status == "rejected"
     assert someone_else.reason == f"no complaint with file number {file_number}"

@@ -46,6 +46,7 @@ async def test_issue8_6_cmp11_a_member_cannot_forge_complaint_facts_over_kafka(
         }
         nothing_yet = await recorded(service, "ComplaintRegistered")
         honest = await as_els(COMPLAINT)
+        [registered] = [e.payload for e in await recorded(service, "ComplaintRegistered")]
 
     for field, outcomes in forged.items():
         for outcome in outcomes:
@@ -53,7 +54,9 @@ async def test_issue8_6_cmp11_a_member_cannot_forge_complaint_facts_over_kafka(
             assert outcome.reason.startswith(f"a member may not set {field}: "), outcome.reason
     assert nothing_yet == []
     assert honest.status == "accepted", honest.reason
-    [registered] = [e["payload"] for e in honest.events if e["type"] == "ComplaintRegistered"]
+    # The outcome carries the event sealed, as every topic does; the service reads it opened.
+    [sent_back] = [e["payload"] for e in honest.events if e["type"] == "ComplaintRegistered"]
+    assert sent_back["complainant_person"].keys() == {"$sealed"}
     assert (registered["complainant_person"], registered["channel"]) == (ELS, "portal")
     assert datetime.fromisoformat(registered["received_at"]) == clock.now()
 

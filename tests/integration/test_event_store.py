@@ -10,12 +10,13 @@ import pytest
 
 from shared.clock import SystemClock
 from shared.eventstore import EventStore, Position, WrongExpectedVersion, unit_of_work
+from shared.keys import KekSettings
 from tests.support.events import pending, random_stream
 
 
 @pytest.fixture
 def store(database) -> EventStore:
-    return EventStore(database, producer="complaints")
+    return EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
 
 
 async def append(store, stream, expected, events, clock=SystemClock()):

@@ -13,6 +13,7 @@ from services.identity.adapters.members import Members, apply_dossier_event
 from shared.clock import FakeClock
 from shared.eventstore import EventStore, unit_of_work
 from shared.eventstore.database import Migrations
+from shared.keys import KekSettings
 from tests.support import dossier
 
 HOLDER, CHILD = "85073003328", "15010100129"
@@ -22,7 +23,7 @@ HOLDER, CHILD = "85073003328", "15010100129"
 async def store(database):
     folder = Path(services.identity.__file__).parent / "migrations"
     await database.migrate(Migrations(folder, "alembic_version_identity"))
-    return EventStore(database, producer="identity")
+    return EventStore(database, producer="identity", kek=KekSettings().key_encryption_key())
 
 
 async def apply(store, *envelopes) -> None:

@@ -34,7 +34,7 @@ async def store(database_url):
     """Identity's database, migrated as identity migrates it, before identity ever started."""
     database = connect(database_url)
     await database.migrate(*identity_service.migrations)
-    yield EventStore(database, producer="identity")
+    yield EventStore(database, producer="identity", kek=KekSettings().key_encryption_key())
     await database.dispose()
 
 

@@ -13,6 +13,7 @@ from shared.contracts import new_id
 from shared.contracts.identity import PortalAccountRegistered
 from shared.eventstore import EventStore, PendingEvent, connect
 from shared.eventstore.migrate import upgrade
+from shared.keys import KekSettings
 
 IDENTITY = identity_service.migrations[0]
 
@@ -23,7 +24,7 @@ async def test_issue8_4_the_upgrade_lists_the_administrators_registered_before_i
         await database.migrate()
         async with database.engine.begin() as conn:
             await conn.run_sync(upgrade, IDENTITY.folder, IDENTITY.version_table, "identity_0006")
-        store = EventStore(database, producer="identity")
+        store = EventStore(database, producer="identity", kek=KekSettings().key_encryption_key())
         async with database.begin() as conn:
             for account_id, role in (("an-admin", "admin"), ("a-member", "member")):
                 registered = PortalAccountRegistered(

@@ -12,6 +12,7 @@ from services.complaints.app import definition as complaints_service
 from services.complaints.read_model import ComplaintsProjection, complaints
 from shared.clock import SystemClock
 from shared.eventstore import EventStore, connect, unit_of_work
+from shared.keys import KekSettings
 from shared.messaging.broker import make_broker
 from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
@@ -28,7 +29,7 @@ async def relay_setup(database, kafka):
     await ensure_topics(kafka, [topic])
     broker = make_broker(kafka, "test-relay")
     await broker.start()
-    store = EventStore(database, producer="complaints")
+    store = EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
     yield store, Relay(store, broker, topic, credential("complaints")), topic
     await broker.stop()
 
@@ -54,7 +55,7 @@ async def append_one(store, n=1):
 async def test_on_postgres_relay_and_projection_wait_for_an_uncommitted_append(postgres_url, kafka):
     database = connect(postgres_url)
     await database.migrate(*complaints_service.migrations)
-    store = EventStore(database, producer="complaints")
+    store = EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
     topic = kafka.topic("complaints.events")
     await ensure_topics(kafka, [topic])
     broker = make_broker(kafka, "test-relay")

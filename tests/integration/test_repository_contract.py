@@ -20,6 +20,7 @@ from shared.contracts.dossier import ContactDetailsChanged
 from shared.eventstore import EventStore, Timer, WrongExpectedVersion, connect, unit_of_work
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.repository import Repository, derived_ids
+from shared.keys import KekSettings
 
 ACTOR = Actor(account_id="staff-1", role="member_services", authenticated_by="pwd")
 
@@ -79,7 +80,9 @@ async def backend(request, tmp_path):
         url = await request.getfixturevalue("postgres_server").create_database()
     database = connect(url)
     await database.migrate()
-    yield Backend(EventStore(database, producer="dossier"), clock)
+    yield Backend(
+        EventStore(database, producer="dossier", kek=KekSettings().key_encryption_key()), clock
+    )
     await database.dispose()
 
 

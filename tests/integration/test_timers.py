@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from shared.clock import FakeClock
 from shared.eventstore import EventStore, PendingEvent, Timer, unit_of_work
 from shared.eventstore.schema import events as events_table
+from shared.keys import KekSettings
 from shared.timers import Scheduler
 from tests.support.events import complaint_registered
 
@@ -27,7 +28,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(database) -> EventStore:
-    return EventStore(database, producer="complaints")
+    return EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
 
 
 async def record_effect(timer: Timer, uow) -> None:

@@ -17,6 +17,7 @@ from shared.clock import FakeClock
 from shared.contracts import Actor, CommandEnvelope
 from shared.contracts.complaints import RegisterComplaint
 from shared.eventstore import EventStore, WrongExpectedVersion, connect
+from shared.keys import KekSettings
 from shared.messaging.commands import CommandBus
 from shared.retrying import (
     CONFLICT_ATTEMPTS,
@@ -178,7 +179,7 @@ def test_conflict_retries_wait_a_little_more_each_time_but_never_long():
 async def store(tmp_path):
     database = connect(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite'}")
     await database.migrate()
-    yield EventStore(database, producer="complaints")
+    yield EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
     await database.dispose()
 
 

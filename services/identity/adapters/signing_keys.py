@@ -17,16 +17,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.identity.adapters.private_tables import private_keys
-from shared.keys import CannotUnwrap, KekSettings, KeyEncryptionKey, wrapped_by
+from shared.keys import CannotUnwrap, KeyEncryptionKey, wrapped_by
 
 
 class SigningKeyLocked(RuntimeError):
     """A stored signing key does not unwrap with the configured KEK."""
-
-
-def configured_kek() -> KeyEncryptionKey:
-    """From MUTUALIS_KEK_FILE or MUTUALIS_KEK; raises a ValidationError naming them if unset."""
-    return KekSettings().key_encryption_key()
 
 
 def context(key_id: str) -> bytes:

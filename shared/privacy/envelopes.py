@@ -1,0 +1,98 @@
+"""Sealing events as they are stored, opening them as a service reads them.
+
+The store keeps and the relay publishes events sealed; a service opens them in its own
+transaction with the keys its database holds: its own, for its aggregates and projections,
+and those other services shared with it, for the events it consumes. An event whose key was
+shredded opens with its personal fields erased; one a reader holds no key for keeps them
+sealed. Opening never fails on a field: an altered one reads as unreadable and is logged,
+without its value."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import Event, EventEnvelope, events
+from shared.contracts.registry import UnknownMessageType
+from shared.keys import KeyEncryptionKey
+from shared.logging import get_logger
+from shared.privacy.keys import DataKeys
+from shared.privacy.marking import personal_fields
+from shared.privacy.sealing import needed_keys, open_sealed, seal
+
+log = get_logger(__name__)
+
+
+async def sealed_payloads(
+    conn: AsyncConnection,
+    kek: KeyEncryptionKey,
+    owner: str,
+    recorded: Sequence[Event],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The payloads of `recorded` as they are stored: personal fields sealed with `owner`'s
+    keys, made for subjects met the first time."""
+    payloads = [event.model_dump(mode="json") for event in recorded]
+    personal = [
+        (n, type(event)) for n, event in enumerate(recorded) if personal_fields(type(event))
+    ]
+    if not personal:
+        return payloads
+    wanted = set().union(*(needed_keys(model, payloads[n]) for n, model in personal))
+    keys = await DataKeys(conn, kek).for_sealing(owner, wanted, now)
+    for n, model in personal:
+        payloads[n] = seal(model, payloads[n], keys)
+    return payloads
+
+
+async def opened(
+    conn: AsyncConnection, kek: KeyEncryptionKey, envelopes: Sequence[EventEnvelope]
+) -> list[EventEnvelope]:
+    """`envelopes` at their current version, personal fields opened where this service holds
+    the key (erased where it was shredded, sealed where it holds none)."""
+    current: list[tuple[int, type[Event], dict[str, Any]]] = []
+    for n, envelope in enumerate(envelopes):
+        model = _model(envelope)
+        if model is not None and personal_fields(model):
+            try:
+                payload = events.upcast(envelope.type, envelope.payload, envelope.version)
+            except UnknownMessageType:
+                continue  # decoding says so, where it matters
+            current.append((n, model, payload))
+    if not current:
+        return list(envelopes)
+    wanted = {
+        (envelopes[n].producer, subject, category)
+        for n, model, payload in current
+        for subject, category in needed_keys(model, payload)
+    }
+    held: dict[str, dict] = defaultdict(dict)  # owner → (subject, category) → key
+    for (owner, subject, category), key in (await DataKeys(conn, kek).for_opening(wanted)).items():
+        held[owner][subject, category] = key
+    result = list(envelopes)
+    for n, model, payload in current:
+        envelope = envelopes[n]
+        opening = open_sealed(model, payload, held[envelope.producer])
+        if opening.unreadable:
+            log.error(
+                "personal_data.unreadable",
+                event_id=envelope.event_id,
+                type=envelope.type,
+                fields=list(opening.unreadable),
+            )
+        result[n] = envelope.model_copy(
+            update={"payload": opening.payload, "version": model.version}
+        )
+    return result
+
+
+def _model(envelope: EventEnvelope) -> type[Event] | None:
+    try:
+        model = events.model(envelope.type)
+    except UnknownMessageType:
+        return None
+    return model if envelope.version <= model.version else None

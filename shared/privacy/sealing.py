@@ -1,0 +1,162 @@
+"""Sealing the personal fields of a payload, and opening them again.
+
+Each personal field's value (its JSON) is encrypted with AES-256-GCM under the data key of its
+subject and category; the subject's id and the field's path are the associated data, so a
+sealed value copied to another field or another person does not open. What is not personal
+(ids, amounts, dates, codes) stays in clear, so projections and monitoring keep working on it.
+
+Keys are looked up by the caller (shared.privacy.keys) and handed in as a mapping: sealing and
+opening are pure and synchronous, and a batch of events costs one key lookup."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel
+
+from shared.privacy.marking import (
+    ERASED_KEY,
+    SEALED_KEY,
+    UNREADABLE_KEY,
+    Category,
+    PersonalField,
+    concealment,
+    personal_fields,
+)
+
+NONCE_BYTES = 12
+KeyId = tuple[str, Category]  # (subject, category)
+
+
+class Shredded:
+    """The key of a subject and category that was erased: its values are gone."""
+
+
+SHREDDED = Shredded()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one personal value sits in a payload, and whose it is."""
+
+    field: PersonalField
+    container: dict[str, Any]
+    name: str
+    subject: str | None
+
+    @property
+    def key_id(self) -> KeyId | None:
+        return (self.subject, self.field.category) if self.subject else None
+
+    @property
+    def associated_data(self) -> bytes:
+        return f"{self.subject}\0{'.'.join(self.field.path)}".encode()
+
+
+def places(model: type[BaseModel], payload: dict[str, Any]) -> Iterator[Place]:
+    """Every personal value present in `payload` (None and absent ones are skipped)."""
+    for field in personal_fields(model):
+        yield from _find(field, payload, field.path, (payload,))
+
+
+def _find(field: PersonalField, node: Any, path: tuple[str, ...], outer: tuple[dict, ...]):
+    name, rest = path[0], path[1:]
+    if not isinstance(node, dict) or node.get(name) is None:
+        return
+    if not rest:
+        yield Place(field, node, name, _subject(field.subject, outer))
+        return
+    value = node[name]
+    if rest[0] == "[]":
+        for item in value if isinstance(value, list) else ():
+            if isinstance(item, dict) and len(rest) > 1:
+                yield from _find(field, item, rest[1:], (item, *outer))
+        return
+    if isinstance(value, dict):
+        yield from _find(field, value, rest, (value, *outer))
+
+
+def _subject(name: str, outer: tuple[dict, ...]) -> str | None:
+    for node in outer:  # innermost first
+        found = node.get(name)
+        if isinstance(found, str) and found:
+            return found
+    return None
+
+
+def needed_keys(model: type[BaseModel], payload: dict[str, Any]) -> set[KeyId]:
+    return {place.key_id for place in places(model, payload) if place.key_id}
+
+
+def seal(
+    model: type[BaseModel], payload: dict[str, Any], keys: Mapping[KeyId, bytes | Shredded]
+) -> dict[str, Any]:
+    """A copy of `payload` with every personal value sealed. A subject whose key was shredded
+    gets no personal data stored again: its values are stored as erased."""
+    sealed = json.loads(json.dumps(payload))  # a deep copy the places below can change
+    for place in places(model, sealed):
+        if place.key_id is None:
+            raise ValueError(
+                f"{model.__name__}.{'.'.join(place.field.path)} is personal data of nobody: "
+                f"the payload has no {place.field.subject!r}"
+            )
+        key = keys[place.key_id]
+        if isinstance(key, Shredded):
+            place.container[place.name] = {ERASED_KEY: place.field.category}
+            continue
+        plaintext = json.dumps(place.container[place.name], separators=(",", ":")).encode()
+        nonce = os.urandom(NONCE_BYTES)
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, place.associated_data)
+        place.container[place.name] = {SEALED_KEY: _b64(nonce + ciphertext)}
+    return sealed
+
+
+@dataclass(frozen=True)
+class Opened:
+    payload: dict[str, Any]
+    # The fields that did not open although their key is here: altered, or sealed under
+    # another key. Their values read as unreadable; the caller logs them (no values in them).
+    unreadable: tuple[str, ...] = ()
+
+
+def open_sealed(
+    model: type[BaseModel],
+    payload: dict[str, Any],
+    keys: Mapping[KeyId, bytes | Shredded | None],
+) -> Opened:
+    """A copy of `payload` with each sealed value opened where its key is held: erased where the
+    key was shredded, left sealed where this reader holds no key (not entitled, or not yet)."""
+    opened, unreadable = json.loads(json.dumps(payload)), []
+    for place in places(model, opened):
+        value = place.container[place.name]
+        if concealment(value) is None or SEALED_KEY not in value:
+            continue  # stored in clear (before sealing existed), or already concealed
+        key = keys.get(place.key_id) if place.key_id else None
+        if isinstance(key, Shredded):
+            place.container[place.name] = {ERASED_KEY: place.field.category}
+        elif key is not None:
+            try:
+                place.container[place.name] = _open(value[SEALED_KEY], key, place)
+            except (InvalidTag, ValueError):
+                place.container[place.name] = {UNREADABLE_KEY: place.field.category}
+                unreadable.append(".".join(place.field.path))
+    return Opened(opened, tuple(unreadable))
+
+
+def _open(token: Any, key: bytes, place: Place) -> Any:
+    if not isinstance(token, str):
+        raise ValueError("not a sealed value")
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    nonce, ciphertext = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+    return json.loads(AESGCM(key).decrypt(nonce, ciphertext, place.associated_data))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
