@@ -70,11 +70,21 @@ class Database:
 
 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:
+    # hide_parameters: an error's text never carries the row's values, which may be someone's
+    # name or address (principle 7: no personal data in logs).
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
         _use_explicit_sqlite_transactions(engine)
     else:
-        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            hide_parameters=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
     return Database(engine)
 
 
