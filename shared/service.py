@@ -32,6 +32,7 @@ from shared.messaging.consumer import (
     Provenance,
     Subscription,
     event_consumer,
+    key_consumer,
     subscribe,
 )
 from shared.messaging.relay import Relay
@@ -39,11 +40,13 @@ from shared.messaging.topics import (
     commands_topic,
     ensure_topics,
     events_topic,
+    keys_topic,
     outcomes_topic,
     service_topics,
 )
 from shared.metrics import CONTENT_TYPE, Metrics, TimedRequests
 from shared.privacy.keys import check_kek
+from shared.privacy.sharing import SharingKeys, shared_categories
 from shared.projections import Projection, Projector
 from shared.reference import load_federation
 from shared.settings import ServiceSettings
@@ -94,12 +97,16 @@ class Runtime:
         # Fails fast: a service that cannot prove what it writes, or check what it reads,
         # must not run.
         self.provenance = Provenance(load_root(settings.trust_folder), kafka)
+        # The keys of the personal data it shares, and of what it may read of others'.
+        self.sharing = SharingKeys.load(definition.name, settings.trust_folder)
+        shares = shared_categories(definition.name)
         self.relay = Relay(
             self.store,
             self.broker,
             events_topic(kafka, definition.name),
             load_credential(settings.trust_folder, definition.name),
             metrics=self.metrics,
+            sharing=(self.sharing, keys_topic(kafka, definition.name)) if shares else None,
         )
         self.projector = Projector(self.store, definition.projections(), metrics=self.metrics)
         self.scheduler = Scheduler(
@@ -130,8 +137,14 @@ class Runtime:
         every_stream: list[MessageHandler] = []
         if self.definition.command_handlers:
             routes[commands_topic(kafka, name)] = [self.bus.handle_message]
+        for owner in self._key_owners():
+            keys = key_consumer(self.store, self.clock, self.sharing, self.provenance)
+            routes[keys_topic(kafka, owner)] = [keys]
+        entitled = frozenset(self.sharing.readable)
         for sub in self.definition.subscriptions:
-            handle = event_consumer(self.store, self.clock, sub.name, sub.apply, self.provenance)
+            handle = event_consumer(
+                self.store, self.clock, sub.name, sub.apply, self.provenance, entitled
+            )
             if sub.services == "*":
                 every_stream.append(handle)
             else:
@@ -194,7 +207,11 @@ class Runtime:
         for sub in self.definition.subscriptions:
             if sub.services != "*":
                 needed += [events_topic(kafka, s) for s in sub.services]
-        return needed
+        return needed + [keys_topic(kafka, owner) for owner in self._key_owners()]
+
+    def _key_owners(self) -> list[str]:
+        """The services whose keys this one keeps: those it may read some personal data of."""
+        return sorted({owner for owner, _ in self.sharing.readable})
 
     async def _join(self, cluster_id: str) -> None:
         """Works with the cluster `cluster_id`: its topics are created first (a producer must

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from shared.privacy.sharing import init_sharing_keys
 from shared.private_files import replace_private
 
 ISSUER = "mutualis-trust-root"
@@ -174,7 +175,8 @@ def load_credential(folder: Path, producer: str) -> ProducerCredential:
 
 
 def init(folder: Path, producers: Iterable[str]) -> None:
-    """Makes a root (unless the folder has one) and a credential for each producer lacking one."""
+    """Makes a root (unless the folder has one), a credential for each producer lacking one and
+    the sharing keys of personal data (shared.privacy.sharing) that are missing."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     root_file = folder / ROOT_PRIVATE_FILE
     if not root_file.exists():
@@ -194,6 +196,7 @@ def init(folder: Path, producers: Iterable[str]) -> None:
     for producer in producers:
         if not credential_file(folder, producer).exists():
             issue(folder, producer)
+    init_sharing_keys(folder)
 
 
 def issue(folder: Path, producer: str) -> Path:

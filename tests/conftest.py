@@ -20,6 +20,8 @@ from tests.support.postgres import PostgresServer
 from tests.support.staff import Signer
 from tests.support.trust import make_folder
 
+pytest_plugins = ["tests.support.log_audit"]
+
 BACKENDS = os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 
@@ -116,6 +118,24 @@ async def database_url(backend, tmp_path, request) -> str:
     url = await server.create_database()
     yield url
     await server.drop_database(url)
+
+
+@pytest.fixture
+async def new_database(backend, tmp_path, request):
+    """Makes another database of the test's backend, e.g. one per service when several run
+    (each service owns its database)."""
+    server = request.getfixturevalue("postgres_server") if backend == "postgresql" else None
+    made: list[str] = []
+
+    async def make(name: str) -> str:
+        if server is None:
+            return f"sqlite+aiosqlite:///{tmp_path / f'{name}.sqlite'}"
+        made.append(await server.create_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        await server.drop_database(url)
 
 
 @pytest.fixture

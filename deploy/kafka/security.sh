@@ -55,6 +55,11 @@ service identity identity dossier
 service dossier identity
 service complaints identity
 
+# Data keys of personal data: written by their owner, read by the services entitled to them
+# (shared/privacy/sharing.yaml).
+allow dossier Write Describe -- --topic dossier.keys
+allow identity Read Describe -- --topic dossier.keys
+
 # Monitoring reads every service's events and reports lag (offsets of every group).
 principal monitoring
 allow monitoring Read Describe -- --group monitoring

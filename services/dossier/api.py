@@ -14,7 +14,7 @@ from services.dossier.views import PersonView
 from shared.access.http import Authenticated, act
 from shared.access.persons import Persons
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
-from shared.identifiers import Bic, Email, Iban, InvalidIdentifier, PhoneNumber, normalize_insz
+from shared.identifiers import Bic, Email, Iban, PhoneNumber
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -65,29 +65,24 @@ def router(runtime: Runtime) -> APIRouter:
         return await visible(principal)
 
     @api.patch(
-        "/persons/{national_register_number}/contact-details",
+        "/persons/{person_id}/contact-details",
         status_code=204,
         responses=problems(403, 404, 409, 422),
     )
     async def change_contact_details(
-        national_register_number: Annotated[str, Path(description="National register number")],
+        # An opaque id, not the national register number: paths end up in logs and histories.
+        person_id: Annotated[str, Path(max_length=64, description="The person's id")],
         details: ContactDetails,
         request: Request,
         principal: Authenticated,
     ) -> None:
         """DOS-2: e-mail, phone and bank account of a person the user may act on."""
-        try:
-            national_register_number = normalize_insz(national_register_number)
-        except InvalidIdentifier as invalid:
-            raise Problem(422, "invalid_national_register_number", invalid.reason) from None
-        [person] = await visible(
-            principal, booklet_persons.c.national_register_number == national_register_number
-        ) or [None]
+        [person] = await visible(principal, booklet_persons.c.person_id == person_id) or [None]
         if person is None:
             raise Problem(404, "no_such_person", "no such person among those you may act on")
         change = ChangeContactDetails(
             booklet_id=person.booklet_id,
-            national_register_number=national_register_number,
+            national_register_number=person.national_register_number,
             **details.model_dump(exclude_none=True),
         )
         await act(request, principal, change)

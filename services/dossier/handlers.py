@@ -21,14 +21,14 @@ from shared.refusal import Refused
 async def enrol_member(command: EnrolMember, ctx: CommandContext) -> None:
     booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
     await _admissible(ctx, command.holder)
-    booklet.enrol(command.holder)
+    booklet.enrol(command.holder, ctx.derived_id("person"))
     await _admit(ctx, booklet, command.holder)
     await ctx.aggregates.save(booklet)
 
 
 async def add_dependant(command: AddDependant, ctx: CommandContext) -> None:
     booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
-    booklet.add_dependant(command.dependant)
+    booklet.add_dependant(command.dependant, ctx.derived_id("person"))
     await _admissible(ctx, command.dependant)
     await _admit(ctx, booklet, command.dependant)
     await ctx.aggregates.save(booklet)

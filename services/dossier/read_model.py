@@ -32,7 +32,9 @@ person_index = Table(
 booklet_persons = Table(
     "booklet_persons",
     metadata,
-    Column("national_register_number", String(11), primary_key=True),
+    Column("person_id", String(64), primary_key=True),
+    # Not unique: once erased, persons share the word "erased" here.
+    Column("national_register_number", String(11), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False, index=True),
     Column("role", String(16), nullable=False),  # holder | dependant
     Column("first_name", String(100), nullable=False),
@@ -65,28 +67,26 @@ class BookletsProjection:
 
     async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
         match event:
-            case MemberEnrolled(booklet_id=booklet_id, holder=person):
-                row = {"booklet_id": booklet_id, "role": "holder", **_columns(person)}
-                await conn.execute(insert(booklet_persons), row)
-            case DependantAdded(booklet_id=booklet_id, dependant=person):
-                row = {"booklet_id": booklet_id, "role": "dependant", **_columns(person)}
-                await conn.execute(insert(booklet_persons), row)
-            case ContactDetailsChanged(national_register_number=insz):
+            case MemberEnrolled(booklet_id=booklet_id, person_id=person_id, holder=person):
+                row = {"person_id": person_id, "booklet_id": booklet_id, "role": "holder"}
+                await conn.execute(insert(booklet_persons), row | _columns(person))
+            case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
+                row = {"person_id": person_id, "booklet_id": booklet_id, "role": "dependant"}
+                await conn.execute(insert(booklet_persons), row | _columns(person))
+            case ContactDetailsChanged(person_id=person_id):
                 changes = event.model_dump(
                     include={"email", "phone", "iban", "bic"}, exclude_none=True
                 )
-                await _update(conn, insz, changes)
-            case AddressChanged(national_register_number=insz, address=address):
-                await _update(conn, insz, _address_columns(address))
-            case EntitlementChanged(national_register_number=insz, entitlement=entitlement):
-                await _update(conn, insz, _entitlement_columns(entitlement))
+                await _update(conn, person_id, changes)
+            case AddressChanged(person_id=person_id, address=address):
+                await _update(conn, person_id, _address_columns(address))
+            case EntitlementChanged(person_id=person_id, entitlement=entitlement):
+                await _update(conn, person_id, _entitlement_columns(entitlement))
 
 
-async def _update(conn: AsyncConnection, insz: str, values: dict[str, Any]) -> None:
+async def _update(conn: AsyncConnection, person_id: str, values: dict[str, Any]) -> None:
     await conn.execute(
-        update(booklet_persons)
-        .where(booklet_persons.c.national_register_number == insz)
-        .values(**values)
+        update(booklet_persons).where(booklet_persons.c.person_id == person_id).values(**values)
     )
 
 

@@ -27,6 +27,7 @@ class EntitlementView(BaseModel):
 
 
 class PersonView(BaseModel):
+    person_id: str
     national_register_number: str
     booklet_id: str
     role: str

@@ -1,10 +1,17 @@
 """Contracts of the dossier service: the member booklet (lidboekje) and its persons (DOS-1,
-DOS-2). Identifiers are validated on the way in (shared.identifiers)."""
+DOS-2). Identifiers are validated on the way in (shared.identifiers).
+
+Commands name a person by national register number, as staff and members know them. Events
+name them by `person_id`, the opaque id the dossier gives a person when they join: what
+identifies or reaches a person is sealed under that id (principle 7), so once the person's keys
+are shredded their events still say which booklet, when and what kind of change, and nothing
+of who."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -19,8 +26,14 @@ from shared.identifiers import (
     PhoneNumber,
     normalize_postal_code,
 )
+from shared.privacy.marking import Concealed, Personal
 
 Language = Literal["nl", "fr", "de"]
+
+# Sealed under the event's `person_id` (shared.privacy); in commands, plain values.
+Identifying = Personal("identification")
+Reachable = Personal("contact")
+Financial = Personal("financial")
 
 
 class Address(BaseModel):
@@ -31,19 +44,23 @@ class Address(BaseModel):
     # Declared first because validation runs in this order and the country decides how the
     # postal code is checked.
     country: CountryCode
-    street: str = Field(min_length=1, max_length=100)
-    house_number: str = Field(min_length=1, max_length=10)
-    box: str | None = Field(default=None, min_length=1, max_length=10, description="bus / boîte")
-    postal_code: str | None = Field(
-        default=None, max_length=20, description="required in Belgium; some countries have none"
+    street: Annotated[str, Field(min_length=1, max_length=100), Reachable]
+    house_number: Annotated[str, Field(min_length=1, max_length=10), Reachable]
+    box: Annotated[str | None, Field(min_length=1, max_length=10), Reachable] = Field(
+        default=None, description="bus / boîte"
     )
-    municipality: str = Field(min_length=1, max_length=100)
+    postal_code: Annotated[str | None, Field(max_length=20), Reachable] = Field(
+        default=None, description="required in Belgium; some countries have none"
+    )
+    municipality: Annotated[str, Field(min_length=1, max_length=100), Reachable]
 
     @field_validator("postal_code")
     @classmethod
     def _postal_code_of_the_country(cls, value: str | None, info: ValidationInfo) -> str | None:
         country = info.data.get("country")  # absent when the country itself was refused
-        return value if value is None or country is None else normalize_postal_code(value, country)
+        if value is None or country is None or isinstance(value, Concealed):
+            return value
+        return normalize_postal_code(value, country)
 
     @model_validator(mode="after")
     def _belgian_addresses_have_a_postal_code(self) -> Address:
@@ -83,9 +100,9 @@ class Person(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    national_register_number: Insz
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
+    national_register_number: Annotated[Insz, Identifying]
+    first_name: Annotated[str, Field(min_length=1, max_length=100), Identifying]
+    last_name: Annotated[str, Field(min_length=1, max_length=100), Identifying]
     birth_date: date
     language: Language
     nationality: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
@@ -172,51 +189,64 @@ class ChangeEntitlement(Command):
     since: date
 
 
+def legacy_person_id(national_register_number: str) -> str:
+    """The person id of someone the events of before person ids name by national register
+    number alone (v2 and older, stored in clear): derived from it, the same everywhere."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mutualis:person:{national_register_number}"))
+
+
 @events.register
 class MemberEnrolled(Event):
     type_name = "MemberEnrolled"
-    version = 2  # v2: the holder has an address and an entitlement
+    # v2: the holder has an address and an entitlement; v3: the person id.
+    version = 3
 
     booklet_id: str
+    person_id: str
     holder: Person
 
 
 @events.register
 class DependantAdded(Event):
     type_name = "DependantAdded"
-    version = 2  # v2: the dependant has an address and an entitlement
+    # v2: the dependant has an address and an entitlement; v3: the person id.
+    version = 3
 
     booklet_id: str
+    person_id: str
     dependant: Person
 
 
 @events.register
 class ContactDetailsChanged(Event):
     type_name = "ContactDetailsChanged"
+    version = 2  # v2: the person by id, no longer by national register number
 
     booklet_id: str
-    national_register_number: str
-    email: str | None = None
-    phone: str | None = None
-    iban: str | None = None
-    bic: str | None = None
+    person_id: str
+    email: Annotated[str | None, Reachable] = None
+    phone: Annotated[str | None, Reachable] = None
+    iban: Annotated[str | None, Financial] = None
+    bic: Annotated[str | None, Financial] = None
 
 
 @events.register
 class AddressChanged(Event):
     type_name = "AddressChanged"
+    version = 2  # v2: the person by id
 
     booklet_id: str
-    national_register_number: str
+    person_id: str
     address: Address
 
 
 @events.register
 class EntitlementChanged(Event):
     type_name = "EntitlementChanged"
+    version = 2  # v2: the person by id
 
     booklet_id: str
-    national_register_number: str
+    person_id: str
     entitlement: Entitlement
     since: date = Field(description="the day the new codes and VT status apply from")
 
@@ -230,5 +260,19 @@ def _unknown_address_and_entitlement(role: str):
     return upcast
 
 
+def _person_id_of(role: str | None):
+    def upcast(payload: dict[str, Any]) -> dict[str, Any]:
+        person = payload[role] if role else payload
+        key = "national_register_number"
+        nrn = person[key] if role else payload.pop(key)
+        return {**payload, "person_id": legacy_person_id(nrn)}
+
+    return upcast
+
+
 events.upcaster("MemberEnrolled", from_version=1)(_unknown_address_and_entitlement("holder"))
 events.upcaster("DependantAdded", from_version=1)(_unknown_address_and_entitlement("dependant"))
+events.upcaster("MemberEnrolled", from_version=2)(_person_id_of("holder"))
+events.upcaster("DependantAdded", from_version=2)(_person_id_of("dependant"))
+for _changed in ("ContactDetailsChanged", "AddressChanged", "EntitlementChanged"):
+    events.upcaster(_changed, from_version=1)(_person_id_of(None))

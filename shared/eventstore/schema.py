@@ -147,4 +147,7 @@ data_keys = Table(
     Column("wrapped", LargeBinary),  # None: shredded
     Column("created_at", UtcDateTime, nullable=False),
     Column("shredded_at", UtcDateTime),
+    # The Kafka cluster its present state (the key, or its shredding) was shared on, for the
+    # keys this service shares with others (shared.privacy.sharing); None: not shared yet.
+    Column("shared_on", String(64)),
 )

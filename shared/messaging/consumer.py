@@ -16,17 +16,29 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from shared.clock import Clock
 from shared.contracts import EventEnvelope
 from shared.eventstore import EventStore, UnitOfWork, unit_of_work
+from shared.keys import CannotUnwrap
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.broker import consumer_options
-from shared.messaging.topics import dead_letter_topic, events_topic
+from shared.messaging.topics import dead_letter_topic, events_topic, keys_topic
 from shared.metrics import Metrics
+from shared.privacy.envelopes import still_sealed
+from shared.privacy.keys import DataKeys
+from shared.privacy.marking import Category
+from shared.privacy.sharing import SharedKey, SharingKeys
 from shared.settings import KafkaSettings
 from shared.trust import TrustRoot, Untrusted
 
 log = get_logger(__name__)
 
+
+class KeyNotShared(Exception):
+    """An event sealed with a key this service may read, which has not reached it yet: the
+    owner shares a key before the events that need it, but the two travel on different
+    topics, so the event is taken again a moment later."""
+
+
 # Failures of the machinery, not of the message: let Kafka deliver it again.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError, KeyNotShared)
 
 MessageHandler = Callable[[KafkaMessage], Awaitable[None]]
 EventApplier = Callable[[UnitOfWork, EventEnvelope], Awaitable[None]]
@@ -118,15 +130,21 @@ class Provenance:
     kafka: KafkaSettings
 
     def check(self, msg: KafkaMessage, envelope: EventEnvelope) -> None:
+        self._check(msg, envelope.producer, events_topic)
+
+    def check_key(self, msg: KafkaMessage, shared: SharedKey) -> None:
+        self._check(msg, shared.owner, keys_topic)
+
+    def _check(self, msg: KafkaMessage, claimed: str, topic_of) -> None:
         record = msg.raw_message
         try:
             producer = self.root.producer_of(record.value, dict(record.headers or ()))
         except Untrusted as refusal:
             raise self._refuse(record, str(refusal)) from None
-        if record.topic != events_topic(self.kafka, producer):
+        if record.topic != topic_of(self.kafka, producer):
             raise self._refuse(record, f"{producer} does not write {record.topic}")
-        if envelope.producer != producer:
-            raise self._refuse(record, f"signed by {producer}, claims {envelope.producer}")
+        if claimed != producer:
+            raise self._refuse(record, f"signed by {producer}, claims {claimed}")
 
     def _refuse(self, record, reason: str) -> Poison:
         log.warning("event.untrusted", topic=record.topic, offset=record.offset, reason=reason)
@@ -134,10 +152,16 @@ class Provenance:
 
 
 def event_consumer(
-    store: EventStore, clock: Clock, name: str, apply: EventApplier, provenance: Provenance
+    store: EventStore,
+    clock: Clock,
+    name: str,
+    apply: EventApplier,
+    provenance: Provenance,
+    entitled: frozenset[tuple[str, Category]] = frozenset(),
 ) -> MessageHandler:
     """Applies each event its producer proved it wrote, once: the event id is recorded in the
-    same transaction as the effect."""
+    same transaction as the effect. `entitled`: the (owner, category) of personal data this
+    service may read, whose keys it waits for rather than apply an event still sealed."""
 
     async def handle(msg: KafkaMessage) -> None:
         envelope = decode_event(msg.body)
@@ -147,7 +171,41 @@ def event_consumer(
                 if not await uow.claim_message(name, envelope.event_id):
                     return
                 (readable,) = await uow.open([envelope])
+                waiting = {
+                    category
+                    for category in still_sealed(readable)
+                    if (envelope.producer, category) in entitled
+                }
+                if waiting:
+                    raise KeyNotShared(f"{envelope.producer}'s {sorted(waiting)} key not here yet")
                 await apply(uow, readable)
                 await uow.commit()
+
+    return handle
+
+
+def key_consumer(
+    store: EventStore, clock: Clock, sharing: SharingKeys, provenance: Provenance
+) -> MessageHandler:
+    """Keeps the data keys other services share with this one (shared.privacy.sharing), and
+    shreds its copy of those they shredded. Keeping one twice changes nothing."""
+
+    async def handle(msg: KafkaMessage) -> None:
+        try:
+            shared = SharedKey.model_validate_json(msg.body)
+        except ValidationError as error:
+            raise Poison(f"not a shared key: {error.errors()[0]['msg']}") from error
+        provenance.check_key(msg, shared)
+        try:
+            key = None if shared.wrapped is None else sharing.unwrap(shared)
+        except KeyError:
+            return  # a category of that owner this service is not entitled to
+        except (CannotUnwrap, ValueError) as error:
+            raise Poison(f"a shared key that does not unwrap: {error}") from None
+        async with unit_of_work(store, clock) as uow:
+            await DataKeys(uow.conn, store.kek).keep_shared(
+                shared.owner, shared.subject, shared.category, key, clock.now()
+            )
+            await uow.commit()
 
     return handle

@@ -1,4 +1,6 @@
-"""Publishes what the store committed: events to `<service>.events`, outbox rows to their topic.
+"""Publishes what the store committed: events to `<service>.events`, outbox rows to their topic,
+and the data keys it shares with other services to `<service>.keys`, before the events sealed
+with them (shared.privacy.sharing).
 
 An event reaches Kafka if and only if it was committed: the relay follows the store with a
 checkpoint (see store.py on why it never skips one) and moves the checkpoint only after Kafka
@@ -16,6 +18,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import delete, select
 
 from shared.contracts import EventEnvelope
+from shared.contracts.envelope import CONTENT_TYPE
 from shared.eventstore import EventStore, load_checkpoint
 from shared.eventstore.lag import lag
 from shared.eventstore.schema import outbox
@@ -23,6 +26,8 @@ from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.messaging.broker import event_headers
 from shared.metrics import Metrics
+from shared.privacy.keys import DataKeys
+from shared.privacy.sharing import SharingKeys, shared_categories
 from shared.retrying import poll_until_stopped
 from shared.trust import ProducerCredential
 
@@ -40,8 +45,13 @@ class Relay:
         credential: ProducerCredential,
         batch_size: int = 500,
         metrics: Metrics | None = None,
+        sharing: tuple[SharingKeys, str] | None = None,
     ) -> None:
+        """`sharing`: the sharing keys of this service and its keys topic, when other services
+        read some of its personal data."""
         self.store, self.broker, self.topic = store, broker, events_topic
+        self.sharing = sharing
+        self.cluster = ""
         # Signs every record: consumers accept this service's events on proof, not on its word.
         self.credential = credential
         self.batch_size = batch_size
@@ -55,11 +65,13 @@ class Relay:
         """From now on publish to the cluster `cluster_id`: from the beginning of the store
         if nothing was published there yet. Called with the lock held."""
         self.checkpoint = f"{CHECKPOINT}@{cluster_id}"
+        self.cluster = cluster_id
 
     async def publish_pending(self) -> int:
         """Publishes one batch of committed events and outbox messages; returns how many."""
         async with self.lock:
-            return await self._publish_events() + await self._publish_outbox()
+            shared = await self._share_keys()  # first: a reader then finds the key it needs
+            return shared + await self._publish_events() + await self._publish_outbox()
 
     async def measure_lag(self) -> None:
         """Sets the relay lag gauge: how far the current cluster's checkpoint is behind the
@@ -71,6 +83,34 @@ class Relay:
     async def run(self, stop: asyncio.Event, idle_wait: float) -> None:
         wake = self.store.watch()
         await poll_until_stopped(self.publish_pending, stop, idle_wait, "relay", wake=wake)
+
+    async def _share_keys(self) -> int:
+        if self.sharing is None:
+            return 0
+        sharing, topic = self.sharing
+        owner, categories = self.store.producer, shared_categories(self.store.producer)
+        async with self.database.read() as conn:
+            keys = DataKeys(conn, self.store.kek)
+            pending = await keys.unshared(owner, categories, self.cluster, self.batch_size)
+        if not pending:
+            return 0
+        sends = []
+        for entry in pending:
+            record = sharing.share(entry.subject, entry.category, entry.key)
+            value = record.model_dump_json().encode()
+            sends.append(
+                await self.broker.publish(
+                    value,
+                    topic,
+                    key=record.record_key,
+                    headers={"content-type": CONTENT_TYPE} | self.credential.sign(value),
+                    no_confirm=True,
+                )
+            )
+        await asyncio.gather(*sends)
+        async with self.database.begin() as conn:
+            await DataKeys(conn, self.store.kek).mark_shared(owner, pending, self.cluster)
+        return len(pending)
 
     async def _publish_events(self) -> int:
         async with self.database.read() as conn:

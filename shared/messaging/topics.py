@@ -10,6 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from shared.messaging.security import client_options
+from shared.privacy.sharing import shared_categories
 from shared.settings import KafkaSettings
 
 # What deploy/topics.yaml sets on Apache Kafka; the local broker ignores retention.
@@ -28,6 +29,11 @@ def outcomes_topic(kafka: KafkaSettings, service: str) -> str:
     return kafka.topic(f"{service}.outcomes")
 
 
+def keys_topic(kafka: KafkaSettings, service: str) -> str:
+    """The data keys `service` shares with the services entitled to them (shared.privacy)."""
+    return kafka.topic(f"{service}.keys")
+
+
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
@@ -35,14 +41,24 @@ def dead_letter_topic(topic: str) -> str:
 def service_topics(kafka: KafkaSettings, service: str) -> list[str]:
     topics = [events_topic(kafka, service), commands_topic(kafka, service)]
     topics.append(outcomes_topic(kafka, service))
+    if shared_categories(service):
+        topics.append(keys_topic(kafka, service))
     return topics + [dead_letter_topic(t) for t in topics[:2]]
 
 
 async def ensure_topics(kafka: KafkaSettings, names: list[str]) -> set[str]:
     """Creates the topics that are missing, with the configured partitions; returns those it
     created."""
-    topics = [NewTopic(n, kafka.partitions, 1) for n in dict.fromkeys(names)]
+    topics = [
+        NewTopic(n, kafka.partitions, 1, topic_configs=_configs(n)) for n in dict.fromkeys(names)
+    ]
     return await create_missing_topics(kafka, topics)
+
+
+def _configs(name: str) -> dict[str, str]:
+    # A keys topic keeps the latest record of each key: a shredded key's record replaces the
+    # key, and compaction then drops the key itself (the local broker does not compact).
+    return {"cleanup.policy": "compact"} if name.endswith(".keys") else {}
 
 
 async def create_missing_topics(kafka: KafkaSettings, topics: list[NewTopic]) -> set[str]:

@@ -20,9 +20,9 @@ from shared.contracts import Event, EventEnvelope, events
 from shared.contracts.registry import UnknownMessageType
 from shared.keys import KeyEncryptionKey
 from shared.logging import get_logger
-from shared.privacy.keys import DataKeys
-from shared.privacy.marking import personal_fields
-from shared.privacy.sealing import needed_keys, open_sealed, seal
+from shared.privacy import keys
+from shared.privacy.marking import SEALED, Category, concealment, personal_fields
+from shared.privacy.sealing import needed_keys, open_sealed, places, seal
 
 log = get_logger(__name__)
 
@@ -43,9 +43,9 @@ async def sealed_payloads(
     if not personal:
         return payloads
     wanted = set().union(*(needed_keys(model, payloads[n]) for n, model in personal))
-    keys = await DataKeys(conn, kek).for_sealing(owner, wanted, now)
+    held = await keys.DataKeys(conn, kek).for_sealing(owner, wanted, now)
     for n, model in personal:
-        payloads[n] = seal(model, payloads[n], keys)
+        payloads[n] = seal(model, payloads[n], held)
     return payloads
 
 
@@ -71,7 +71,9 @@ async def opened(
         for subject, category in needed_keys(model, payload)
     }
     held: dict[str, dict] = defaultdict(dict)  # owner → (subject, category) → key
-    for (owner, subject, category), key in (await DataKeys(conn, kek).for_opening(wanted)).items():
+    for (owner, subject, category), key in (
+        await keys.DataKeys(conn, kek).for_opening(wanted)
+    ).items():
         held[owner][subject, category] = key
     result = list(envelopes)
     for n, model, payload in current:
@@ -88,6 +90,18 @@ async def opened(
             update={"payload": opening.payload, "version": model.version}
         )
     return result
+
+
+def still_sealed(envelope: EventEnvelope) -> set[Category]:
+    """The categories of the opened `envelope` whose values stayed sealed: no key here."""
+    model = _model(envelope)
+    if model is None or not personal_fields(model):
+        return set()
+    return {
+        place.field.category
+        for place in places(model, envelope.payload)
+        if concealment(place.container[place.name]) is SEALED
+    }
 
 
 def _model(envelope: EventEnvelope) -> type[Event] | None:

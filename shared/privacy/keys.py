@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -31,6 +32,13 @@ _PER_QUERY = 500  # keys looked up per query: a rebuild's batch of events in one
 def wrapping_context(owner: str, subject: str, category: str) -> bytes:
     """Bound to the wrapped key: a blob moved to another row does not unwrap."""
     return f"data-key\0{owner}\0{subject}\0{category}".encode()
+
+
+@dataclass(frozen=True)
+class Unshared:
+    subject: str
+    category: Category
+    key: bytes | None  # None: shredded
 
 
 class WrongKek(Exception):
@@ -87,28 +95,34 @@ class DataKeys:
         self, owner: str, wanted: Iterable[KeyId], now: datetime
     ) -> dict[KeyId, bytes | Shredded]:
         """This service's keys of those wanted, made for subjects that have none yet."""
-        wanted = set(wanted)
         owned = {(owner, subject, category) for subject, category in wanted}
         held = await self.for_opening(owned)
         missing = owned - held.keys()
         if missing:
-            await self._make(missing, now)
-            held.update(await self.for_opening(missing))  # ours, or a concurrent writer's
+            made = await self._make(missing, now)
+            held.update(made)
+            # Those another writer made first, between our look and our insert.
+            held.update(await self.for_opening(missing - made.keys()))
         return {(subject, category): key for (_, subject, category), key in held.items()}
 
-    async def _make(self, key_ids: set[OwnedKeyId], now: datetime) -> None:
-        rows = []
-        for owner, subject, category in key_ids:
-            key = os.urandom(KEY_BYTES)
-            wrapped = self.kek.wrap(key, wrapping_context(owner, subject, category))
-            rows.append(
-                dict(
-                    owner=owner, subject=subject, category=category, wrapped=wrapped, created_at=now
-                )
+    async def _make(self, key_ids: set[OwnedKeyId], now: datetime) -> dict[OwnedKeyId, bytes]:
+        """Makes the keys; returns those stored (a concurrent writer's first one stays)."""
+        keys = {key_id: os.urandom(KEY_BYTES) for key_id in key_ids}
+        rows = [
+            dict(
+                owner=owner,
+                subject=subject,
+                category=category,
+                wrapped=self.kek.wrap(key, wrapping_context(owner, subject, category)),
+                created_at=now,
             )
+            for (owner, subject, category), key in keys.items()
+        ]
         insert = postgres_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        # Two writers may make the same subject's first key at once: the first one stays.
-        await self.conn.execute(insert(data_keys).on_conflict_do_nothing(), rows)
+        stored = await self.conn.execute(
+            insert(data_keys).on_conflict_do_nothing().returning(*_KEY_ID), rows
+        )
+        return {tuple(row): keys[tuple(row)] for row in stored}
 
     async def shred(
         self, subject: str, now: datetime, categories: Iterable[Category] | None = None
@@ -120,5 +134,72 @@ class DataKeys:
         )
         if categories is not None:
             query = query.where(data_keys.c.category.in_(list(categories)))
-        result = await self.conn.execute(query.values(wrapped=None, shredded_at=now))
+        # Not shared in this state yet: the relay tells the services that hold a copy.
+        result = await self.conn.execute(
+            query.values(wrapped=None, shredded_at=now, shared_on=None)
+        )
         return result.rowcount
+
+    async def unshared(
+        self, owner: str, categories: Iterable[Category], cluster: str, limit: int
+    ) -> list[Unshared]:
+        """`owner`'s keys of `categories` whose present state was not shared on `cluster` yet:
+        new keys, shredded ones, and all of them on a new cluster."""
+        rows = await self.conn.execute(
+            select(data_keys.c.subject, data_keys.c.category, data_keys.c.wrapped)
+            .where(
+                data_keys.c.owner == owner,
+                data_keys.c.category.in_(sorted(categories)),
+                or_(data_keys.c.shared_on.is_(None), data_keys.c.shared_on != cluster),
+            )
+            .order_by(data_keys.c.created_at)
+            .limit(limit)
+        )
+        return [
+            Unshared(
+                subject,
+                category,
+                None
+                if wrapped is None
+                else self.kek.unwrap(wrapped, wrapping_context(owner, subject, category)),
+            )
+            for subject, category, wrapped in rows
+        ]
+
+    async def mark_shared(self, owner: str, shared: Iterable[Unshared], cluster: str) -> None:
+        """Records that these states were shared on `cluster`; a key shredded since it was
+        read stays to be shared again."""
+        for entry in shared:
+            await self.conn.execute(
+                update(data_keys)
+                .where(
+                    data_keys.c.owner == owner,
+                    data_keys.c.subject == entry.subject,
+                    data_keys.c.category == entry.category,
+                    (data_keys.c.wrapped.is_(None))
+                    if entry.key is None
+                    else data_keys.c.wrapped.is_not(None),
+                )
+                .values(shared_on=cluster)
+            )
+
+    async def keep_shared(
+        self, owner: str, subject: str, category: Category, key: bytes | None, now: datetime
+    ) -> None:
+        """Keeps a key another service shared with this one (None: it was shredded there). A
+        shredded key is never brought back by a record that arrives late."""
+        insert = postgres_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        row = dict(owner=owner, subject=subject, category=category, created_at=now)
+        if key is None:
+            await self.conn.execute(
+                insert(data_keys)
+                .values(**row, wrapped=None, shredded_at=now)
+                .on_conflict_do_update(
+                    index_elements=list(_KEY_ID), set_={"wrapped": None, "shredded_at": now}
+                )
+            )
+            return
+        wrapped = self.kek.wrap(key, wrapping_context(owner, subject, category))
+        await self.conn.execute(
+            insert(data_keys).values(**row, wrapped=wrapped).on_conflict_do_nothing()
+        )

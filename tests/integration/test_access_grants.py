@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from services.dossier.app import definition as dossier_service
+from services.dossier.read_model import booklet_persons
 from services.identity.app import definition as identity_service
 from services.identity.domain.person_access import BRUSSELS
 from shared.access.read_model import grants
@@ -211,11 +212,12 @@ async def test_id7_the_dossier_shows_a_member_only_the_persons_identity_lets_the
 
             assert await eventually(lambda: _equals(persons_seen, sorted([HOLDER, child])))
             email = {"email": "lotte@example.be"}
+            child_id, stranger_id = await _id_of(files, child), await _id_of(files, stranger)
             mine = await api.patch(
-                f"/persons/{child}/contact-details", json=email, headers=bearer(token)
+                f"/persons/{child_id}/contact-details", json=email, headers=bearer(token)
             )
             theirs = await api.patch(
-                f"/persons/{stranger}/contact-details", json=email, headers=bearer(token)
+                f"/persons/{stranger_id}/contact-details", json=email, headers=bearer(token)
             )
             assert (mine.status_code, theirs.status_code) == (204, 404)
             assert (await api.get("/booklets/b2", headers=bearer(token))).status_code == 404
@@ -224,9 +226,20 @@ async def test_id7_the_dossier_shows_a_member_only_the_persons_identity_lets_the
             token = await log_in(accounts, HOLDER)
             assert await eventually(lambda: _equals(persons_seen, [HOLDER]))
             late = await api.patch(
-                f"/persons/{child}/contact-details", json=email, headers=bearer(token)
+                f"/persons/{child_id}/contact-details", json=email, headers=bearer(token)
             )
             assert late.status_code == 404
+
+
+async def _id_of(files, nrn: str) -> str:
+    """The person id the dossier gave `nrn` (the routes name persons by it)."""
+    await files.projector.run_until_caught_up()
+    async with files.database.read() as conn:
+        return await conn.scalar(
+            select(booklet_persons.c.person_id).where(
+                booklet_persons.c.national_register_number == nrn
+            )
+        )
 
 
 def _payload(nrn: str, born: date) -> dict:

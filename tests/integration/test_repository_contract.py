@@ -39,11 +39,7 @@ class Contacts(Aggregate):
     def change(self, email: str) -> None:
         if self.emails and self.emails[-1] == email:
             raise ValueError("no change")
-        self.record(
-            ContactDetailsChanged(
-                booklet_id=self.booklet_id, national_register_number="85073003328", email=email
-            )
-        )
+        self.record(ContactDetailsChanged(booklet_id=self.booklet_id, person_id="p-1", email=email))
 
     def apply(self, event: ContactDetailsChanged) -> None:
         self.emails.append(event.email)
@@ -182,9 +178,7 @@ class Sequence(Aggregate):
         return f"sequence-{name}"
 
     def next(self) -> None:
-        self.record(
-            ContactDetailsChanged(booklet_id=self.name, national_register_number="85073003328")
-        )
+        self.record(ContactDetailsChanged(booklet_id=self.name, person_id="p-1"))
 
     def apply(self, event) -> None:
         pass

@@ -11,7 +11,13 @@ from aiokafka import AIOKafkaProducer
 # A valid national register number for a birth date and serial, as the demo data makes them.
 from mutualis.demo import national_register_number as insz  # noqa: F401
 from shared.contracts import Event, EventEnvelope
-from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled, Person
+from shared.contracts.dossier import (
+    ContactDetailsChanged,
+    DependantAdded,
+    MemberEnrolled,
+    Person,
+    legacy_person_id,
+)
 from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
 from shared.settings import KafkaSettings
@@ -39,20 +45,31 @@ def person(national_register_number: str, **overrides) -> Person:
     return Person.model_validate({**values, **overrides})
 
 
+def person_id(national_register_number: str) -> str:
+    """The person id the facts below give a national register number: the same each time."""
+    return legacy_person_id(national_register_number)
+
+
 def member_enrolled(national_register_number: str, booklet_id: str | None = None):
     booklet_id = booklet_id or f"booklet-{uuid.uuid4().hex[:8]}"
-    return MemberEnrolled(booklet_id=booklet_id, holder=person(national_register_number))
+    return MemberEnrolled(
+        booklet_id=booklet_id,
+        person_id=person_id(national_register_number),
+        holder=person(national_register_number),
+    )
 
 
 def dependant_added(booklet_id: str, national_register_number: str, **overrides):
     return DependantAdded(
-        booklet_id=booklet_id, dependant=person(national_register_number, **overrides)
+        booklet_id=booklet_id,
+        person_id=person_id(national_register_number),
+        dependant=person(national_register_number, **overrides),
     )
 
 
 def contact_details_changed(booklet_id: str, national_register_number: str, **contact):
     return ContactDetailsChanged(
-        booklet_id=booklet_id, national_register_number=national_register_number, **contact
+        booklet_id=booklet_id, person_id=person_id(national_register_number), **contact
     )
 
 

@@ -19,6 +19,7 @@ from shared.contracts.dossier import (
     EntitlementChanged,
     MemberEnrolled,
     Person,
+    legacy_person_id,
 )
 
 ELS = "85073003328"
@@ -37,13 +38,16 @@ V1_HOLDER = {
 }
 
 
+ELS_ID = "3f0c9d4e-8a71-4c52-b6e9-0d2a5f7c1e84"
+
+
 def booklet_of(*history) -> Booklet:
     return Booklet.rebuild("b-1", history=history)
 
 
 def enrolment(entitlement: Entitlement | None = NO_VT) -> MemberEnrolled:
     holder = Person(**V1_HOLDER, address=GENT, entitlement=entitlement)
-    return MemberEnrolled(booklet_id="b-1", holder=holder)
+    return MemberEnrolled(booklet_id="b-1", person_id=ELS_ID, holder=holder)
 
 
 def change(cg: str, vt: bool, since: date) -> ChangeEntitlement:
@@ -108,7 +112,7 @@ def test_dos1_an_address_change_is_recorded_and_remembered():
     booklet.change_address(command)
 
     [moved] = booklet.pending
-    assert moved == AddressChanged(booklet_id="b-1", national_register_number=ELS, address=antwerp)
+    assert moved == AddressChanged(booklet_id="b-1", person_id=ELS_ID, address=antwerp)
     with pytest.raises(BookletError, match="this is already the person's address"):
         booklet.change_address(command)
     with pytest.raises(BookletError, match="this is already the person's address"):
@@ -127,6 +131,7 @@ def test_dos1_a_v1_enrolment_reads_back_without_address_or_entitlement():
 
     assert isinstance(event, MemberEnrolled)
     assert (event.holder.address, event.holder.entitlement) == (None, None)
+    assert event.person_id == legacy_person_id(ELS)  # the id older events stand for
     # ... and such a person can be given both.
     booklet = booklet_of(event)
     assert decided(booklet, change("110", False, date(2025, 1, 1))).entitlement == NO_VT

@@ -13,6 +13,7 @@ import yaml
 
 from shared.messaging.topics import RETENTION_MS
 from shared.metrics import Metrics
+from shared.privacy.sharing import readable_by, shared_categories
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -173,10 +174,22 @@ def test_issue8_1_each_service_is_its_own_principal_with_its_own_credential(name
     assert env["KAFKA_SASL_USERNAME"] == name
     assert f"MUTUALIS_KAFKA_PASSWORD_{name.upper()}" in env["KAFKA_SASL_PASSWORD"]
     targets = {s["target"] for s in service["secrets"]}
-    # Each service's own credential, nobody else's (identity also holds its KEK).
-    assert {t for t in targets if t.startswith("/run/trust/")} == {
-        "/run/trust/root.pub",
-        f"/run/trust/{name}.credential",
+    # Each service's own credential, nobody else's; its own KEK.
+    credentials = {t for t in targets if t.startswith("/run/trust/") and "/sharing/" not in t}
+    assert credentials == {"/run/trust/root.pub", f"/run/trust/{name}.credential"}
+    assert "/run/secrets/kek" in targets and env["MUTUALIS_KEK_FILE"] == "/run/secrets/kek"
+    assert any(
+        s == {"source": f"{name}-kek", "target": "/run/secrets/kek"} for s in service["secrets"]
+    )
+
+
+@pytest.mark.parametrize("name", built_services())
+def test_principle7_a_service_holds_exactly_the_sharing_keys_it_is_entitled_to(name):
+    targets = {s["target"] for s in compose_services()[name]["secrets"]}
+    entitled = {(name, category) for category in shared_categories(name)} | readable_by(name)
+
+    assert {t for t in targets if "/sharing/" in t} == {
+        f"/run/trust/sharing/{owner}.{category}.key" for owner, category in entitled
     }
 
 

@@ -109,6 +109,18 @@ def last_event(store: InMemoryEventStore, booklet_id: str = "b-1"):
     return events.decode(stream(store, booklet_id)[-1])
 
 
+def person_id(store: InMemoryEventStore, national_register_number: str) -> str:
+    """The id the dossier gave the person when they joined the booklet."""
+    for stored in stream(store):
+        match events.decode(stored):
+            case (
+                MemberEnrolled(person_id=found, holder=person)
+                | DependantAdded(person_id=found, dependant=person)
+            ) if person.national_register_number == national_register_number:
+                return found
+    raise LookupError(national_register_number)
+
+
 async def enrolled(store: InMemoryEventStore, booklet_id: str = "b-1") -> None:
     await handle(store, EnrolMember(booklet_id=booklet_id, holder=HOLDER))
 
@@ -131,7 +143,10 @@ async def test_dos1_id9_an_enrolment_is_stored_by_its_sender_and_indexes_the_hol
     sent = await handle(store, EnrolMember(booklet_id="b-1", holder=HOLDER))
 
     [stored] = stream(store)
-    assert events.decode(stored) == MemberEnrolled(booklet_id="b-1", holder=HOLDER)
+    enrolment = events.decode(stored)
+    assert enrolment == MemberEnrolled(
+        booklet_id="b-1", person_id=enrolment.person_id, holder=HOLDER
+    )
     assert (stored.stream_version, stored.actor, stored.producer) == (1, STAFF, "dossier")
     assert (stored.causation_id, stored.correlation_id) == (sent.command_id, sent.correlation_id)
     assert index.booklets == {ELS: "b-1"}
@@ -181,7 +196,9 @@ async def test_dos1_id9_a_dependant_is_added_by_its_sender_and_indexed(store, in
 
     await handle(store, AddDependant(booklet_id="b-1", dependant=CHILD))
 
-    assert last_event(store) == DependantAdded(booklet_id="b-1", dependant=CHILD)
+    added = last_event(store)
+    assert added == DependantAdded(booklet_id="b-1", person_id=added.person_id, dependant=CHILD)
+    assert added.person_id != person_id(store, ELS)
     assert [(e.stream_version, e.actor) for e in stream(store)] == [(1, STAFF), (2, STAFF)]
     assert index.booklets == {ELS: "b-1", LOTTE: "b-1"}
 
@@ -226,7 +243,7 @@ async def test_dos2_id9_a_member_changes_contact_details_of_whom_they_may_act_on
     await handle(store, change, ELS_ACCOUNT)
 
     assert last_event(store) == ContactDetailsChanged(
-        booklet_id="b-1", national_register_number=of, email="els@example.be"
+        booklet_id="b-1", person_id=person_id(store, of), email="els@example.be"
     )
     assert stream(store)[-1].actor == ELS_ACCOUNT
 
@@ -265,7 +282,7 @@ async def test_dos1_id9_an_address_change_is_stored_by_its_sender(store):
     )
 
     assert last_event(store) == AddressChanged(
-        booklet_id="b-1", national_register_number=ELS, address=ANTWERP
+        booklet_id="b-1", person_id=person_id(store, ELS), address=ANTWERP
     )
     assert stream(store)[-1].actor == STAFF
 
@@ -300,7 +317,7 @@ async def test_dos1_id9_an_entitlement_decision_is_stored_by_its_sender(store):
 
     assert last_event(store) == EntitlementChanged(
         booklet_id="b-1",
-        national_register_number=ELS,
+        person_id=person_id(store, ELS),
         entitlement=Entitlement(
             cg1="111",
             cg2="111",

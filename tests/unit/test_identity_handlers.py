@@ -138,7 +138,9 @@ class FakeMemberAccounts:
 
 
 def member(national_register_number: str, role: str, born: date) -> Member:
-    return Member(national_register_number, "b-1", role, born, None, None)
+    return Member(
+        f"p-{national_register_number}", national_register_number, "b-1", role, born, None, None
+    )
 
 
 @pytest.fixture

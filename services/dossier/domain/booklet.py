@@ -31,57 +31,52 @@ class BookletError(Refused):
 @dataclass
 class Booklet(Aggregate):
     booklet_id: str
-    persons: dict[str, Person] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)  # by person id
 
     @classmethod
     def stream(cls, booklet_id: str) -> str:
         return f"booklet-{booklet_id}"
 
-    def enrol(self, holder: Person) -> None:
+    def enrol(self, holder: Person, person_id: str) -> None:
+        """`person_id`: the id the fund gives the holder from now on (opaque, never reused)."""
         if not self.is_new:
             raise BookletError(f"booklet {self.booklet_id!r} already exists")
         _birth_date_agrees(holder)
         _born_before_vt(holder)
-        self.record(MemberEnrolled(booklet_id=self.booklet_id, holder=holder))
+        self.record(MemberEnrolled(booklet_id=self.booklet_id, person_id=person_id, holder=holder))
 
-    def add_dependant(self, dependant: Person) -> None:
+    def add_dependant(self, dependant: Person, person_id: str) -> None:
         if self.is_new:
             raise BookletError(f"no booklet {self.booklet_id!r}")
-        if dependant.national_register_number in self.persons:
+        if self.person_id_of(dependant.national_register_number) is not None:
             raise BookletError("this person is already on the booklet")
         _birth_date_agrees(dependant)
         _born_before_vt(dependant)
-        self.record(DependantAdded(booklet_id=self.booklet_id, dependant=dependant))
+        self.record(
+            DependantAdded(booklet_id=self.booklet_id, person_id=person_id, dependant=dependant)
+        )
 
     def change_contact_details(self, change: ChangeContactDetails) -> None:
-        self._person(change.national_register_number)
+        person_id, _ = self._person(change.national_register_number)
         details = change.model_dump(
             exclude={"booklet_id", "national_register_number"}, exclude_none=True
         )
         if not details:
             raise BookletError("nothing to change: give an e-mail, phone or bank account")
         self.record(
-            ContactDetailsChanged(
-                booklet_id=self.booklet_id,
-                national_register_number=change.national_register_number,
-                **details,
-            )
+            ContactDetailsChanged(booklet_id=self.booklet_id, person_id=person_id, **details)
         )
 
     def change_address(self, change: ChangeAddress) -> None:
-        person = self._person(change.national_register_number)
+        person_id, person = self._person(change.national_register_number)
         if person.address == change.address:
             raise BookletError("nothing to change: this is already the person's address")
         self.record(
-            AddressChanged(
-                booklet_id=self.booklet_id,
-                national_register_number=person.national_register_number,
-                address=change.address,
-            )
+            AddressChanged(booklet_id=self.booklet_id, person_id=person_id, address=change.address)
         )
 
     def change_entitlement(self, change: ChangeEntitlement) -> None:
-        person = self._person(change.national_register_number)
+        person_id, person = self._person(change.national_register_number)
         if change.since < person.birth_date:
             raise BookletError("an entitlement cannot apply from before the person's birth")
         entitlement = Entitlement(
@@ -95,30 +90,42 @@ class Booklet(Aggregate):
         self.record(
             EntitlementChanged(
                 booklet_id=self.booklet_id,
-                national_register_number=person.national_register_number,
+                person_id=person_id,
                 entitlement=entitlement,
                 since=change.since,
             )
         )
 
-    def _person(self, national_register_number: str) -> Person:
-        try:
-            return self.persons[national_register_number]
-        except KeyError:
-            raise BookletError(f"no such person on booklet {self.booklet_id!r}") from None
+    def person_id_of(self, national_register_number: str) -> str | None:
+        return next(
+            (
+                person_id
+                for person_id, person in self.persons.items()
+                if person.national_register_number == national_register_number
+            ),
+            None,
+        )
+
+    def _person(self, national_register_number: str) -> tuple[str, Person]:
+        person_id = self.person_id_of(national_register_number)
+        if person_id is None:
+            raise BookletError(f"no such person on booklet {self.booklet_id!r}")
+        return person_id, self.persons[person_id]
 
     def apply(self, event: Event) -> None:
         match event:
-            case MemberEnrolled(holder=person) | DependantAdded(dependant=person):
-                self.persons[person.national_register_number] = person
-            case AddressChanged(national_register_number=insz, address=address):
-                self._update(insz, address=address)
-            case EntitlementChanged(national_register_number=insz, entitlement=entitlement):
-                self._update(insz, entitlement=entitlement)
+            case (
+                MemberEnrolled(person_id=person_id, holder=person)
+                | DependantAdded(person_id=person_id, dependant=person)
+            ):
+                self.persons[person_id] = person
+            case AddressChanged(person_id=person_id, address=address):
+                self._update(person_id, address=address)
+            case EntitlementChanged(person_id=person_id, entitlement=entitlement):
+                self._update(person_id, entitlement=entitlement)
 
-    def _update(self, national_register_number: str, **changes) -> None:
-        person = self.persons[national_register_number]
-        self.persons[national_register_number] = person.model_copy(update=changes)
+    def _update(self, person_id: str, **changes) -> None:
+        self.persons[person_id] = self.persons[person_id].model_copy(update=changes)
 
 
 def _birth_date_agrees(person: Person) -> None:

@@ -23,7 +23,9 @@ metadata = MetaData()
 members = Table(
     "members",
     metadata,
-    Column("national_register_number", String(11), primary_key=True),
+    Column("person_id", String(64), primary_key=True),
+    # Not unique: a person erased before identity could open their events is "erased" here.
+    Column("national_register_number", String(11), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False, index=True),
     Column("role", String(16), nullable=False),  # holder | dependant
     Column("birth_date", Date, nullable=False),
@@ -34,6 +36,7 @@ members = Table(
 
 @dataclass(frozen=True)
 class Member:
+    person_id: str
     national_register_number: str
     booklet_id: str
     role: Literal["holder", "dependant"]
@@ -49,18 +52,16 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     if envelope.type not in DOSSIER_EVENTS:
         return
     match events.decode(envelope):
-        case MemberEnrolled(booklet_id=booklet_id, holder=person):
-            await _admit(uow.conn, booklet_id, "holder", person)
-        case DependantAdded(booklet_id=booklet_id, dependant=person):
-            await _admit(uow.conn, booklet_id, "dependant", person)
-        case ContactDetailsChanged(national_register_number=insz) as changed:
+        case MemberEnrolled(booklet_id=booklet_id, person_id=person_id, holder=person):
+            await _admit(uow.conn, booklet_id, person_id, "holder", person)
+        case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
+            await _admit(uow.conn, booklet_id, person_id, "dependant", person)
+        case ContactDetailsChanged(person_id=person_id) as changed:
             # Fields left out of the change stay as they are.
             contact = changed.model_dump(include={"email", "phone"}, exclude_none=True)
             if contact:
                 await uow.conn.execute(
-                    update(members)
-                    .where(members.c.national_register_number == insz)
-                    .values(**contact)
+                    update(members).where(members.c.person_id == person_id).values(**contact)
                 )
 
 
@@ -84,12 +85,16 @@ class Members:
         return Member(**row._mapping) if row else None
 
 
-async def _admit(conn: AsyncConnection, booklet_id: str, role: str, person: Person) -> None:
+async def _admit(
+    conn: AsyncConnection, booklet_id: str, person_id: str, role: str, person: Person
+) -> None:
     # The dossier keeps a person on one booklet, so a known person can only be a replay.
-    if await Members(conn).find(person.national_register_number) is not None:
+    known = await conn.scalar(select(members.c.person_id).where(members.c.person_id == person_id))
+    if known is not None:
         return
     await conn.execute(
         insert(members).values(
+            person_id=person_id,
             national_register_number=person.national_register_number,
             booklet_id=booklet_id,
             role=role,

@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("wrapped", sa.LargeBinary),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("shredded_at", sa.DateTime(timezone=True)),
+        sa.Column("shared_on", sa.String(64)),
     )
 
 

@@ -1,0 +1,75 @@
+"""Issue 10 item 2: who may read which categories of another service's personal data is data
+(shared/privacy/sharing.yaml), and a shared key opens only for an entitled service, for the
+owner, subject and category it was shared for."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from shared.keys import CannotUnwrap
+from shared.privacy.sharing import (
+    SharingKeys,
+    init_sharing_keys,
+    readable_by,
+    shared_categories,
+    sharing_key_file,
+)
+
+KEY = os.urandom(32)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    init_sharing_keys(tmp_path)
+    return tmp_path
+
+
+def test_principle7_identity_reads_the_dossiers_identification_and_contact_data_only():
+    assert readable_by("identity") == {("dossier", "identification"), ("dossier", "contact")}
+    assert readable_by("monitoring") == frozenset()
+    assert "financial" not in shared_categories("dossier")
+
+
+def test_principle7_sharing_keys_are_their_owners_alone_and_never_overwritten(folder):
+    path = sharing_key_file(folder, "dossier", "contact")
+    before = path.read_text()
+
+    init_sharing_keys(folder)
+
+    assert path.read_text() == before
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_principle7_a_shared_key_opens_for_an_entitled_reader(folder):
+    shared = SharingKeys.load("dossier", folder).share("p-1", "contact", KEY)
+
+    assert SharingKeys.load("identity", folder).unwrap(shared) == KEY
+    assert KEY.hex() not in shared.model_dump_json() and shared.wrapped
+
+
+def test_principle7_a_service_not_entitled_cannot_open_a_shared_key(folder):
+    shared = SharingKeys.load("dossier", folder).share("p-1", "contact", KEY)
+
+    with pytest.raises(KeyError):
+        SharingKeys.load("monitoring", folder).unwrap(shared)
+
+
+def test_principle7_a_shared_key_moved_to_another_subject_does_not_open(folder):
+    shared = SharingKeys.load("dossier", folder).share("p-1", "contact", KEY)
+    moved = shared.model_copy(update={"subject": "p-2"})
+
+    with pytest.raises(CannotUnwrap):
+        SharingKeys.load("identity", folder).unwrap(moved)
+
+
+def test_principle7_a_shredded_key_is_shared_without_its_key(folder):
+    shared = SharingKeys.load("dossier", folder).share("p-1", "identification", None)
+
+    assert shared.wrapped is None and shared.record_key == b"p-1/identification"
+
+
+def test_principle7_a_missing_sharing_key_stops_the_service_with_what_to_do(tmp_path):
+    with pytest.raises(ValueError, match="mutualis trust init"):
+        SharingKeys.load("identity", tmp_path)
