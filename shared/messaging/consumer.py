@@ -18,6 +18,7 @@ from shared.contracts import EventEnvelope
 from shared.eventstore import EventStore, UnitOfWork, unit_of_work
 from shared.keys import CannotUnwrap
 from shared.logging import bind_correlation, get_logger
+from shared.masking import mask
 from shared.messaging.broker import consumer_options
 from shared.messaging.topics import dead_letter_topic, events_topic, keys_topic
 from shared.metrics import Metrics
@@ -95,7 +96,7 @@ async def dead_letter(
     metrics: Metrics | None = None,
 ) -> None:
     record = msg.raw_message
-    reason = f"{type(error).__name__}: {error}"[:2000]
+    reason = mask(f"{type(error).__name__}: {error}"[:2000])
     headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
     headers.update(
         {
@@ -106,9 +107,9 @@ async def dead_letter(
             "dlq-group": group_id,
         }
     )
-    await broker.publish(
-        record.value, dead_letter_topic(record.topic), key=record.key, headers=headers
-    )
+    # The position, not the body: a command's body is personal data in clear, and the record
+    # stays on its topic (events for ever, commands for their retention) to be read from there.
+    await broker.publish(b"", dead_letter_topic(record.topic), key=record.key, headers=headers)
     log.warning("message.dead_lettered", topic=record.topic, offset=record.offset, reason=reason)
     if metrics is not None:
         metrics.dead_letters.labels(record.topic).inc()
