@@ -67,7 +67,27 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
             async with backends.database_url(backend) as url:
                 baselines.append(Baseline(name, events / await contender(url, work)))
         result.append(Figure(section, label, backend, "events/s", ours, baselines))
+    result.append(await _sealing(backends, backend, sizes, history))
     return result
+
+
+async def _sealing(backends: Backends, backend: str, sizes: Sizes, history) -> Figure:
+    """What sealing personal fields costs: the same appends with two fields of each event
+    sealed under its person's key (made with the person's first event), against none."""
+    rates = []
+    for personal in (True, False):
+        work = Workload(
+            history,
+            transactions("warm", max(10, sizes.warmup), 1, personal),
+            [transactions("w0", sizes.single, 1, personal)],
+        )
+        async with backends.database_url(backend) as url:
+            rates.append(sizes.single / await our_store(url, work))
+    sealed, plain = rates
+    label = "append, 1 event/txn, 2 fields sealed"
+    return Figure(
+        "1d", label, backend, "events/s", sealed, [Baseline("ours, nothing sealed", plain)]
+    )
 
 
 async def analyze(url: str) -> None:

@@ -10,11 +10,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import groupby
+from typing import Annotated
 
 from shared.clock import SystemClock
 from shared.contracts import Event, events
 from shared.eventstore import EventStore, PendingEvent, unit_of_work
 from shared.keys import KEY_BYTES, LocalKek
+from shared.privacy.marking import Personal
 
 PRODUCER = "bench"
 # Wraps the data keys of the personal fields the benchmarked events carry (shared.privacy).
@@ -31,6 +33,20 @@ class BenchEventRecorded(Event):
     amount_cents: int
     currency: str
     note: str
+
+
+@events.register
+class BenchClaimRecorded(Event):
+    """The same figures as BenchEventRecorded, with what would be personal data in a real
+    reimbursement marked as such: sealed per person (shared.privacy)."""
+
+    type_name = "BenchClaimRecorded"
+
+    person_id: str
+    member_number: Annotated[str, Personal("identification")]
+    amount_cents: int
+    currency: str
+    note: Annotated[str, Personal("health")]
 
 
 @dataclass(frozen=True)
@@ -79,18 +95,27 @@ def bench_event(n: int) -> BenchEventRecorded:
     )
 
 
+def bench_claim(n: int, person_id: str) -> BenchClaimRecorded:
+    plain = bench_event(n).model_dump()
+    return BenchClaimRecorded(person_id=person_id, **plain)
+
+
 Transaction = list[Row]  # the events of one transaction, all in one stream
 
 
-def transactions(prefix: str, count: int, per_transaction: int) -> list[Transaction]:
-    """`count` transactions of `per_transaction` events; streams of STREAM_LENGTH events."""
+def transactions(
+    prefix: str, count: int, per_transaction: int, personal: bool = False
+) -> list[Transaction]:
+    """`count` transactions of `per_transaction` events; streams of STREAM_LENGTH events, one
+    person's each when `personal`."""
     result: list[Transaction] = []
     n = 0
     for _ in range(count):
         txn = []
         for _ in range(per_transaction):
             stream = f"{prefix}-{n // STREAM_LENGTH}"
-            txn.append(Row(str(uuid.uuid4()), stream, n % STREAM_LENGTH + 1, bench_event(n)))
+            event = bench_claim(n, stream) if personal else bench_event(n)
+            txn.append(Row(str(uuid.uuid4()), stream, n % STREAM_LENGTH + 1, event))
             n += 1
         result.append(txn)
     return result

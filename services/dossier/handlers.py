@@ -12,6 +12,7 @@ from shared.contracts.dossier import (
     ChangeContactDetails,
     ChangeEntitlement,
     EnrolMember,
+    ErasePerson,
     Person,
 )
 from shared.messaging.commands import CommandContext
@@ -54,6 +55,15 @@ async def change_entitlement(command: ChangeEntitlement, ctx: CommandContext) ->
     await ctx.aggregates.save(booklet)
 
 
+async def erase_person(command: ErasePerson, ctx: CommandContext) -> None:
+    booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
+    person_id = booklet.erase(command.national_register_number)
+    await ctx.aggregates.save(booklet)
+    await ctx.uow.shred(person_id)
+    # The number may join the fund again later, as a new person.
+    await ctx.uow.view(PersonIndex).remove(command.national_register_number)
+
+
 async def _admissible(ctx: CommandContext, person: Person) -> None:
     """The person's regional fund exists in this federation and the person is on no booklet.
     Checked before a holder's enrolment is decided and after a dependant's, as the refusals
@@ -78,4 +88,5 @@ HANDLERS = {
     ChangeContactDetails: change_contact_details,
     ChangeAddress: change_address,
     ChangeEntitlement: change_entitlement,
+    ErasePerson: erase_person,
 }

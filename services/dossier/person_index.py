@@ -6,7 +6,7 @@ give a fake instead."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.dossier.read_model import person_index
@@ -20,6 +20,13 @@ class PersonIndex:
         """The booklet the person is on, if any."""
         return await self.conn.scalar(
             select(person_index.c.booklet_id).where(
+                person_index.c.national_register_number == national_register_number
+            )
+        )
+
+    async def remove(self, national_register_number: str) -> None:
+        await self.conn.execute(
+            delete(person_index).where(
                 person_index.c.national_register_number == national_register_number
             )
         )

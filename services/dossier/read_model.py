@@ -17,7 +17,9 @@ from shared.contracts.dossier import (
     EntitlementChanged,
     MemberEnrolled,
     Person,
+    PersonErased,
 )
+from shared.privacy.marking import ERASED
 
 metadata = MetaData()
 
@@ -82,12 +84,35 @@ class BookletsProjection:
                 await _update(conn, person_id, _address_columns(address))
             case EntitlementChanged(person_id=person_id, entitlement=entitlement):
                 await _update(conn, person_id, _entitlement_columns(entitlement))
+            case PersonErased(person_id=person_id):
+                await _update(conn, person_id, _ERASED)
 
 
 async def _update(conn: AsyncConnection, person_id: str, values: dict[str, Any]) -> None:
     await conn.execute(
         update(booklet_persons).where(booklet_persons.c.person_id == person_id).values(**values)
     )
+
+
+# What identifies or reaches a person (their marked fields, shared.privacy), as a rebuild after
+# the shredding would show it; what they are entitled to and their dates stay.
+_ERASED = {
+    column: str(ERASED)
+    for column in (
+        "national_register_number",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "iban",
+        "bic",
+        "address_street",
+        "address_house_number",
+        "address_box",
+        "address_postal_code",
+        "address_municipality",
+    )
+}
 
 
 def _columns(person: Person) -> dict[str, Any]:

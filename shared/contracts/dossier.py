@@ -174,6 +174,19 @@ class ChangeAddress(Command):
 
 
 @commands.register
+class ErasePerson(Command):
+    """DOS-12: a person's right to be forgotten, within legal limits (seed 002 §7), once member
+    services approved the request: every service shreds the keys of the person's data, so it
+    is gone from every store, topic and later backup; the events stay as structure."""
+
+    type_name = "ErasePerson"
+    allowed_roles = MEMBER_SERVICES
+
+    booklet_id: str
+    national_register_number: Insz
+
+
+@commands.register
 class ChangeEntitlement(Command):
     """DOS-1: the fund's decision on a person's CG1/CG2 and VT status, applying from `since`.
     While VT stays granted it keeps its first start date."""
@@ -249,6 +262,17 @@ class EntitlementChanged(Event):
     person_id: str
     entitlement: Entitlement
     since: date = Field(description="the day the new codes and VT status apply from")
+
+
+@events.register
+class PersonErased(Event):
+    """The person's personal data is erased (DOS-12): every service shreds its keys of the
+    person and scrubs what it shows of them."""
+
+    type_name = "PersonErased"
+
+    booklet_id: str
+    person_id: str
 
 
 def _unknown_address_and_entitlement(role: str):

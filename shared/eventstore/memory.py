@@ -31,6 +31,7 @@ class State:
     log: list[EventEnvelope] = field(default_factory=list)  # every stream, in append order
     timers: dict[str, tuple[Timer, str]] = field(default_factory=dict)  # id → (timer, status)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    shredded: set[str] = field(default_factory=set)  # subjects whose keys were shredded
     checkpoints: dict[str, Position] = field(default_factory=dict)
     outbox: list[tuple[str, str | None, dict[str, Any], dict[str, str]]] = field(
         default_factory=list
@@ -57,6 +58,10 @@ class InMemoryEventStore:
         if stream_id is not None:
             return list(self.state.streams.get(stream_id, []))
         return list(self.state.log)
+
+    def shredded(self) -> set[str]:
+        """The subjects whose keys committed work shredded."""
+        return set(self.state.shredded)
 
     def timers(self, status: str = "scheduled") -> list[Timer]:
         return [timer for timer, now in self.state.timers.values() if now == status]
@@ -137,6 +142,11 @@ class InMemoryUnitOfWork:
 
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))
+
+    async def shred(self, subject: str) -> int:
+        """Nothing is sealed in memory: the subject is only noted as shredded."""
+        self._work.shredded.add(subject)
+        return 0
 
     async def schedule(self, timer: Timer) -> None:
         self._work.timers.setdefault(timer.timer_id, (timer, "scheduled"))

@@ -19,6 +19,7 @@ from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
 from shared.eventstore.store import EventStore, PendingEvent, Position
+from shared.privacy import keys
 
 if TYPE_CHECKING:
     from shared.reference import Federation
@@ -90,6 +91,11 @@ class UnitOfWork:
 
     async def stream_version(self, stream_id: str) -> int:
         return await self.store.stream_version(self.conn, stream_id)
+
+    async def shred(self, subject: str) -> int:
+        """Shreds the subject's data keys (shared.privacy.keys) in this unit of work: what they
+        sealed reads as erased from its commit on, here and, once shared, in other services."""
+        return await keys.DataKeys(self.conn, self.store.kek).shred(subject, self.clock.now())
 
     async def schedule(self, timer: Timer) -> None:
         """Schedules a timer; scheduling the same timer id again changes nothing."""

@@ -30,6 +30,25 @@ async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float =
     return records
 
 
+async def everything_on(bootstrap: str, topic: str, quiet: float = 1.5) -> list:
+    """Every record of `topic` from the beginning: read until nothing more came for `quiet`
+    seconds (end offsets are not to be trusted on the local broker)."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    records: list = []
+    last_new = time.monotonic()
+    try:
+        while time.monotonic() - last_new < quiet:
+            for messages in (await consumer.getmany(timeout_ms=200)).values():
+                records.extend(messages)
+                last_new = time.monotonic()
+    finally:
+        await consumer.stop()
+    return records
+
+
 async def committed(kafka: KafkaSettings, group: str, topic: str) -> int:
     """How many of `topic`'s records consumer group `group` has committed, over its partitions:
     what a test waits for to know a service has seen a message, also one that changed nothing

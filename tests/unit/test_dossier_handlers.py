@@ -25,7 +25,9 @@ from shared.contracts.dossier import (
     EnrolMember,
     Entitlement,
     EntitlementChanged,
+    ErasePerson,
     MemberEnrolled,
+    PersonErased,
 )
 from shared.eventstore.memory import InMemoryEventStore
 from shared.messaging.commands import CommandContext
@@ -55,6 +57,9 @@ class FakePersonIndex:
 
     async def booklet_of(self, national_register_number: str) -> str | None:
         return self.booklets.get(national_register_number)
+
+    async def remove(self, national_register_number: str) -> None:
+        self.booklets.pop(national_register_number, None)
 
     async def add(self, national_register_number: str, booklet_id: str) -> None:
         # As the table's primary key would: a handler adds only a person it found on none.
@@ -346,3 +351,25 @@ async def test_dos1_an_entitlement_decided_twice_is_refused_the_second_time(stor
 
     assert reason == "nothing to change: the person has these codes and VT status"
     assert len(stream(store)) == 2
+
+
+# ErasePerson
+
+
+async def test_dos12_an_erasure_shreds_the_persons_keys_and_frees_their_number(store, index):
+    await enrolled(store)
+    await handle(store, AddDependant(booklet_id="b-1", dependant=CHILD))
+    child = person_id(store, LOTTE)
+
+    await handle(store, ErasePerson(booklet_id="b-1", national_register_number=LOTTE))
+
+    assert last_event(store) == PersonErased(booklet_id="b-1", person_id=child)
+    assert store.shredded() == {child}
+    assert index.booklets == {ELS: "b-1"}
+    moved = ChangeAddress(booklet_id="b-1", national_register_number=LOTTE, address=ANTWERP)
+    assert await refusal(store, moved) == "no such person on booklet 'b-1'"
+
+
+def test_dos12_only_member_services_erase_a_person():
+    # The bus refuses anyone else before the handler runs (tests/integration/test_commands.py).
+    assert ErasePerson.allowed_roles == {"member_services", "admin"}

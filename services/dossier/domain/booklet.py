@@ -19,6 +19,7 @@ from shared.contracts.dossier import (
     EntitlementChanged,
     MemberEnrolled,
     Person,
+    PersonErased,
 )
 from shared.identifiers import birth_date_of
 from shared.refusal import Refused
@@ -96,6 +97,12 @@ class Booklet(Aggregate):
             )
         )
 
+    def erase(self, national_register_number: str) -> str:
+        """DOS-12: records the person's erasure; returns their id, whose keys are to be shredded."""
+        person_id, _ = self._person(national_register_number)
+        self.record(PersonErased(booklet_id=self.booklet_id, person_id=person_id))
+        return person_id
+
     def person_id_of(self, national_register_number: str) -> str | None:
         return next(
             (
@@ -123,6 +130,8 @@ class Booklet(Aggregate):
                 self._update(person_id, address=address)
             case EntitlementChanged(person_id=person_id, entitlement=entitlement):
                 self._update(person_id, entitlement=entitlement)
+            case PersonErased(person_id=person_id):
+                del self.persons[person_id]  # nothing more is decided about them
 
     def _update(self, person_id: str, **changes) -> None:
         self.persons[person_id] = self.persons[person_id].model_copy(update=changes)

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Column, Date, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Date, MetaData, String, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import EventEnvelope, events
-from shared.contracts.dossier import ContactDetailsChanged, DependantAdded, MemberEnrolled, Person
+from shared.contracts.dossier import (
+    ContactDetailsChanged,
+    DependantAdded,
+    MemberEnrolled,
+    Person,
+    PersonErased,
+)
 from shared.eventstore import UnitOfWork
 
 metadata = MetaData()
@@ -45,7 +51,7 @@ class Member:
     phone: str | None
 
 
-DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged"}
+DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged", "PersonErased"}
 
 
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
@@ -56,6 +62,9 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             await _admit(uow.conn, booklet_id, person_id, "holder", person)
         case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
             await _admit(uow.conn, booklet_id, person_id, "dependant", person)
+        case PersonErased(person_id=person_id):
+            # Erased (DOS-12): identity no longer knows them as a member.
+            await uow.conn.execute(delete(members).where(members.c.person_id == person_id))
         case ContactDetailsChanged(person_id=person_id) as changed:
             # Fields left out of the change stay as they are.
             contact = changed.model_dump(include={"email", "phone"}, exclude_none=True)
