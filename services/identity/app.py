@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from services.identity.adapters import totp
 from services.identity.adapters.tokens import ensure_signing_key
 from services.identity.api import (
     accounts,
@@ -29,6 +30,7 @@ async def _bootstrap(runtime: Runtime) -> None:
 
     async def start(ctx: CommandContext) -> None:
         await ensure_signing_key(ctx.uow, identity.kek)
+        await totp.wrap_secrets_in_clear(ctx.uow)
         if password and totp_secret:  # both or neither (config.py)
             secrets = password.get_secret_value(), totp_secret.get_secret_value()
             await ensure_admin(ctx.uow, ctx.aggregates, *secrets)

@@ -151,3 +151,5 @@ data_keys = Table(
     # keys this service shares with others (shared.privacy.sharing); None: not shared yet.
     Column("shared_on", String(64)),
 )
+# The relay looks, on every round, for the keys it has yet to share on the current cluster.
+Index("ix_data_keys_sharing", data_keys.c.owner, data_keys.c.shared_on)

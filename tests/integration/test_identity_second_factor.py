@@ -11,11 +11,12 @@ import uuid
 import jwt
 import pyotp
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from services.identity.adapters.administrators import Administrators
 from services.identity.adapters.passwords import hash_password
 from services.identity.adapters.private_tables import credentials
+from services.identity.adapters.totp import second_factors
 from services.identity.app import definition as identity_service
 from shared.contracts import new_id
 from shared.contracts.identity import PortalAccountRegistered, RegisterPortalAccount
@@ -152,3 +153,39 @@ async def _post(api, login: str, password: str, code: str | None = None):
     if code is not None:
         body["totp"] = code
     return await api.post("/login", json=body)
+
+
+async def test_issue10_a_totp_secret_is_kept_only_wrapped_and_old_ones_are_wrapped_at_start(
+    database_url, kafka, clock
+):
+    account_id, login = str(uuid.uuid4()), f"handler-{uuid.uuid4().hex[:8]}"
+    async with running(identity_service, database_url, kafka, clock) as identity:
+        command = RegisterPortalAccount(account_id=account_id, login=login, role="mediator")
+        assert (await execute(identity, staff("admin"), command)).status == "accepted"
+        secret = (await activate(identity, account_id, login))["second_factor"]["secret"]
+        async with identity.database.read() as conn:
+            stored = (await conn.execute(select(second_factors))).all()
+        # As a row from before identity_0013 holds it: in clear.
+        async with identity.database.begin() as conn:
+            await conn.execute(
+                update(second_factors)
+                .where(second_factors.c.account_id == account_id)
+                .values(secret=secret, secret_wrapped=None)
+            )
+    async with running(identity_service, database_url, kafka, clock) as identity:
+        async with identity.database.read() as conn:
+            row = (
+                await conn.execute(
+                    select(second_factors).where(second_factors.c.account_id == account_id)
+                )
+            ).one()
+        async with client(identity) as api:
+            code = pyotp.TOTP(secret).at(clock.now())
+            answer = await api.post(
+                "/login", json={"login": login, "password": PASSWORD, "totp": code}
+            )
+
+    assert all(secret not in repr(tuple(r)) for r in stored)
+    assert {r.secret for r in stored} == {None}
+    assert row.secret is None and row.secret_wrapped
+    assert answer.status_code == 200, answer.text

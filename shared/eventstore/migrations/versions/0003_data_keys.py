@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("shredded_at", sa.DateTime(timezone=True)),
         sa.Column("shared_on", sa.String(64)),
     )
+    op.create_index("ix_data_keys_sharing", "data_keys", ["owner", "shared_on"])
 
 
 def downgrade() -> None:
