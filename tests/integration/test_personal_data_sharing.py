@@ -149,3 +149,30 @@ async def test_principle7_the_dossiers_persons_reach_identity_sealed_and_open_th
         f"{member.person_id}/identification".encode(),
         f"{member.person_id}/contact".encode(),
     }
+
+
+async def test_principle7_an_event_that_arrives_before_its_key_waits_for_it(new_database, kafka):
+    seen: list[EventEnvelope] = []
+    async with running(
+        ServiceDefinition("dossier"), await new_database("dossier"), kafka, background=False
+    ) as dossier:
+        await record_probe(dossier)
+        async with dossier.database.read() as conn:
+            (stored,) = await dossier.store.read_all(conn, settled=False)
+        # The event alone, as if its key were slower to come than it.
+        await facts.publish(kafka, stored.envelope)
+        async with running(reader("identity", seen), await new_database("identity"), kafka):
+
+            async def waiting() -> bool:
+                return not seen
+
+            assert await waiting()
+            await dossier.relay.publish_pending()  # now the key, then the event once more
+
+            async def applied() -> bool:
+                return len(seen) == 1
+
+            assert await eventually(applied)
+
+    [opened] = seen
+    assert opened.payload["name"] == "Els Peeters"
