@@ -63,6 +63,16 @@ def test_issue9_4_the_document_types_each_command_and_event():
     assert "ComplaintRegisteredEnvelope" in schemas and "RegisterComplaint" in schemas
 
 
+def test_issue10_1_the_document_shows_which_fields_are_personal():
+    schemas = document(dossier, KAFKA)["components"]["schemas"]
+
+    person = schemas["Person"]["properties"]
+    assert person["national_register_number"]["x-personal"]["category"] == "identification"
+    assert "x-personal" not in person["birth_date"]
+    changed = schemas["ContactDetailsChanged"]["properties"]
+    assert changed["iban"]["x-personal"] == {"category": "financial", "subject": "person_id"}
+
+
 async def test_issue9_4_a_service_serves_its_document(tmp_path):
     settings = ServiceSettings(
         name="dossier", database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.sqlite'}", port=0
