@@ -10,6 +10,8 @@ a waiting fetch only when that runs out, so it bounds each hop's latency here.""
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +22,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from bench.appends import sqlite_connection
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
+from bench.rows import BENCH_KEY
 from mutualis.staff import Sender
 from services.complaints.app import definition
 from shared.clock import SystemClock
@@ -119,6 +122,9 @@ async def command_to_read_model(
         settings = ServiceSettings(
             name=definition.name, database_url=url, kafka=kafka, port=0, poll_interval_s=0.005
         )
+        # The service reads its KEK from settings, as it does when deployed: the bench's own.
+        os.environ.pop("MUTUALIS_KEK_FILE", None)
+        os.environ["MUTUALIS_KEK"] = base64.b64encode(BENCH_KEY).decode()
         runtime = Runtime(definition, settings)
         # Commands carry a token the service verifies, as every real one does.
         signer = Signer(kafka)

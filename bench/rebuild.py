@@ -88,11 +88,12 @@ async def figures(backends: Backends, backend: str, sizes: Sizes) -> list[Figure
             ours = applied / (time.perf_counter() - started)
             assert applied == len(warmup) + len(rows), applied
             async with database.read() as conn:  # the rows the raw baseline writes
-                recorded = await store.read_all(conn, START, limit=applied)
+                stored = await store.read_all(conn, START, limit=applied)
+                recorded = await store.open(conn, [r.envelope for r in stored])
         finally:
             await database.dispose()
 
-    read_model = [_read_model_row(r.envelope) for r in recorded]
+    read_model = [_read_model_row(envelope) for envelope in recorded]
     async with backends.database_url(backend) as url:
         database = connect(url)
         await database.migrate(*definition.migrations)

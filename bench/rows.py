@@ -20,7 +20,8 @@ from shared.privacy.marking import Personal
 
 PRODUCER = "bench"
 # Wraps the data keys of the personal fields the benchmarked events carry (shared.privacy).
-BENCH_KEK = LocalKek([os.urandom(KEY_BYTES)])
+BENCH_KEY = os.urandom(KEY_BYTES)
+BENCH_KEK = LocalKek([BENCH_KEY])
 OCCURRED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 STREAM_LENGTH = 100  # events per stream; a 100-event transaction fills one stream
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,21 +74,31 @@ class DataKeys:
 
     async def for_opening(self, wanted: Iterable[OwnedKeyId]) -> dict[OwnedKeyId, bytes | Shredded]:
         """The keys held of those wanted: a key, or SHREDDED; absent when never held here."""
-        wanted = sorted(set(wanted))
+        wanted = set(wanted)
+        subjects: dict[str, set[str]] = {}
+        for owner, subject, _ in wanted:
+            subjects.setdefault(owner, set()).add(subject)
         held: dict[OwnedKeyId, bytes | Shredded] = {}
-        for start in range(0, len(wanted), _PER_QUERY):
-            rows = await self.conn.execute(
-                select(*_KEY_ID, data_keys.c.wrapped).where(
-                    tuple_(*_KEY_ID).in_(wanted[start : start + _PER_QUERY])
+        # By owner and subjects, the primary key's leading columns: an index lookup on either
+        # backend (a list of (owner, subject, category) rows is not, on SQLite).
+        for owner, of_owner in subjects.items():
+            ordered = sorted(of_owner)
+            for start in range(0, len(ordered), _PER_QUERY):
+                rows = await self.conn.execute(
+                    select(*_KEY_ID, data_keys.c.wrapped).where(
+                        data_keys.c.owner == owner,
+                        data_keys.c.subject.in_(ordered[start : start + _PER_QUERY]),
+                    )
                 )
-            )
-            for owner, subject, category, wrapped in rows:
-                key_id = (owner, subject, category)
-                held[key_id] = (
-                    SHREDDED
-                    if wrapped is None
-                    else self.kek.unwrap(wrapped, wrapping_context(*key_id))
-                )
+                for row_owner, subject, category, wrapped in rows:
+                    key_id = (row_owner, subject, category)
+                    if key_id not in wanted:
+                        continue
+                    held[key_id] = (
+                        SHREDDED
+                        if wrapped is None
+                        else self.kek.unwrap(wrapped, wrapping_context(*key_id))
+                    )
         return held
 
     async def for_sealing(
