@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -14,36 +15,37 @@ from shared.settings import KafkaSettings
 async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float = 30.0) -> list:
     """Records of `topic` from the beginning, once at least `at_least` have arrived (or the
     timeout passed: then whatever arrived, so the assertion says what was missing)."""
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
-    records: list = []
     deadline = time.monotonic() + timeout
-    try:
-        while len(records) < at_least and time.monotonic() < deadline:
-            batch = await consumer.getmany(timeout_ms=200)
-            for messages in batch.values():
-                records.extend(messages)
-    finally:
-        await consumer.stop()
-    return records
+    return await _read(
+        bootstrap, topic, lambda records: len(records) >= at_least or time.monotonic() >= deadline
+    )
 
 
 async def everything_on(bootstrap: str, topic: str, quiet: float = 1.5) -> list:
     """Every record of `topic` from the beginning: read until nothing more came for `quiet`
     seconds (end offsets are not to be trusted on the local broker)."""
+    seen, last_new = 0, time.monotonic()
+
+    def quiet_long_enough(records: list) -> bool:
+        nonlocal seen, last_new
+        if len(records) > seen:
+            seen, last_new = len(records), time.monotonic()
+        return time.monotonic() - last_new >= quiet
+
+    return await _read(bootstrap, topic, quiet_long_enough)
+
+
+async def _read(bootstrap: str, topic: str, done: Callable[[list], bool]) -> list:
+    """Records of `topic` from the beginning, fetched until `done` says so of those read."""
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
     records: list = []
-    last_new = time.monotonic()
     try:
-        while time.monotonic() - last_new < quiet:
+        while not done(records):
             for messages in (await consumer.getmany(timeout_ms=200)).values():
                 records.extend(messages)
-                last_new = time.monotonic()
     finally:
         await consumer.stop()
     return records
