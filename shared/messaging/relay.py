@@ -99,13 +99,7 @@ class Relay:
             record = sharing.share(entry.subject, entry.category, entry.key)
             value = record.model_dump_json().encode()
             sends.append(
-                await self.broker.publish(
-                    value,
-                    topic,
-                    key=record.record_key,
-                    headers={"content-type": CONTENT_TYPE} | self.credential.sign(value),
-                    no_confirm=True,
-                )
+                await self._send(value, topic, record.record_key, {"content-type": CONTENT_TYPE})
             )
         await asyncio.gather(*sends)
         async with self.database.begin() as conn:
@@ -125,14 +119,12 @@ class Relay:
         return len(batch)
 
     async def _publish_event(self, envelope: EventEnvelope):
-        value = envelope.model_dump_json().encode()
-        return await self.broker.publish(
-            value,
+        return await self._send(
+            envelope.model_dump_json().encode(),
             self.topic,
-            key=envelope.stream_id.encode(),
-            headers=event_headers(envelope) | self.credential.sign(value),
+            envelope.stream_id.encode(),
+            event_headers(envelope),
             correlation_id=envelope.correlation_id,
-            no_confirm=True,
         )
 
     async def _publish_outbox(self) -> int:
@@ -144,12 +136,8 @@ class Relay:
         if not rows:
             return 0
         sends = [
-            await self.broker.publish(
-                row.value,
-                row.topic,
-                key=row.key.encode() if row.key else None,
-                headers=(row.headers or {}) | self.credential.sign(row.value),
-                no_confirm=True,
+            await self._send(
+                row.value, row.topic, row.key.encode() if row.key else None, row.headers or {}
             )
             for row in rows
         ]
@@ -157,3 +145,17 @@ class Relay:
         async with self.database.begin() as conn:
             await conn.execute(delete(outbox).where(outbox.c.id.in_([r.id for r in rows])))
         return len(rows)
+
+    async def _send(
+        self, value: bytes, topic: str, key: bytes | None, headers: dict[str, str], **options
+    ):
+        """Hands `value` to the producer signed with this service's key; awaiting what this
+        returns waits for Kafka's acknowledgement."""
+        return await self.broker.publish(
+            value,
+            topic,
+            key=key,
+            headers=headers | self.credential.sign(value),
+            no_confirm=True,
+            **options,
+        )
