@@ -53,7 +53,7 @@ EVERY_SERVICE=(identity dossier payments einvoicing complaints)
 
 service identity identity dossier
 service dossier identity
-service complaints identity
+service complaints identity dossier
 
 # Data keys of personal data: written by their owner, read by the services entitled to them
 # (shared/privacy/sharing.yaml).

@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from services.complaints import api, deadline_timers, handlers
+from services.complaints import api, deadline_timers, erasure, handlers
 from services.complaints.read_model import ComplaintsProjection
 from shared import access
 from shared.eventstore.database import Migrations
+from shared.messaging.consumer import Subscription
 from shared.service import ServiceDefinition
 
 definition = ServiceDefinition(
@@ -17,6 +18,10 @@ definition = ServiceDefinition(
         Migrations(Path(__file__).parent / "migrations", "alembic_version_complaints"),
         access.MIGRATIONS,
     ],
-    subscriptions=[access.subscription()],
+    # From the dossier only who was erased (DOS-12): complaints name persons by id.
+    subscriptions=[
+        access.subscription(),
+        Subscription("erasure", ["dossier"], erasure.apply_dossier_event),
+    ],
     routers=[api.router],
 )

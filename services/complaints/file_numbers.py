@@ -6,7 +6,7 @@ complainant was told (CMP-2), its stream is keyed by its id.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.complaints.domain.complaint import Complaint
@@ -24,11 +24,33 @@ class FileNumbers:
             select(file_numbers.c.complaint_id).where(file_numbers.c.file_number == file_number)
         )
 
-    async def add(self, file_number: str, complaint_id: str) -> None:
+    async def add(
+        self, file_number: str, complaint_id: str, complainant_person: str | None = None
+    ) -> None:
         """Called in the transaction that issued the number, so it is never told before it can
         be found."""
         await self.conn.execute(
-            insert(file_numbers).values(file_number=file_number, complaint_id=complaint_id)
+            insert(file_numbers).values(
+                file_number=file_number,
+                complaint_id=complaint_id,
+                complainant_person=complainant_person,
+            )
+        )
+
+    async def filed_by(self, person_id: str) -> list[str]:
+        """The ids of the complaints the person filed."""
+        found = await self.conn.scalars(
+            select(file_numbers.c.complaint_id).where(
+                file_numbers.c.complainant_person == person_id
+            )
+        )
+        return list(found)
+
+    async def forget_person(self, person_id: str) -> None:
+        await self.conn.execute(
+            update(file_numbers)
+            .where(file_numbers.c.complainant_person == person_id)
+            .values(complainant_person=None)
         )
 
 

@@ -41,7 +41,9 @@ async def register_complaint(command: RegisterComplaint, ctx: CommandContext) ->
     complaint = await ctx.aggregates.get(Complaint, complaint_id)
     filing.file(complaint, register, command, received_at)
     await ctx.aggregates.save(register, complaint)
-    await ctx.uow.view(FileNumbers).add(complaint.file_number, complaint_id)
+    await ctx.uow.view(FileNumbers).add(
+        complaint.file_number, complaint_id, command.complainant_person
+    )
     await deadline_timers.follow(ctx.uow, complaint, None, ctx.envelope.correlation_id)
 
 

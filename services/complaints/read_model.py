@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     false,
     insert,
     select,
@@ -28,6 +29,7 @@ from services.complaints.domain.status import Status
 from shared.contracts import Event, EventEnvelope
 from shared.contracts.complaints import (
     AcknowledgementOverdue,
+    ComplainantErased,
     ComplaintAcknowledged,
     ComplaintAnswered,
     ComplaintAssigned,
@@ -45,6 +47,7 @@ from shared.contracts.complaints import (
     StatusUpdateSent,
 )
 from shared.eventstore.schema import UtcDateTime
+from shared.privacy.marking import ERASED
 
 metadata = MetaData()
 
@@ -65,7 +68,7 @@ complaints = Table(
     Column("received_at", UtcDateTime, nullable=False),
     Column("registered_at", UtcDateTime, nullable=False),
     # 0002: the procedure.
-    Column("complainant_person", String(11), index=True),
+    Column("complainant_person", String(64), index=True),
     Column("anonymous", Boolean, nullable=False, server_default=false()),
     Column("category", String(40)),
     Column("reference_kind", String(16)),
@@ -108,14 +111,16 @@ letters = Table(
     Column("sent_at", UtcDateTime, nullable=False),
 )
 
-# Which complaint each file number names. Kept by the RegisterComplaint handler in the
-# transaction that issues the number, not by the projection: a command may name a complaint the
-# projection has not reached yet, and a rebuild of the projection must not empty it.
+# Which complaint each file number names, and whose person filed it. Kept by the
+# RegisterComplaint handler in the transaction that issues the number, not by the projection: a
+# command may name a complaint the projection has not reached yet, a person may be erased before
+# it does, and a rebuild of the projection must not empty it.
 file_numbers = Table(
     "complaint_file_numbers",
     metadata,
     Column("file_number", String(20), primary_key=True),
     Column("complaint_id", String(36), nullable=False, unique=True),
+    Column("complainant_person", String(64), index=True),
 )
 
 
@@ -134,6 +139,8 @@ class ComplaintsProjection:
             await conn.execute(insert(complaints), _registered(event, envelope))
         elif isinstance(event, RecommendationRecorded):
             await _recommendation(conn, event, envelope)
+        elif isinstance(event, ComplainantErased):
+            await _scrub(conn, event.complaint_id)
         elif (changes := _changes(event, envelope.occurred_at)) is not None:
             await conn.execute(
                 update(complaints)
@@ -218,4 +225,24 @@ async def _recommendation(
             recorded_at=envelope.occurred_at,
             recommendation=event.recommendation,
         )
+    )
+
+
+# What a rebuild after the shredding reads as erased: the complainant and what was written.
+_PERSONAL = ("complainant_name", "complainant_person", "subject", "description")
+_PERSONAL_IF_GIVEN = ("complainant_email", "member_number", "reference")
+
+
+async def _scrub(conn: AsyncConnection, complaint_id: str) -> None:
+    row = complaints.c.complaint_id == complaint_id
+    given = {
+        name: case((complaints.c[name].is_(None), None), else_=ERASED)
+        for name in _PERSONAL_IF_GIVEN
+    }
+    await conn.execute(
+        update(complaints).where(row).values(**dict.fromkeys(_PERSONAL, ERASED), **given)
+    )
+    file_number = select(complaints.c.file_number).where(row).scalar_subquery()
+    await conn.execute(
+        update(letters).where(letters.c.file_number == file_number).values(text=ERASED)
     )

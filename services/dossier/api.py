@@ -38,7 +38,7 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.database.read() as conn:
             if principal.role == "member":
                 allowed = await Persons(conn).persons_of(principal.actor)
-                query = query.where(booklet_persons.c.national_register_number.in_(allowed))
+                query = query.where(booklet_persons.c.person_id.in_(allowed))
             elif principal.role not in MEMBER_SERVICES:
                 raise Problem(
                     403, "role_not_allowed", f"a {principal.role} does not read member files"

@@ -36,9 +36,12 @@ async def add_dependant(command: AddDependant, ctx: CommandContext) -> None:
 
 
 async def change_contact_details(command: ChangeContactDetails, ctx: CommandContext) -> None:
-    if not await ctx.uow.view(Persons).may_act_on(ctx.actor, command.national_register_number):
-        raise Refused("you may not act on this person's file")
     booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
+    # A member learns nothing of a person they may not act on, not even that it is unknown.
+    person_id = booklet.person_id_of(command.national_register_number)
+    allowed = await ctx.uow.view(Persons).may_act_on(ctx.actor, person_id or "")
+    if not allowed:
+        raise Refused("you may not act on this person's file")
     booklet.change_contact_details(command)
     await ctx.aggregates.save(booklet)
 

@@ -18,13 +18,13 @@ class Persons:
         self.conn = conn
 
     async def person_of(self, account_id: str) -> str | None:
-        """The national register number of the member the account belongs to."""
+        """The person id of the member the account belongs to."""
         return await self.conn.scalar(
-            select(accounts.c.national_register_number).where(accounts.c.account_id == account_id)
+            select(accounts.c.person_id).where(accounts.c.account_id == account_id)
         )
 
     async def persons_of(self, actor: Actor) -> set[str]:
-        """The persons a member may act on: themselves and those granted to them."""
+        """The persons (ids) a member may act on: themselves and those granted to them."""
         own = await self.person_of(actor.account_id)
         if own is None:
             return set()

@@ -47,19 +47,20 @@ token_revocations = Table(
     Column("issued_until", UtcDateTime, nullable=False),
 )
 
-# A member's account and the person it is (staff accounts are nobody's person).
+# A member's account and the person (id) it is; staff accounts are nobody's person.
 accounts = Table(
     "access_accounts",
     metadata,
     Column("account_id", String(64), primary_key=True),
-    Column("national_register_number", String(11), nullable=False, index=True),
+    Column("person_id", String(64), nullable=False, index=True),
 )
 
+# Which holder may act for which person, both by person id.
 grants = Table(
     "access_grants",
     metadata,
-    Column("holder", String(11), primary_key=True),
-    Column("person", String(11), primary_key=True),
+    Column("holder", String(64), primary_key=True),
+    Column("person", String(64), primary_key=True),
 )
 
 APPLIED = {
@@ -96,11 +97,9 @@ async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None
             await conn.execute(
                 delete(blocked_accounts).where(blocked_accounts.c.account_id == account_id)
             )
-        case PortalAccountRegistered(account_id=account_id, national_register_number=str(nrn)):
+        case PortalAccountRegistered(account_id=account_id, person_id=str(person_id)):
             await conn.execute(delete(accounts).where(accounts.c.account_id == account_id))
-            await conn.execute(
-                insert(accounts).values(account_id=account_id, national_register_number=nrn)
-            )
+            await conn.execute(insert(accounts).values(account_id=account_id, person_id=person_id))
         case AccessGranted(holder=holder, person=person):
             await _revoke(conn, holder, person)
             await conn.execute(insert(grants).values(holder=holder, person=person))

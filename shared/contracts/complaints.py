@@ -21,8 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shared.contracts.dossier import legacy_person_id
 from shared.contracts.registry import Command, Event, commands, events
-from shared.identifiers import Insz
 from shared.privacy.marking import Personal
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -113,8 +113,8 @@ class RegisterComplaint(Command):
 
     complainant_name: Line
     complainant_email: EmailStr | None = None
-    # The complainant's national register number, when known: they may then act on it.
-    complainant_person: Insz | None = None
+    # The complainant's person id (the dossier's), when known: they may then act on it.
+    complainant_person: str | None = Field(None, min_length=1, max_length=64)
     member_number: str | None = Field(None, max_length=40)
     # The complainant did not make themselves known (an unsigned letter, a nameless call).
     anonymous: bool = False
@@ -277,10 +277,11 @@ class ComplaintRegistered(Event):
     v2 replaced v1's calendar date `received_on` with the instant `received_at`: deadlines
     such as the 8-day acknowledgement (CMP-3) are counted from it. v3 added who the
     complainant is (`complainant_person`, `anonymous`), the `category` and made `reference`
-    typed."""
+    typed. v4 names the complainant's person by person id, no longer by national register
+    number."""
 
     type_name = "ComplaintRegistered"
-    version = 3
+    version = 4
 
     complaint_id: str
     file_number: str
@@ -314,6 +315,16 @@ def _reference_becomes_typed(payload: dict[str, Any]) -> dict[str, Any]:
     payload.setdefault("complainant_person", None)
     payload.setdefault("anonymous", False)
     payload.setdefault("category", None)
+    return payload
+
+
+@events.upcaster("ComplaintRegistered", from_version=3)
+def _complainant_by_person_id(payload: dict[str, Any]) -> dict[str, Any]:
+    # A number stored in clear names the person the older events stand for; one sealed since
+    # issue 10 cannot be read before it is opened, so the complaint loses its link to the
+    # person's portal account (only complaints filed between the two changes).
+    number = payload.get("complainant_person")
+    payload["complainant_person"] = legacy_person_id(number) if isinstance(number, str) else None
     return payload
 
 
@@ -479,3 +490,12 @@ class ComplaintLetterSent(_Complaint):
     language: Literal["nl", "fr"]
     text: Written
     standard: bool = False
+
+
+@events.register
+class ComplainantErased(_Complaint):
+    """The complainant was erased (DOS-12): the keys of what the complaint holds of them and of
+    what they wrote were shredded. The complaint stays as structure (its dates, status and
+    deadlines); what it said reads as erased."""
+
+    type_name = "ComplainantErased"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from shared.contracts.dossier import legacy_person_id
 from shared.contracts.envelope import Role
 from shared.contracts.registry import Command, Event, commands, events
+from shared.privacy.marking import Personal
 
 # Who may send the account commands; whose account each may act on is identity's decision
 # (services/identity/domain/roles.py: staff act only on accounts of a lower or equal role).
@@ -86,16 +88,22 @@ class PortalAccountClosed(Event):
 
 @events.register
 class PortalAccountRegistered(Event):
+    """v2: the member is named by their person id; the login (a member's is often their
+    national register number) is sealed under the account, so closing an erased person's
+    account erases it."""
+
     type_name = "PortalAccountRegistered"
+    version = 2
 
     account_id: str
-    login: str
+    login: Annotated[str, Personal("identification", subject="account_id")]
     role: Role
     # How the person proved who they are: a digital key (eid, itsme, csam) or a one-time code
     # sent to the dossier's address (email_code, sms_code); None for staff.
     verified_by: str | None = None
-    # The member's INSZ, for accounts a member registered (ID-1); None for staff.
-    national_register_number: str | None = None
+    # The member's person id (the dossier's), for accounts a member registered (ID-1); None
+    # for staff.
+    person_id: str | None = None
 
 
 @events.register
@@ -253,3 +261,10 @@ class AdministratorRecovered(Event):
     method: Literal["bootstrap_admin_password"] = "bootstrap_admin_password"
     # The closed account whose `admin` login the new account took over, if any.
     replaces: str | None = None
+
+
+@events.upcaster("PortalAccountRegistered", from_version=1)
+def _person_id(payload: dict[str, Any]) -> dict[str, Any]:
+    # v1 named the member by national register number, in clear.
+    nrn = payload.pop("national_register_number", None)
+    return {**payload, "person_id": legacy_person_id(nrn) if nrn else None}

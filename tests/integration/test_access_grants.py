@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from services.dossier.app import definition as dossier_service
-from services.dossier.read_model import booklet_persons
 from services.identity.app import definition as identity_service
 from services.identity.domain.person_access import BRUSSELS
 from shared.access.read_model import grants
@@ -61,9 +60,11 @@ async def booklet_with(kafka, identity, *children: tuple[str, date]) -> str:
 
 
 async def granted(runtime, person: str) -> bool:
+    """Whether the access projection lets HOLDER act for `person` (grants name person ids)."""
+    holder, person = dossier.person_id(HOLDER), dossier.person_id(person)
     async with runtime.database.read() as conn:
         found = await conn.scalar(
-            select(grants.c.person).where(grants.c.holder == HOLDER, grants.c.person == person)
+            select(grants.c.person).where(grants.c.holder == holder, grants.c.person == person)
         )
     return found is not None
 
@@ -82,7 +83,7 @@ async def decisions(runtime, person: str) -> list[tuple[str, str]]:
         (r.envelope.type, r.envelope.payload["why"])
         for r in stored
         if r.envelope.type in ("AccessGranted", "AccessRevoked")
-        and r.envelope.payload["person"] == person
+        and r.envelope.payload["person"] == dossier.person_id(person)
     ]
 
 
@@ -121,7 +122,7 @@ async def test_id7_emut_a_parent_sees_a_child_until_16_then_only_with_its_mandat
     assert await becomes(identity, child, False)
 
     mandate = await signer.send(
-        "identity", "GiveAccessMandate", {"person": child}, "member_services"
+        "identity", "GiveAccessMandate", {"person": dossier.person_id(child)}, "member_services"
     )
     assert mandate.status == "accepted", mandate.reason
     assert await becomes(identity, child, True)
@@ -212,7 +213,10 @@ async def test_id7_the_dossier_shows_a_member_only_the_persons_identity_lets_the
 
             assert await eventually(lambda: _equals(persons_seen, sorted([HOLDER, child])))
             email = {"email": "lotte@example.be"}
-            child_id, stranger_id = await _id_of(files, child), await _id_of(files, stranger)
+            child_id, stranger_id = (
+                await dossier.person_id_in(files, child),
+                await dossier.person_id_in(files, stranger),
+            )
             mine = await api.patch(
                 f"/persons/{child_id}/contact-details", json=email, headers=bearer(token)
             )
@@ -229,17 +233,6 @@ async def test_id7_the_dossier_shows_a_member_only_the_persons_identity_lets_the
                 f"/persons/{child_id}/contact-details", json=email, headers=bearer(token)
             )
             assert late.status_code == 404
-
-
-async def _id_of(files, nrn: str) -> str:
-    """The person id the dossier gave `nrn` (the routes name persons by it)."""
-    await files.projector.run_until_caught_up()
-    async with files.database.read() as conn:
-        return await conn.scalar(
-            select(booklet_persons.c.person_id).where(
-                booklet_persons.c.national_register_number == nrn
-            )
-        )
 
 
 def _payload(nrn: str, born: date) -> dict:

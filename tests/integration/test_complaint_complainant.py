@@ -9,6 +9,7 @@ from datetime import date
 
 from mutualis.staff import send_command
 from services.complaints.app import definition as complaints_service
+from tests.support import dossier
 from tests.support.dossier import insz
 from tests.support.recorded import recorded
 from tests.support.services import running
@@ -62,7 +63,10 @@ async def test_cmp11_cmp7_a_member_files_a_complaint_and_takes_the_answer_to_the
             "complaints_handler",
         )
 
-    assert (registered["complainant_person"], registered["channel"]) == (ELS, "portal")
+    assert (registered["complainant_person"], registered["channel"]) == (
+        dossier.person_id(ELS),
+        "portal",
+    )
     # Someone else's file is answered as if it did not exist (CMP-10).
     assert someone_else.status == "rejected"
     assert someone_else.reason == f"no complaint with file number {file_number}"

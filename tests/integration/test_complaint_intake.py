@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from mutualis.staff import send_command
 from services.complaints.app import definition as complaints_service
+from tests.support import dossier
 from tests.support.dossier import insz
 from tests.support.http import bearer, client
 from tests.support.recorded import recorded
@@ -57,7 +58,10 @@ async def test_issue8_6_cmp11_a_member_cannot_forge_complaint_facts_over_kafka(
     # The outcome carries the event sealed, as every topic does; the service reads it opened.
     [sent_back] = [e["payload"] for e in honest.events if e["type"] == "ComplaintRegistered"]
     assert sent_back["complainant_person"].keys() == {"$sealed"}
-    assert (registered["complainant_person"], registered["channel"]) == (ELS, "portal")
+    assert (registered["complainant_person"], registered["channel"]) == (
+        dossier.person_id(ELS),
+        "portal",
+    )
     assert datetime.fromisoformat(registered["received_at"]) == clock.now()
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from services.complaints.app import definition as complaints_service
 from shared.contracts.access import AccessGranted
+from tests.support import dossier
 from tests.support.dossier import insz
 from tests.support.http import bearer, client
 from tests.support.services import running
@@ -66,7 +67,12 @@ async def test_cmp10_cmp11_members_file_and_follow_their_own_complaints_nobody_e
 
             # Identity lets Els act for her daughter: from then on she follows Lotte's too.
             await signer.publish(
-                AccessGranted(holder=ELS, person=LOTTE, why="child under 16"), "grant-els-lotte"
+                AccessGranted(
+                    holder=dossier.person_id(ELS),
+                    person=dossier.person_id(LOTTE),
+                    why="child under 16",
+                ),
+                "grant-els-lotte",
             )
             both = await eventually(lambda: _listing(api, els, 2))
 

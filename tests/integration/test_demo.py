@@ -14,6 +14,7 @@ from services.identity.app import definition as identity_service
 from services.identity.domain.person_access import age_on
 from shared.access.read_model import grants
 from shared.reference import load_federation
+from tests.support.dossier import person_id_in
 from tests.support.services import running
 from tests.support.waiting import eventually
 
@@ -38,8 +39,11 @@ async def test_id7_demo_households_straddle_the_age_boundary_of_the_policy(
         again = await demo.seed(send, load_federation(federation), today)
 
         dependants = [p for h in demo.households(today) for p in h if p.role == "dependant"]
+        # Grants name persons by the ids the dossier gave them.
         minors = {
-            p.national_register_number for p in dependants if age_on(p.birth_date, today) < limit
+            await person_id_in(files, p.national_register_number)
+            for p in dependants
+            if age_on(p.birth_date, today) < limit
         }
 
         async def granted():

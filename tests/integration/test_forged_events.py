@@ -29,7 +29,7 @@ from shared.messaging.broker import event_headers
 from shared.messaging.topics import events_topic
 from shared.trust import certify
 from tests.integration.test_dossier import ELS, HOLDER, enrolled
-from tests.support.dossier import insz
+from tests.support.dossier import insz, person_id_in
 from tests.support.http import bearer, client
 from tests.support.kafka import read_topic
 from tests.support.services import running
@@ -83,7 +83,8 @@ async def test_issue8_1_forged_signing_key_and_access_grant_are_refused_logged_a
         await signer.known_by(dossier)
         await enrolled(signer)  # Els's booklet, with CHILD
         others_booklet = await _enrolled_other(signer, other)
-        await signer.announce_member(dossier, "account-els", ELS)
+        els_id = await person_id_in(dossier, ELS)
+        await signer.announce_member(dossier, "account-els", ELS, els_id)
         before = await access_state(dossier)
 
         public_pem = ATTACKER_KEY.public_key().public_bytes(
@@ -96,7 +97,12 @@ async def test_issue8_1_forged_signing_key_and_access_grant_are_refused_logged_a
                 ),
                 f"signing-key-{ATTACKER_KEY_ID}",
             ),
-            forged(AccessGranted(holder=ELS, person=other, why="forged"), f"access-{other}"),
+            forged(
+                AccessGranted(
+                    holder=els_id, person=await person_id_in(dossier, other), why="forged"
+                ),
+                "access-forged",
+            ),
         ]
         own_root = certify(Ed25519PrivateKey.generate(), "identity")
         signers = {

@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.identity.app import definition as identity_service
+from tests.support import dossier
 from tests.support.http import client
 from tests.support.identity_provider import signed_assertion
 from tests.support.members import enrol
@@ -171,7 +172,7 @@ async def test_id1_a_person_who_is_not_a_member_is_refused_and_nothing_is_spent(
     assert (await identity.post("/registration", json=registration(token))).status_code == 201
 
 
-async def test_id1_the_registration_records_the_national_register_number_and_the_key(
+async def test_id1_the_registration_records_the_person_and_the_key(
     identity, provider, service, member
 ):
     token = await assertion(identity, provider, method="itsme")
@@ -179,7 +180,9 @@ async def test_id1_the_registration_records_the_national_register_number_and_the
     await identity.post("/registration", json=registration(token, login="els"))
 
     [registered] = await recorded(service, "PortalAccountRegistered")
-    assert registered.payload["national_register_number"] == INSZ
+    # Named by the person id identity learnt from the dossier; the login sealed under the account.
+    assert registered.payload["person_id"] == dossier.person_id(INSZ)
+    assert registered.payload["login"] == "els"
     assert registered.payload["verified_by"] == "itsme"
     assert registered.actor.authenticated_by == "itsme"
 

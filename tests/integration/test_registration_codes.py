@@ -16,6 +16,7 @@ from services.identity.adapters.delivery import Senders
 from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
 from shared.messaging.local_broker import free_port
+from tests.support import dossier
 from tests.support.http import client
 from tests.support.members import enrol
 from tests.support.recorded import recorded
@@ -111,7 +112,7 @@ async def test_id1_a_member_registers_with_the_code_mailed_to_the_dossier_addres
     assert login.status_code == 200
     [event] = await recorded(service, "PortalAccountRegistered")
     assert event.payload["verified_by"] == "email_code"
-    assert event.payload["national_register_number"] == INSZ
+    assert event.payload["person_id"] == dossier.person_id(INSZ)
     # Used once.
     again = await identity.post(
         "/registration/code/confirm", json=confirmation(asked["request_id"], code, login="els2")

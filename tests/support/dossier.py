@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime
 from aiokafka import AIOKafkaProducer
 
 # A valid national register number for a birth date and serial, as the demo data makes them.
+from sqlalchemy import select
+
 from mutualis.demo import national_register_number as insz  # noqa: F401
+from services.dossier.read_model import booklet_persons
 from shared.contracts import Event, EventEnvelope
 from shared.contracts.dossier import (
     ContactDetailsChanged,
@@ -20,6 +23,7 @@ from shared.contracts.dossier import (
 )
 from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
+from shared.service import Runtime
 from shared.settings import KafkaSettings
 from tests.support.trust import signed_headers
 
@@ -48,6 +52,18 @@ def person(national_register_number: str, **overrides) -> Person:
 def person_id(national_register_number: str) -> str:
     """The person id the facts below give a national register number: the same each time."""
     return legacy_person_id(national_register_number)
+
+
+async def person_id_in(dossier_service: Runtime, national_register_number: str) -> str | None:
+    """The person id a running dossier gave the person (the routes and identity's events name
+    persons by it), once its projection caught up."""
+    await dossier_service.projector.run_until_caught_up()
+    async with dossier_service.database.read() as conn:
+        return await conn.scalar(
+            select(booklet_persons.c.person_id).where(
+                booklet_persons.c.national_register_number == national_register_number
+            )
+        )
 
 
 def member_enrolled(national_register_number: str, booklet_id: str | None = None):

@@ -35,7 +35,9 @@ class FakeFileNumbers:
     async def complaint_id_of(self, file_number: str) -> str | None:
         return self.known.get(file_number)
 
-    async def add(self, file_number: str, complaint_id: str) -> None:
+    async def add(
+        self, file_number: str, complaint_id: str, complainant_person: str | None = None
+    ) -> None:
         if file_number in self.known:
             raise ValueError(f"file number {file_number} is taken")  # as the primary key would
         self.known[file_number] = complaint_id

@@ -26,6 +26,7 @@ from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
 from shared.service import Runtime
 from shared.settings import KafkaSettings
+from tests.support import dossier
 from tests.support.trust import signed_headers
 from tests.support.waiting import eventually
 
@@ -51,21 +52,25 @@ class Signer:
         )
         await self.publish(key, f"signing-key-{self.key_id}")
 
-    async def announce_member(self, runtime: Runtime, account_id: str, person: str) -> None:
-        """Identity's word that the account is the member `person`; waits until the service
-        has learnt it."""
+    async def announce_member(
+        self, runtime: Runtime, account_id: str, person: str, person_id: str | None = None
+    ) -> str:
+        """Identity's word that the account is the member with national register number
+        `person`, named by `person_id` (by default the one the dossier's facts of
+        tests/support/dossier.py give them); waits until the service has learnt it. The id."""
+        person_id = person_id or dossier.person_id(person)
         registered = PortalAccountRegistered(
             account_id=account_id,
-            login=person,
+            login=f"login-{account_id}",
             role="member",
             verified_by="eid",
-            national_register_number=person,
+            person_id=person_id,
         )
         await self.publish(registered, f"account-{account_id}")
 
         async def known() -> bool:
             async with runtime.database.read() as conn:
-                return await Persons(conn).person_of(account_id) == person
+                return await Persons(conn).person_of(account_id) == person_id
 
         assert await eventually(known), f"{runtime.definition.name} never learnt {account_id}"
 

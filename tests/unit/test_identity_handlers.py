@@ -54,11 +54,8 @@ CLOCK = FakeClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
 ADMIN = Actor(account_id="admin-1", role="admin", authenticated_by="mfa")
 CLERK = Actor(account_id="clerk-1", role="member_services", authenticated_by="mfa")
 # Els holds booklet b-1; her son Tom is 17 (e-Mut: he decides by mandate), her daughter Lien 10.
-ELS, TOM, LIEN = (
-    insz(date(1985, 7, 30), 33),
-    insz(date(2009, 5, 15), 123),
-    insz(date(2016, 3, 3), 7),
-)
+# Identity's events and commands name them by person id (issue 10).
+ELS, TOM, LIEN = "person-els", "person-tom", "person-lien"
 TOM_ACCOUNT = Actor(account_id="account-tom", role="member", authenticated_by="itsme")
 
 
@@ -113,6 +110,9 @@ class FakeMembers:
     async def find(self, national_register_number: str) -> Member | None:
         return self.known.get(national_register_number)
 
+    async def get(self, person_id: str) -> Member | None:
+        return next((m for m in self.known.values() if m.person_id == person_id), None)
+
     async def holder_of(self, booklet_id: str) -> Member | None:
         return next(
             (m for m in self.known.values() if m.booklet_id == booklet_id and m.role == "holder"),
@@ -129,18 +129,16 @@ class FakeMemberAccounts:
     async def person_of(self, account_id: str) -> str | None:
         return self.persons.get(account_id)
 
-    async def account_of(self, national_register_number: str) -> str | None:
-        found = (a for a, person in self.persons.items() if person == national_register_number)
+    async def account_of(self, person_id: str) -> str | None:
+        found = (a for a, person in self.persons.items() if person == person_id)
         return next(found, None)
 
-    async def add(self, national_register_number: str, account_id: str) -> None:
-        self.persons[account_id] = national_register_number
+    async def add(self, person_id: str, account_id: str) -> None:
+        self.persons[account_id] = person_id
 
 
-def member(national_register_number: str, role: str, born: date) -> Member:
-    return Member(
-        f"p-{national_register_number}", national_register_number, "b-1", role, born, None, None
-    )
+def member(person_id: str, role: str, born: date, serial: int) -> Member:
+    return Member(person_id, insz(born, serial), "b-1", role, born, None, None)
 
 
 @pytest.fixture
@@ -165,9 +163,9 @@ def store(credentials, admins, tokens) -> InMemoryEventStore:
         Administrators: admins,
         RefreshTokens: tokens,
         Members: FakeMembers(
-            member(ELS, "holder", date(1985, 7, 30)),
-            member(TOM, "dependant", date(2009, 5, 15)),
-            member(LIEN, "dependant", date(2016, 3, 3)),
+            member(ELS, "holder", date(1985, 7, 30), 33),
+            member(TOM, "dependant", date(2009, 5, 15), 123),
+            member(LIEN, "dependant", date(2016, 3, 3), 7),
         ),
         MemberAccounts: FakeMemberAccounts({TOM_ACCOUNT.account_id: TOM}),
     }

@@ -17,6 +17,7 @@ from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.complaints import (
     Category,
+    ComplainantErased,
     ComplaintAcknowledged,
     ComplaintAnswered,
     ComplaintAssigned,
@@ -52,6 +53,7 @@ class Complaint(Aggregate):
     answered_by_fund: bool = False
     escalated: bool = False
     clock: StatusClock | None = None
+    complainant_erased: bool = False
 
     @classmethod
     def stream(cls, complaint_id: str) -> str:
@@ -99,8 +101,16 @@ class Complaint(Aggregate):
             standard=letter.standard,
         )
 
+    def erase_complainant(self) -> None:
+        """The complainant was erased (DOS-12); the caller shreds the complaint's keys. Once
+        is enough: an erased complainant stays erased."""
+        if not self.complainant_erased:
+            self.record(ComplainantErased(complaint_id=self.complaint_id))
+
     def apply(self, event: Event) -> None:
         match event:
+            case ComplainantErased():
+                self.complainant_erased = True
             case ComplaintRegistered(category=category):
                 self.registration, self.category = event, category
             case ComplaintAssigned(handler=handler):

@@ -85,6 +85,12 @@ class Members:
         row = (await self.conn.execute(query)).first()
         return Member(**row._mapping) if row else None
 
+    async def get(self, person_id: str) -> Member | None:
+        row = (
+            await self.conn.execute(select(members).where(members.c.person_id == person_id))
+        ).first()
+        return Member(**row._mapping) if row else None
+
     async def holder_of(self, booklet_id: str) -> Member | None:
         """The holder of a booklet: the person a member number (booklet id) stands for."""
         query = select(members).where(

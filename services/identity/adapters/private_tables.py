@@ -64,11 +64,12 @@ registration_nonces = Table(
     Column("used", Boolean, nullable=False),
 )
 
-# The account a member's national register number logs in to with a digital key (ID-3).
-national_register_logins = Table(
-    "national_register_logins",
+# The account of a member, by their person id: the account a digital key logs in to (ID-3),
+# the person a member's account speaks for, the account closed when the person is erased.
+member_accounts = Table(
+    "member_accounts",
     metadata,
-    Column("national_register_number", String(11), primary_key=True),
+    Column("person_id", String(64), primary_key=True),
     Column("account_id", String(64), nullable=False, unique=True),
 )
 

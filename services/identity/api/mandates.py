@@ -16,7 +16,7 @@ from shared.service import Runtime
 
 
 class Persons(BaseModel):
-    national_register_numbers: list[str]
+    person_ids: list[str]
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -26,11 +26,7 @@ def router(runtime: Runtime) -> APIRouter:
     async def persons(principal: Authenticated) -> Persons:
         """Whose file the member may see and act on: their own, and those granted to them."""
         async with runtime.database.read() as conn:
-            return Persons(
-                national_register_numbers=sorted(
-                    await AccessPersons(conn).persons_of(principal.actor)
-                )
-            )
+            return Persons(person_ids=sorted(await AccessPersons(conn).persons_of(principal.actor)))
 
     @api.post("/mandate", status_code=204, responses=problems(403, 409))
     async def give_mandate(request: Request, principal: Authenticated) -> None:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from services.identity.adapters.devices import check_pin
 from services.identity.adapters.member_accounts import MemberAccounts
+from services.identity.adapters.members import Members
 from services.identity.adapters.tokens import Tokens
 from services.identity.api import rate_limits
 from services.identity.api.accounts import Nonce, new_nonce, proved
@@ -55,7 +56,8 @@ def router(runtime: Runtime) -> APIRouter:
                 raise Problem(
                     401, "nonce_spent", "the assertion's nonce is unknown, expired or used before"
                 )
-            account_id = await ctx.uow.view(MemberAccounts).account_of(national_register_number)
+            member = await ctx.uow.view(Members).find(national_register_number)
+            account_id = member and await ctx.uow.view(MemberAccounts).account_of(member.person_id)
             if account_id is None:
                 await ctx.uow.commit()  # the assertion is spent all the same
                 raise Problem(

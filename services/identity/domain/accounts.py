@@ -64,7 +64,7 @@ class Account(Aggregate):
         role: Role,
         *,
         verified_by: str | None = None,
-        national_register_number: str | None = None,
+        person_id: str | None = None,
     ) -> None:
         """A member registering says how they proved who they are, and who they are (ID-1)."""
         if not self.is_new:
@@ -75,7 +75,7 @@ class Account(Aggregate):
                 login=login,
                 role=role,
                 verified_by=verified_by,
-                national_register_number=national_register_number,
+                person_id=person_id,
             )
         )
 
@@ -133,6 +133,17 @@ class Account(Aggregate):
         leave_an_administrator(self, other_usable_administrators)
         self.record(
             PortalAccountClosed(account_id=self.account_id, closed_by=by.account_id),
+            revoked(self.account_id, "account_closed"),
+        )
+
+    def close_for_erasure(self, erased_by: str) -> None:
+        """The member was erased (DOS-12): nobody is left to log in as. Not the member's or an
+        administrator's decision, so nothing is authorised or refused; closed already, it
+        stays closed."""
+        if self.is_new or self.closed:
+            return
+        self.record(
+            PortalAccountClosed(account_id=self.account_id, closed_by=erased_by),
             revoked(self.account_id, "account_closed"),
         )
 

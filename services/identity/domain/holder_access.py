@@ -39,9 +39,10 @@ class HolderAccess(Aggregate):
     mandate: bool = False
     refused_at: datetime | None = None
 
+    # `holder` and `person` are person ids (the dossier's).
+
     @classmethod
     def stream(cls, holder: str, person: str) -> str:
-        # Pseudonymous: stream ids travel as Kafka keys, national register numbers should not.
         return f"holder-access-{uuid.uuid5(uuid.NAMESPACE_URL, f'{holder}/{person}')}"
 
     def give_mandate(self, now: datetime) -> None:

@@ -18,8 +18,9 @@ from services.identity.adapters.member_accounts import MemberAccounts
 from services.identity.adapters.members import Members
 from services.identity.domain.accounts import Account
 from services.identity.domain.holder_access import HolderAccess
+from services.identity.handlers import erasure
 from shared.contracts import EventEnvelope, events
-from shared.contracts.dossier import DependantAdded
+from shared.contracts.dossier import DependantAdded, PersonErased
 from shared.eventstore import Timer, UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -41,7 +42,7 @@ async def reconsider(
     now = uow.clock.now()
     if say is not None:
         say(access, now)
-    facts = await uow.view(Members).find(person)
+    facts = await uow.view(Members).get(person)
     policy = uow.federation.access_policy
     decision = access.reconsider(policy, facts.birth_date, await _registered_at(uow, person), now)
     await aggregates.save(access)
@@ -71,11 +72,12 @@ async def reconsider_person(uow: UnitOfWork, aggregates: Repository, person: str
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     """Identity's reading of the dossier: who the members are, then the access a new dependant
     asks to decide."""
+    if envelope.type == PersonErased.type_name:
+        await erasure.forget(uow, envelope)
     await members.apply_dossier_event(uow, envelope)
     if envelope.type == DependantAdded.type_name:
         added = events.decode(envelope)
-        person = added.dependant.national_register_number
-        await reconsider_person(uow, Repository.for_event(uow, envelope), person)
+        await reconsider_person(uow, Repository.for_event(uow, envelope), added.person_id)
 
 
 async def on_timer(timer: Timer, uow: UnitOfWork) -> None:
@@ -86,11 +88,11 @@ async def on_timer(timer: Timer, uow: UnitOfWork) -> None:
 async def holder_for(uow: UnitOfWork, person: str) -> str | None:
     """The holder of the person's booklet, if the person is a dependant on one."""
     known = uow.view(Members)
-    found = await known.find(person)
+    found = await known.get(person)
     if found is None or found.role == "holder":
         return None
     holder = await known.holder_of(found.booklet_id)
-    return holder.national_register_number if holder else None
+    return holder.person_id if holder else None
 
 
 async def _registered_at(uow: UnitOfWork, person: str) -> datetime | None:

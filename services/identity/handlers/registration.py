@@ -76,31 +76,27 @@ async def open_account(
     """The account of a member who proved who they are; returns its id. A refusal leaves
     everything as it was once the unit of work rolls back."""
     uow = ctx.uow
-    if await uow.view(Members).find(national_register_number) is None:
+    member = await uow.view(Members).find(national_register_number)
+    if member is None:
         raise Problem(
             403,
             "not_a_member",
             "only members can register: this national register number is on no booklet",
         )
     member_accounts = uow.view(MemberAccounts)
-    if await member_accounts.account_of(national_register_number) is not None:
+    if await member_accounts.account_of(member.person_id) is not None:
         raise Problem(409, "already_registered", "this person has a portal account already")
     logins = uow.view(Credentials)
     if await logins.account_of(login) is not None:
         raise Problem(409, "login_taken", f"login {login!r} is taken")
     account = Account.rebuild(ctx.derived_id("account"))
-    account.register(
-        login,
-        "member",
-        verified_by=verified_by,
-        national_register_number=national_register_number,
-    )
+    account.register(login, "member", verified_by=verified_by, person_id=member.person_id)
     account.accept_terms(terms_version)
     await logins.add(login, account.account_id, await hash_password(password))
-    await member_accounts.add(national_register_number, account.account_id)
+    await member_accounts.add(member.person_id, account.account_id)
     actor = Actor(account_id=account.account_id, role="member", authenticated_by=verified_by)
     await save_accounts(ctx.acting_as(actor), account)
     # With a password of their own, a dependant may now refuse the holder (ID-7): identity's
     # decision, not the member's, in the same command.
-    await reconsider_person(uow, ctx.acting_as(None), national_register_number)
+    await reconsider_person(uow, ctx.acting_as(None), member.person_id)
     return account.account_id
