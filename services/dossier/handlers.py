@@ -3,6 +3,9 @@ recorded, in the command's unit of work."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from services.dossier import retention_timers
 from services.dossier.domain.booklet import Booklet
 from services.dossier.person_index import PersonIndex
 from shared.access.persons import Persons
@@ -11,11 +14,14 @@ from shared.contracts.dossier import (
     ChangeAddress,
     ChangeContactDetails,
     ChangeEntitlement,
+    EndMembership,
     EnrolMember,
     ErasePerson,
     Person,
 )
 from shared.messaging.commands import CommandContext
+from shared.privacy.marking import CATEGORIES
+from shared.privacy.retention import BRUSSELS, retention
 from shared.refusal import Refused
 
 
@@ -60,11 +66,28 @@ async def change_entitlement(command: ChangeEntitlement, ctx: CommandContext) ->
 
 async def erase_person(command: ErasePerson, ctx: CommandContext) -> None:
     booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
-    person_id = booklet.erase(command.national_register_number)
+    # DOS-13: what the law keeps (financial records) stays, restricted, until its retention ends.
+    kept = retention().kept_after_erasure
+    person_id = booklet.erase(command.national_register_number, restricted=kept)
     await ctx.aggregates.save(booklet)
-    await ctx.uow.shred(person_id)
+    await ctx.uow.shred(person_id, categories=[c for c in CATEGORIES if c not in kept])
+    await retention_timers.keep_until_retention_ends(
+        ctx.uow, booklet, person_id, _today(ctx), kept, ctx.envelope.correlation_id
+    )
     # The number may join the fund again later, as a new person.
     await ctx.uow.view(PersonIndex).remove(command.national_register_number)
+
+
+async def end_membership(command: EndMembership, ctx: CommandContext) -> None:
+    booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
+    number = booklet.end_membership(command, today=_today(ctx))
+    _outside_the_federation(ctx, command.to_fund)
+    await ctx.aggregates.save(booklet)
+    await retention_timers.keep_until_retention_ends(
+        ctx.uow, booklet, command.person_id, command.on, CATEGORIES, ctx.envelope.correlation_id
+    )
+    # The number may join the fund again (back from abroad, say), as a new person.
+    await ctx.uow.view(PersonIndex).remove(number)
 
 
 async def _admissible(ctx: CommandContext, person: Person) -> None:
@@ -77,6 +100,18 @@ async def _admissible(ctx: CommandContext, person: Person) -> None:
         raise Refused(str(error)) from None
     if await ctx.uow.view(PersonIndex).booklet_of(person.national_register_number) is not None:
         raise Refused("this person is already on a booklet")
+
+
+def _outside_the_federation(ctx: CommandContext, fund: str | None) -> None:
+    """Seed 002 §6: a member leaves by joining a fund outside this federation; moving to
+    another of its regional funds ends no membership."""
+    if fund in {health_fund.id for health_fund in ctx.federation.health_funds}:
+        raise Refused(f"{fund!r} is a fund of this federation: moving there ends no membership")
+
+
+def _today(ctx: CommandContext) -> date:
+    """The day it is for the fund: in Brussels."""
+    return ctx.now.astimezone(BRUSSELS).date()
 
 
 async def _admit(ctx: CommandContext, booklet: Booklet, person: Person) -> None:
@@ -92,4 +127,5 @@ HANDLERS = {
     ChangeAddress: change_address,
     ChangeEntitlement: change_entitlement,
     ErasePerson: erase_person,
+    EndMembership: end_membership,
 }

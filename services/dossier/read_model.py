@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, MetaData, String, Table, insert, update
@@ -15,11 +17,15 @@ from shared.contracts.dossier import (
     DependantAdded,
     Entitlement,
     EntitlementChanged,
+    MemberDied,
+    MemberEmigrated,
     MemberEnrolled,
+    MemberLeft,
     Person,
     PersonErased,
+    RetentionEnded,
 )
-from shared.privacy.marking import ERASED
+from shared.privacy.marking import CATEGORIES, ERASED, Category
 
 metadata = MetaData()
 
@@ -60,6 +66,10 @@ booklet_persons = Table(
     Column("cg2", String(3)),
     Column("increased_reimbursement", Boolean),
     Column("increased_reimbursement_since", Date),
+    # DOS-13: how and when the membership ended (left, died, emigrated), and the fund left for.
+    Column("membership_ended_on", Date),
+    Column("membership_end", String(16)),
+    Column("left_for", String(64)),
 )
 
 
@@ -84,35 +94,55 @@ class BookletsProjection:
                 await _update(conn, person_id, _address_columns(address))
             case EntitlementChanged(person_id=person_id, entitlement=entitlement):
                 await _update(conn, person_id, _entitlement_columns(entitlement))
-            case PersonErased(person_id=person_id):
-                await _update(conn, person_id, _ERASED)
+            case MemberLeft(person_id=person_id, on=on, to_fund=to_fund):
+                await _update(conn, person_id, _ended(on, "left", to_fund))
+            case MemberDied(person_id=person_id, on=on):
+                await _update(conn, person_id, _ended(on, "died"))
+            case MemberEmigrated(person_id=person_id, on=on):
+                await _update(conn, person_id, _ended(on, "emigrated"))
+            case PersonErased(person_id=person_id, restricted=restricted):
+                erased = [c for c in CATEGORIES if c not in restricted]
+                shown = _shown_as(ERASED, erased) | _shown_as(RESTRICTED, restricted)
+                await _update(conn, person_id, shown)
+            case RetentionEnded(person_id=person_id, category=category):
+                await _update(conn, person_id, _shown_as(ERASED, [category]))
 
 
 async def _update(conn: AsyncConnection, person_id: str, values: dict[str, Any]) -> None:
-    await conn.execute(
-        update(booklet_persons).where(booklet_persons.c.person_id == person_id).values(**values)
-    )
+    if values:
+        await conn.execute(
+            update(booklet_persons).where(booklet_persons.c.person_id == person_id).values(**values)
+        )
 
 
-# What identifies or reaches a person (their marked fields, shared.privacy), as a rebuild after
-# the shredding would show it; what they are entitled to and their dates stay.
-_ERASED = {
-    column: str(ERASED)
-    for column in (
-        "national_register_number",
-        "first_name",
-        "last_name",
+# What a person's financial records show while the law keeps them after an erasure (DOS-12,
+# DOS-13): they are there, not to be read, until their retention ends.
+RESTRICTED = "restricted"
+
+# The columns of each category of personal data (the fields marked in the contracts,
+# shared.privacy), as a rebuild after their key is shredded would show them; what the person is
+# entitled to and their dates stay.
+COLUMNS_OF: dict[Category, tuple[str, ...]] = {
+    "identification": ("national_register_number", "first_name", "last_name"),
+    "contact": (
         "email",
         "phone",
-        "iban",
-        "bic",
         "address_street",
         "address_house_number",
         "address_box",
         "address_postal_code",
         "address_municipality",
-    )
+    ),
+    "financial": ("iban", "bic"),
 }
+
+
+def _shown_as(word: str, categories: Iterable[Category]) -> dict[str, str]:
+    return {column: str(word) for c in categories for column in COLUMNS_OF.get(c, ())}
+
+
+def _ended(on: date, how: str, to_fund: str | None = None) -> dict[str, Any]:
+    return {"membership_ended_on": on, "membership_end": how, "left_for": to_fund}
 
 
 def _columns(person: Person) -> dict[str, Any]:

@@ -39,10 +39,16 @@ class PersonView(BaseModel):
     regional_fund: str
     email: str | None
     phone: str | None
+    # Personal fields read "erased" once their key is shredded; the bank account "restricted"
+    # while the law keeps it after an erasure (DOS-13).
     iban: str | None
     bic: str | None
     address: AddressView | None  # None for persons enrolled before addresses were kept
     entitlement: EntitlementView | None
+    # DOS-13: the day the membership ended, how (left, died, emigrated), and the fund left for.
+    membership_ended_on: date | None
+    membership_end: str | None
+    left_for: str | None
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> PersonView:

@@ -26,7 +26,7 @@ from shared.identifiers import (
     PhoneNumber,
     normalize_postal_code,
 )
-from shared.privacy.marking import Concealed, Personal
+from shared.privacy.marking import Category, Concealed, Personal
 
 Language = Literal["nl", "fr", "de"]
 
@@ -202,6 +202,34 @@ class ChangeEntitlement(Command):
     since: date
 
 
+MembershipEnd = Literal["left", "died", "emigrated"]
+
+
+@commands.register
+class EndMembership(Command):
+    """DOS-13: the person's membership of the fund ended on `on`: they left for a fund outside
+    this federation, died or emigrated (seed 002 §6). What identifies and reaches them is kept
+    until then, the rest for its retention period (shared/privacy/retention.yaml); each is
+    shredded when its period ends."""
+
+    type_name = "EndMembership"
+    allowed_roles = MEMBER_SERVICES
+
+    booklet_id: str
+    person_id: str = Field(min_length=1, max_length=64)
+    reason: MembershipEnd
+    on: date = Field(description="the day the membership ended")
+    to_fund: str | None = Field(
+        default=None, min_length=1, max_length=64, description="left: the fund they joined"
+    )
+
+    @model_validator(mode="after")
+    def _a_fund_only_for_leaving(self) -> EndMembership:
+        if self.to_fund is not None and self.reason != "left":
+            raise ValueError("a fund joined goes only with leaving (reason: left)")
+        return self
+
+
 def legacy_person_id(national_register_number: str) -> str:
     """The person id of someone the events of before person ids name by national register
     number alone (v2 and older, stored in clear): derived from it, the same everywhere."""
@@ -267,12 +295,62 @@ class EntitlementChanged(Event):
 @events.register
 class PersonErased(Event):
     """The person's personal data is erased (DOS-12): every service shreds its keys of the
-    person and scrubs what it shows of them."""
+    person and scrubs what it shows of them, except the categories the law keeps
+    (`restricted`, DOS-13): those stay shown as restricted until their retention ends."""
 
     type_name = "PersonErased"
+    version = 2  # v2: the categories kept restricted
 
     booklet_id: str
     person_id: str
+    restricted: tuple[Category, ...] = ()
+
+
+@events.register
+class MemberLeft(Event):
+    """DOS-13: the person left the fund for one outside this federation (seed 002 §6)."""
+
+    type_name = "MemberLeft"
+
+    booklet_id: str
+    person_id: str
+    on: date
+    to_fund: str | None = None
+
+
+@events.register
+class MemberDied(Event):
+    """DOS-13: the person died; their membership ended that day."""
+
+    type_name = "MemberDied"
+
+    booklet_id: str
+    person_id: str
+    on: date
+
+
+@events.register
+class MemberEmigrated(Event):
+    """DOS-13: the person moved abroad; their membership ended that day."""
+
+    type_name = "MemberEmigrated"
+
+    booklet_id: str
+    person_id: str
+    on: date
+
+
+@events.register
+class RetentionEnded(Event):
+    """DOS-13: the retention of one category of the person's data ended: the dossier shredded
+    its key of it in the same transaction, so what that key sealed reads as erased everywhere;
+    a service that keeps that category of the person under keys of its own shreds them."""
+
+    type_name = "RetentionEnded"
+
+    booklet_id: str
+    person_id: str
+    category: Category
 
 
 def _unknown_address_and_entitlement(role: str):
@@ -300,3 +378,9 @@ events.upcaster("MemberEnrolled", from_version=2)(_person_id_of("holder"))
 events.upcaster("DependantAdded", from_version=2)(_person_id_of("dependant"))
 for _changed in ("ContactDetailsChanged", "AddressChanged", "EntitlementChanged"):
     events.upcaster(_changed, from_version=1)(_person_id_of(None))
+
+
+@events.upcaster("PersonErased", from_version=1)
+def _nothing_restricted(payload: dict[str, Any]) -> dict[str, Any]:
+    # Before retention, an erasure shredded every category at once.
+    return {"restricted": [], **payload}

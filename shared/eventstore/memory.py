@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.store import DuplicateEvent, PendingEvent, Position, WrongExpectedVersion
 from shared.eventstore.unit_of_work import Timer
+from shared.privacy.marking import CATEGORIES, Category
 from shared.reference import Federation, load_federation
 from shared.settings import ServiceSettings
 
@@ -31,7 +32,7 @@ class State:
     log: list[EventEnvelope] = field(default_factory=list)  # every stream, in append order
     timers: dict[str, tuple[Timer, str]] = field(default_factory=dict)  # id → (timer, status)
     processed: set[tuple[str, str]] = field(default_factory=set)
-    shredded: set[str] = field(default_factory=set)  # subjects whose keys were shredded
+    shredded: set[tuple[str, Category]] = field(default_factory=set)  # (subject, category)
     checkpoints: dict[str, Position] = field(default_factory=dict)
     outbox: list[tuple[str, str | None, dict[str, Any], dict[str, str]]] = field(
         default_factory=list
@@ -59,8 +60,8 @@ class InMemoryEventStore:
             return list(self.state.streams.get(stream_id, []))
         return list(self.state.log)
 
-    def shredded(self) -> set[str]:
-        """The subjects whose keys committed work shredded."""
+    def shredded(self) -> set[tuple[str, Category]]:
+        """The keys committed work shredded, as (subject, category)."""
         return set(self.state.shredded)
 
     def timers(self, status: str = "scheduled") -> list[Timer]:
@@ -143,9 +144,11 @@ class InMemoryUnitOfWork:
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))
 
-    async def shred(self, subject: str) -> int:
-        """Nothing is sealed in memory: the subject is only noted as shredded."""
-        self._work.shredded.add(subject)
+    async def shred(self, subject: str, categories: Iterable[Category] | None = None) -> int:
+        """Nothing is sealed in memory: the subject's keys (of `categories`, or all) are only
+        noted as shredded."""
+        shredded = CATEGORIES if categories is None else tuple(categories)
+        self._work.shredded.update((subject, category) for category in shredded)
         return 0
 
     async def schedule(self, timer: Timer) -> None:

@@ -5,7 +5,7 @@ unless committed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +20,7 @@ from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
 from shared.eventstore.store import EventStore, PendingEvent, Position
 from shared.privacy import keys
+from shared.privacy.marking import Category
 
 if TYPE_CHECKING:
     from shared.reference import Federation
@@ -92,10 +93,14 @@ class UnitOfWork:
     async def stream_version(self, stream_id: str) -> int:
         return await self.store.stream_version(self.conn, stream_id)
 
-    async def shred(self, subject: str) -> int:
-        """Shreds the subject's data keys (shared.privacy.keys) in this unit of work: what they
-        sealed reads as erased from its commit on, here and, once shared, in other services."""
-        return await keys.DataKeys(self.conn, self.store.kek).shred(subject, self.clock.now())
+    async def shred(self, subject: str, categories: Iterable[Category] | None = None) -> int:
+        """Shreds the subject's data keys (shared.privacy.keys) in this unit of work, of
+        `categories` only when given (a retention that ended, an erasure that keeps what the
+        law keeps): what they sealed reads as erased from its commit on, here and, once
+        shared, in other services."""
+        return await keys.DataKeys(self.conn, self.store.kek).shred(
+            subject, self.clock.now(), categories
+        )
 
     async def schedule(self, timer: Timer) -> None:
         """Schedules a timer; scheduling the same timer id again changes nothing."""

@@ -3,6 +3,7 @@ handlers load and save it through their repository (shared.aggregate)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,13 +16,19 @@ from shared.contracts.dossier import (
     ChangeEntitlement,
     ContactDetailsChanged,
     DependantAdded,
+    EndMembership,
     Entitlement,
     EntitlementChanged,
+    MemberDied,
+    MemberEmigrated,
     MemberEnrolled,
+    MemberLeft,
     Person,
     PersonErased,
+    RetentionEnded,
 )
 from shared.identifiers import birth_date_of
+from shared.privacy.marking import Category
 from shared.refusal import Refused
 
 
@@ -33,6 +40,11 @@ class BookletError(Refused):
 class Booklet(Aggregate):
     booklet_id: str
     persons: dict[str, Person] = field(default_factory=dict)  # by person id
+    # DOS-13: the day each person's membership ended, by person id; kept after an erasure, as
+    # the retention of what the law keeps of them counts from it.
+    ended: dict[str, date] = field(default_factory=dict)
+    # (person id, category) whose retention ended: their keys are shredded.
+    expired: set[tuple[str, Category]] = field(default_factory=set)
 
     @classmethod
     def stream(cls, booklet_id: str) -> str:
@@ -97,11 +109,40 @@ class Booklet(Aggregate):
             )
         )
 
-    def erase(self, national_register_number: str) -> str:
-        """DOS-12: records the person's erasure; returns their id, whose keys are to be shredded."""
+    def erase(self, national_register_number: str, restricted: Iterable[Category] = ()) -> str:
+        """DOS-12: records the person's erasure, keeping the `restricted` categories the law
+        keeps (DOS-13) unless their retention ended already; returns their id, whose other keys
+        are to be shredded."""
         person_id, _ = self._person(national_register_number)
-        self.record(PersonErased(booklet_id=self.booklet_id, person_id=person_id))
+        kept = sorted(c for c in restricted if (person_id, c) not in self.expired)
+        self.record(
+            PersonErased(booklet_id=self.booklet_id, person_id=person_id, restricted=tuple(kept))
+        )
         return person_id
+
+    def end_membership(self, end: EndMembership, today: date) -> str:
+        """DOS-13: records how and when the person's membership ended; returns their national
+        register number, which may join the fund again as a new person."""
+        person = self.persons.get(end.person_id)
+        if person is None:
+            raise BookletError(f"no such person on booklet {self.booklet_id!r}")
+        if end.person_id in self.ended:
+            ended = self.ended[end.person_id].isoformat()
+            raise BookletError(f"this person's membership already ended on {ended}")
+        if end.on > today:
+            raise BookletError("a membership cannot end on a day still to come")
+        if end.on < person.birth_date:
+            raise BookletError("a membership cannot end before the person's birth")
+        self.record(_membership_ended(self.booklet_id, end))
+        return person.national_register_number
+
+    def end_retention(self, person_id: str, category: Category) -> None:
+        """DOS-13: the retention of the person's `category` data ended (once); also for an
+        erased person, whose restricted records are kept until then."""
+        if (person_id, category) not in self.expired:
+            self.record(
+                RetentionEnded(booklet_id=self.booklet_id, person_id=person_id, category=category)
+            )
 
     def person_id_of(self, national_register_number: str) -> str | None:
         return next(
@@ -130,11 +171,30 @@ class Booklet(Aggregate):
                 self._update(person_id, address=address)
             case EntitlementChanged(person_id=person_id, entitlement=entitlement):
                 self._update(person_id, entitlement=entitlement)
+            case (
+                MemberLeft(person_id=person_id, on=on)
+                | MemberDied(person_id=person_id, on=on)
+                | MemberEmigrated(person_id=person_id, on=on)
+            ):
+                self.ended[person_id] = on
+            case RetentionEnded(person_id=person_id, category=category):
+                self.expired.add((person_id, category))
             case PersonErased(person_id=person_id):
                 del self.persons[person_id]  # nothing more is decided about them
 
     def _update(self, person_id: str, **changes) -> None:
         self.persons[person_id] = self.persons[person_id].model_copy(update=changes)
+
+
+def _membership_ended(booklet_id: str, end: EndMembership) -> Event:
+    ended = {"booklet_id": booklet_id, "person_id": end.person_id, "on": end.on}
+    match end.reason:
+        case "left":
+            return MemberLeft(**ended, to_fund=end.to_fund)
+        case "died":
+            return MemberDied(**ended)
+        case "emigrated":
+            return MemberEmigrated(**ended)
 
 
 def _birth_date_agrees(person: Person) -> None:
