@@ -31,6 +31,7 @@ class FakeFileNumbers:
 
     def __init__(self, known: dict[str, str] | None = None) -> None:
         self.known = dict(known or {})
+        self.complainants: dict[str, str] = {}  # complaint id → the complainant's person id
 
     async def complaint_id_of(self, file_number: str) -> str | None:
         return self.known.get(file_number)
@@ -41,3 +42,11 @@ class FakeFileNumbers:
         if file_number in self.known:
             raise ValueError(f"file number {file_number} is taken")  # as the primary key would
         self.known[file_number] = complaint_id
+        if complainant_person is not None:
+            self.complainants[complaint_id] = complainant_person
+
+    async def filed_by(self, person_id: str) -> list[str]:
+        return [c for c, person in self.complainants.items() if person == person_id]
+
+    async def forget_person(self, person_id: str) -> None:
+        self.complainants = {c: p for c, p in self.complainants.items() if p != person_id}

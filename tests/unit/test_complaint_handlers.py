@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.complaints import deadline_timers
+from services.complaints import deadline_timers, erasure
 from services.complaints.domain.deadlines import BRUSSELS
 from services.complaints.file_numbers import FileNumbers
 from services.complaints.handlers import HANDLERS
 from shared.access.persons import Persons
 from shared.clock import FakeClock
-from shared.contracts import Actor, Command, CommandEnvelope, EventEnvelope
+from shared.contracts import Actor, Command, CommandEnvelope, Event, EventEnvelope
+from shared.contracts.dossier import PersonErased, RetentionEnded
 from shared.contracts.complaints import (
     AcknowledgeComplaint,
     AnswerAsMediator,
@@ -33,6 +34,7 @@ from shared.contracts.complaints import (
 from shared.eventstore.memory import InMemoryEventStore
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
+from tests.support import dossier
 from tests.support.dossier import insz
 from tests.support.fakes import FakeFileNumbers, FakePersons
 from tests.support.procedure import MEDIATOR
@@ -115,6 +117,11 @@ class Office:
         file_number = await self.answered(complainant_person=ELS)
         await self.do(EscalateToMediator(file_number=file_number, disagreement="Too little."))
         return file_number
+
+    async def on_dossier_event(self, event: Event) -> None:
+        async with self.store.unit_of_work(self.clock) as uow:
+            await erasure.apply_dossier_event(uow, dossier.envelope(event, "b-1"))
+            await uow.commit()
 
     def stream(self, file_number: str) -> list[EventEnvelope]:
         return self.store.events(f"complaint-{self.file_numbers.known[file_number]}")
@@ -633,3 +640,44 @@ async def test_cmp12_a_deadline_for_a_duty_already_done_stores_nothing(office):
         stored = list(uow.appended)
 
     assert stored == [] and len(office.stream(file_number)) == 3
+
+
+# Erasure (DOS-12) and retention (DOS-13), as the dossier's events tell them
+
+
+@pytest.mark.parametrize(
+    "told",
+    [
+        PersonErased(booklet_id="b-1", person_id=ELS),
+        RetentionEnded(booklet_id="b-1", person_id=ELS, category="complaint"),
+    ],
+    ids=["erased", "complaints' retention ended"],
+)
+async def test_dos12_dos13_the_complaints_of_a_forgotten_person_are_erased_and_shredded(told):
+    office = Office()
+    els_filed = await office.register(complainant_person=ELS)
+    bram_filed = await office.register(complainant_person=BRAM)
+
+    await office.on_dossier_event(told)
+    await office.on_dossier_event(told)  # redelivered: nothing more
+
+    erased = office.stream(els_filed)
+    assert (
+        types(erased)[-1] == "ComplainantErased" and types(erased).count("ComplainantErased") == 1
+    )
+    complaint_id = office.file_numbers.known[els_filed]
+    assert {subject for subject, _ in office.store.shredded()} == {complaint_id}
+    assert "ComplainantErased" not in types(office.stream(bram_filed))
+    assert await office.file_numbers.filed_by(ELS) == []
+
+
+async def test_dos13_another_categorys_retention_leaves_complaints_as_they_are():
+    office = Office()
+    file_number = await office.register(complainant_person=ELS)
+
+    await office.on_dossier_event(
+        RetentionEnded(booklet_id="b-1", person_id=ELS, category="financial")
+    )
+
+    assert "ComplainantErased" not in types(office.stream(file_number))
+    assert office.store.shredded() == set()

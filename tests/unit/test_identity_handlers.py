@@ -17,7 +17,7 @@ from services.identity.adapters.passwords import UNUSABLE_HASH
 from services.identity.adapters.refresh import RefreshTokens
 from services.identity.domain.accounts import Account
 from services.identity.domain.holder_access import HolderAccess
-from services.identity.handlers import access_decisions, accounts, mandates
+from services.identity.handlers import access_decisions, accounts, erasure, mandates
 from shared.clock import FakeClock
 from shared.contracts import Actor, Command, CommandEnvelope, EventEnvelope, events
 from shared.contracts.access import (
@@ -30,6 +30,7 @@ from shared.contracts.access import (
     RefuseHolderAccess,
     WithdrawAccessMandate,
 )
+from shared.contracts.dossier import MemberDied, PersonErased, RetentionEnded
 from shared.contracts.identity import (
     AccessBlocked,
     AccessTokensRevoked,
@@ -47,6 +48,7 @@ from shared.eventstore.repository import Repository, derived_ids
 from shared.messaging.commands import CommandContext
 from shared.reference import load_federation
 from shared.refusal import Refused
+from tests.support.dossier import envelope as dossier_envelope
 from tests.support.dossier import insz
 
 HANDLERS = {**accounts.HANDLERS, **mandates.HANDLERS}
@@ -493,3 +495,18 @@ async def test_id7_a_refusal_within_the_month_keeps_the_holder_out_after_it(stor
     # Decided again after the month, on when the refusal happened (its envelope's time): within
     # it, so nothing is granted.
     assert [type(e) for e in decoded(access_stream(store, TOM))] == [HolderAccessRefused]
+
+
+@pytest.mark.parametrize(
+    ("told", "forgotten"),
+    [
+        (PersonErased(booklet_id="b-1", person_id=TOM), TOM),
+        (RetentionEnded(booklet_id="b-1", person_id=TOM, category="identification"), TOM),
+        (RetentionEnded(booklet_id="b-1", person_id=TOM, category="financial"), None),
+        (MemberDied(booklet_id="b-1", person_id=TOM, on=date(2026, 11, 30)), None),
+    ],
+    ids=["erased", "identification's retention ended", "financial's ended", "died"],
+)
+def test_dos12_dos13_identity_forgets_whom_the_dossier_no_longer_identifies(told, forgotten):
+    # A death ends the membership; the identification's retention ending (that day) forgets.
+    assert erasure.forgotten(dossier_envelope(told, "b-1")) == forgotten

@@ -20,7 +20,6 @@ from shared.contracts.dossier import (
     DependantAdded,
     MemberEnrolled,
     Person,
-    PersonErased,
 )
 from shared.eventstore import UnitOfWork
 
@@ -51,7 +50,7 @@ class Member:
     phone: str | None
 
 
-DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged", "PersonErased"}
+DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged"}
 
 
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
@@ -62,9 +61,6 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             await _admit(uow.conn, booklet_id, person_id, "holder", person)
         case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
             await _admit(uow.conn, booklet_id, person_id, "dependant", person)
-        case PersonErased(person_id=person_id):
-            # Erased (DOS-12): identity no longer knows them as a member.
-            await uow.conn.execute(delete(members).where(members.c.person_id == person_id))
         case ContactDetailsChanged(person_id=person_id) as changed:
             # Fields left out of the change stay as they are.
             contact = changed.model_dump(include={"email", "phone"}, exclude_none=True)
@@ -90,6 +86,9 @@ class Members:
             await self.conn.execute(select(members).where(members.c.person_id == person_id))
         ).first()
         return Member(**row._mapping) if row else None
+
+    async def forget(self, person_id: str) -> None:
+        await self.conn.execute(delete(members).where(members.c.person_id == person_id))
 
     async def holder_of(self, booklet_id: str) -> Member | None:
         """The holder of a booklet: the person a member number (booklet id) stands for."""

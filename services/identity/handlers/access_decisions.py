@@ -20,7 +20,7 @@ from services.identity.domain.accounts import Account
 from services.identity.domain.holder_access import HolderAccess
 from services.identity.handlers import erasure
 from shared.contracts import EventEnvelope, events
-from shared.contracts.dossier import DependantAdded, PersonErased
+from shared.contracts.dossier import DependantAdded
 from shared.eventstore import Timer, UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -70,10 +70,10 @@ async def reconsider_person(uow: UnitOfWork, aggregates: Repository, person: str
 
 
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    """Identity's reading of the dossier: who the members are, then the access a new dependant
-    asks to decide."""
-    if envelope.type == PersonErased.type_name:
-        await erasure.forget(uow, envelope)
+    """Identity's reading of the dossier: who the members are and who it no longer identifies,
+    then the access a new dependant asks to decide."""
+    if (person_id := erasure.forgotten(envelope)) is not None:
+        await erasure.forget(uow, envelope, person_id)
     await members.apply_dossier_event(uow, envelope)
     if envelope.type == DependantAdded.type_name:
         added = events.decode(envelope)

@@ -1,7 +1,9 @@
-"""A person the dossier erased (DOS-12) is forgotten by identity too: their portal account is
-closed (every service then refuses its tokens), the login its events sealed under the account
-is shredded, and what identity keeps of it in its own tables (the login and password hash, app
-PINs, one-time codes, refresh tokens) is deleted. The account's events stay, as structure."""
+"""A person the dossier no longer identifies, erased (DOS-12) or whose identification's
+retention ended with their membership (DOS-13), is forgotten by identity too: no longer a
+member, their portal account closed (every service then refuses its tokens), the login its
+events sealed under the account shredded, and what identity keeps of it in its own tables (the
+login and password hash, app PINs, one-time codes, refresh tokens) deleted. The account's
+events stay, as structure."""
 
 from __future__ import annotations
 
@@ -17,19 +19,30 @@ from services.identity.adapters.private_tables import (
 from services.identity.domain.accounts import Account
 from services.identity.handlers.saving import save_accounts
 from shared.contracts import EventEnvelope, events
+from shared.contracts.dossier import PersonErased, RetentionEnded
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 
 
-async def forget(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    """Before identity's member table forgets the person: the codes are found by their number."""
-    person_id = events.decode(envelope).person_id
-    member = await uow.view(Members).get(person_id)
+def forgotten(envelope: EventEnvelope) -> str | None:
+    """The person the dossier's event says is no longer identified, if it says so."""
+    if envelope.type == PersonErased.type_name:
+        return events.decode(envelope).person_id
+    if envelope.type == RetentionEnded.type_name:
+        ended = events.decode(envelope)
+        return ended.person_id if ended.category == "identification" else None
+    return None
+
+
+async def forget(uow: UnitOfWork, envelope: EventEnvelope, person_id: str) -> None:
+    known = uow.view(Members)
+    member = await known.get(person_id)
     if member is not None:
         number = registration_codes.c.national_register_number
         await uow.conn.execute(
             delete(registration_codes).where(number == member.national_register_number)
         )
+        await known.forget(person_id)
     member_accounts = uow.view(MemberAccounts)
     account_id = await member_accounts.account_of(person_id)
     if account_id is None:
