@@ -84,7 +84,12 @@ async def end_membership(command: EndMembership, ctx: CommandContext) -> None:
     _outside_the_federation(ctx, command.to_fund)
     await ctx.aggregates.save(booklet)
     await retention_timers.keep_until_retention_ends(
-        ctx.uow, booklet, command.person_id, command.on, CATEGORIES, ctx.envelope.correlation_id
+        ctx.uow,
+        booklet,
+        command.person_id,
+        command.on,
+        retention().ended_by_membership,
+        ctx.envelope.correlation_id,
     )
     # The number may join the fund again (back from abroad, say), as a new person.
     await ctx.uow.view(PersonIndex).remove(number)

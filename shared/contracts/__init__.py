@@ -25,4 +25,4 @@ __all__ = [
 ]
 
 # Importing the contracts registers the whole catalogue.
-from shared.contracts import access, complaints, dossier, identity  # noqa: F401
+from shared.contracts import access, complaints, dossier, identity, privacy  # noqa: F401

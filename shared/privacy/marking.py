@@ -22,7 +22,9 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import core_schema
 
-Category = Literal["identification", "contact", "financial", "health", "complaint"]
+# `export`: a copy of a person's data a service made for their access request (DOS-12), sealed
+# under the request's id and readable only by the service that assembles it (sharing.yaml).
+Category = Literal["identification", "contact", "financial", "health", "complaint", "export"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 # How a value looks where it is not in clear: sealed (stored, published) or erased (its key is

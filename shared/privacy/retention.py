@@ -27,7 +27,11 @@ from shared.privacy.marking import CATEGORIES, Category
 # The fund's dates are Belgian days.
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-CountedFrom = Literal["membership_end", "first_january_after_membership_end"]
+CountedFrom = Literal["membership_end", "first_january_after_membership_end", "made"]
+# Counted from when the membership ends: what a membership's end schedules the shredding of.
+MEMBERSHIP: frozenset[CountedFrom] = frozenset(
+    {"membership_end", "first_january_after_membership_end"}
+)
 
 # Years, months and days only: a retention law counts in those, never in hours or weeks.
 _PERIOD = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
@@ -102,6 +106,14 @@ class Retention(_Frozen):
         erasure on that day) is to be shredded: the start of the day its period ends, in
         Brussels."""
         return datetime.combine(self.categories[category].ends_on(ended_on), time(), BRUSSELS)
+
+    @property
+    def ended_by_membership(self) -> frozenset[Category]:
+        """The categories whose period counts from the membership's end; the others (a copy
+        made for a request) count from when they were made."""
+        return frozenset(
+            c for c, kept in self.categories.items() if kept.counted_from in MEMBERSHIP
+        )
 
     @property
     def kept_after_erasure(self) -> frozenset[Category]:

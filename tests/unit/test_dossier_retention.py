@@ -109,7 +109,7 @@ async def test_dos13_a_membership_end_schedules_the_end_of_each_categorys_retent
     await handle(store, ending(store, "died", on=date(2026, 11, 20)))
 
     timers = retention_timers(store)
-    assert set(timers) == set(CATEGORIES)
+    assert set(timers) == set(retention().ended_by_membership)
     for category, timer in timers.items():
         assert timer.due_at == retention().ends_at(category, date(2026, 11, 20)), category
         assert timer.payload == {
@@ -181,7 +181,7 @@ async def test_dos13_when_a_retention_ends_that_category_alone_is_shredded_and_s
         booklet_id="b-1", person_id=els, category="identification"
     )
     assert stream(store)[-1].actor is None  # the fund's own doing, not a staff member's
-    assert set(retention_timers(store)) == set(CATEGORIES) - {"identification"}
+    assert set(retention_timers(store)) == set(retention().ended_by_membership) - {"identification"}
 
 
 # ErasePerson (DOS-12) and what the law keeps
@@ -222,7 +222,7 @@ async def test_dos13_an_erasure_after_the_membership_ended_counts_from_its_end(s
     # The timer of the membership's end stands: the same id, the earlier start.
     assert retention_timers(store)["financial"] == ended
     assert ended.due_at == retention().ends_at("financial", date(2025, 12, 15))
-    assert len(store.timers()) == len(CATEGORIES)
+    assert len(store.timers()) == len(retention().ended_by_membership)
 
 
 async def test_dos13_an_erasure_after_the_financial_retention_ended_restricts_nothing(store):
