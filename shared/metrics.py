@@ -63,6 +63,13 @@ class Metrics:
             ["type", "outcome"],
             registry=registry,
         )
+        self.redeliveries = Counter(
+            "mutualis_redeliveries",
+            "Messages handed back to be delivered again after a transient failure, by the topic "
+            "they were read from and the failure (KeyNotShared: a data key not shared yet)",
+            ["topic", "reason"],
+            registry=registry,
+        )
         self.dead_letters = Counter(
             "mutualis_dead_letters",
             "Messages sent to a dead-letter topic, by the topic they were read from",

@@ -57,6 +57,18 @@ def backoff(first: float, longest: float) -> Backoff:
 OUTAGE_BACKOFF = backoff(OUTAGE_FIRST_DELAY, OUTAGE_LONGEST_DELAY)
 CONFLICT_BACKOFF = backoff(CONFLICT_FIRST_DELAY, CONFLICT_LONGEST_DELAY)
 
+# A message handed back after a transient failure (a data key not shared yet, the database
+# away) comes back at once: the consumer pauses before it, longer each time in a row, so a
+# key that takes a while to arrive is not asked for hundreds of times a second.
+REDELIVERY_BACKOFF = backoff(0.05, 5.0)
+
+
+def delay_before(attempt: int, wait: Backoff) -> float:
+    """How long `wait` pauses before attempt number `attempt` + 1, outside a tenacity loop."""
+    state = RetryCallState(None, None, (), {})
+    state.attempt_number = attempt
+    return wait(state)
+
 
 async def poll_until_stopped(
     step: Callable[[], Awaitable[int]],

@@ -3,6 +3,7 @@ decoded or applied, so one bad message never stops the stream."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,6 +27,7 @@ from shared.privacy.envelopes import still_sealed
 from shared.privacy.keys import DataKeys
 from shared.privacy.marking import Category
 from shared.privacy.sharing import SharedKey, SharingKeys
+from shared.retrying import REDELIVERY_BACKOFF, delay_before
 from shared.settings import KafkaSettings
 from shared.trust import TrustRoot, Untrusted
 
@@ -68,15 +70,22 @@ def subscribe(
     pattern: str | None = None,
     metrics: Metrics | None = None,
 ) -> None:
-    """Subscribes `handle`, in consumer group `group_id`, dead-lettering what it cannot handle."""
+    """Subscribes `handle`, in consumer group `group_id`, dead-lettering what it cannot handle
+    and handing back what failed for a passing reason, after a pause that grows while such
+    failures follow one another."""
+    failed_in_a_row = 0
 
     async def on_message(msg: KafkaMessage) -> None:
+        nonlocal failed_in_a_row
         try:
             await handle(msg)
-        except TRANSIENT:
+        except TRANSIENT as error:
+            failed_in_a_row += 1
+            await _pause_before_redelivery(msg, error, failed_in_a_row, metrics)
             raise
         except Exception as error:  # anything else would fail again on every redelivery
             await dead_letter(broker, msg, error, group_id, metrics)
+        failed_in_a_row = 0
 
     subscriber = broker.subscriber(
         *topics,
@@ -86,6 +95,17 @@ def subscribe(
         **consumer_options(kafka),
     )
     subscriber(on_message)
+
+
+async def _pause_before_redelivery(
+    msg: KafkaMessage, error: Exception, attempt: int, metrics: Metrics | None
+) -> None:
+    record, reason = msg.raw_message, type(error).__name__
+    if metrics is not None:
+        metrics.redeliveries.labels(topic=record.topic, reason=reason).inc()
+    if attempt == 1:  # the next ones in a row are the same news
+        log.info("message.redelivered", topic=record.topic, offset=record.offset, reason=reason)
+    await asyncio.sleep(delay_before(attempt, REDELIVERY_BACKOFF))
 
 
 async def dead_letter(
