@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -100,7 +101,7 @@ def seal(
 ) -> dict[str, Any]:
     """A copy of `payload` with every personal value sealed. A subject whose key was shredded
     gets no personal data stored again: its values are stored as erased."""
-    sealed = json.loads(json.dumps(payload))  # a deep copy the places below can change
+    sealed = _copied(payload, _paths(model))
     for place in places(model, sealed):
         if place.key_id is None:
             raise ValueError(
@@ -133,7 +134,7 @@ def open_sealed(
 ) -> Opened:
     """A copy of `payload` with each sealed value opened where its key is held: erased where the
     key was shredded, left sealed where this reader holds no key (not entitled, or not yet)."""
-    opened, unreadable = json.loads(json.dumps(payload)), []
+    opened, unreadable = _copied(payload, _paths(model)), []
     for place in places(model, opened):
         value = place.container[place.name]
         if concealment(value) is None or SEALED_KEY not in value:
@@ -148,6 +149,33 @@ def open_sealed(
                 place.container[place.name] = {UNREADABLE_KEY: place.field.category}
                 unreadable.append(".".join(place.field.path))
     return Opened(opened, tuple(unreadable))
+
+
+@cache
+def _paths(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's personal paths as a tree: name (or `[]`, a list's items) → what lies below."""
+    tree: dict[str, Any] = {}
+    for field in personal_fields(model):
+        node = tree
+        for step in field.path:
+            node = node.setdefault(step, {})
+    return tree
+
+
+def _copied(node: Any, tree: dict[str, Any]) -> Any:
+    """`node` with the dicts and lists on the personal paths copied, so that their values can be
+    replaced without touching the caller's payload; what lies off the paths is shared, not
+    copied (a deep copy of every payload was most of the cost of opening)."""
+    if isinstance(node, list):
+        below = tree.get("[]")
+        return [_copied(item, below) for item in node] if below is not None else node
+    if isinstance(node, dict) and tree:
+        copy = dict(node)
+        for name, below in tree.items():
+            if below and name in copy:
+                copy[name] = _copied(copy[name], below)
+        return copy
+    return node
 
 
 def _open(token: Any, key: bytes, place: Place) -> Any:

@@ -228,3 +228,17 @@ def test_principle7_a_command_cannot_pass_a_marker_off_as_a_value():
         commands.parse("RegisterComplaint", complaint | {"description": {"$erased": "complaint"}})
     with pytest.raises(ValidationError):
         registered(description={"$sealed": "AAAA"})
+
+
+def test_principle7_sealing_and_opening_leave_the_callers_payload_as_it_was():
+    payload = registered().model_dump(mode="json")
+    before = json.loads(json.dumps(payload))
+
+    sealed = seal(ComplaintRegistered, payload, every_key(payload))
+    sealed_before = json.loads(json.dumps(sealed))
+    opened = open_sealed(ComplaintRegistered, sealed, every_key(payload)).payload
+
+    assert payload == before and sealed == sealed_before  # copies along the personal paths
+    assert opened == before
+    assert sealed["reference"] is not payload["reference"]  # nested: copied, then sealed
+    assert sealed["reference"]["kind"] == "payment"
