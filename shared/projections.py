@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Table, delete, insert, text
+from sqlalchemy import Insert, Table, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
@@ -19,6 +19,7 @@ from shared.contracts import Event, EventEnvelope, events
 from shared.eventstore import EventStore, load_checkpoint
 from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
+from shared.eventstore.schema import events as stored_events
 from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.metrics import Metrics
@@ -112,6 +113,27 @@ class Projector:
             if batch:
                 await save_checkpoint(conn, name, batch[-1].position)
         return len(batch)
+
+
+class ProjectionBehind(Exception):
+    """An event of this service's own, taken from its topic, needs a projection that has not
+    applied it yet (the projector and the topic follow the store apart): the event is taken
+    again a moment later (shared.messaging.consumer)."""
+
+
+async def has_applied(conn: AsyncConnection, name: str, event_id: str) -> bool:
+    """Whether projection `name` has applied the stored event `event_id`, and so every event
+    before it. An event this store does not hold is not waited for: nothing would bring it."""
+    stored = (
+        await conn.execute(
+            select(stored_events.c.transaction_id, stored_events.c.position).where(
+                stored_events.c.event_id == event_id
+            )
+        )
+    ).first()
+    if stored is None:
+        return True
+    return tuple(await load_checkpoint(conn, _checkpoint(name))) >= tuple(stored)
 
 
 class HeldInserts:

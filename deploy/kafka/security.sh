@@ -52,13 +52,17 @@ service() {
 EVERY_SERVICE=(identity dossier payments einvoicing complaints)
 
 service identity identity dossier
-service dossier identity
+service dossier identity dossier
 service complaints identity dossier
 
 # Data keys of personal data: written by their owner, read by the services entitled to them
 # (shared/privacy/sharing.yaml).
 allow dossier Write Describe -- --topic dossier.keys
 allow identity Read Describe -- --topic dossier.keys
+# The parts of a person's copy (DOS-12): only the dossier, which assembles it, reads them.
+allow identity Write Describe -- --topic identity.keys
+allow complaints Write Describe -- --topic complaints.keys
+allow dossier Read Describe -- --topic identity.keys --topic complaints.keys
 
 # Monitoring reads every service's events and reports lag (offsets of every group).
 principal monitoring

@@ -12,7 +12,7 @@ from services.identity.api import (
     registration_codes,
 )
 from services.identity.api import mandates as mandate_routes
-from services.identity.handlers import access_decisions, mandates
+from services.identity.handlers import access_decisions, mandates, personal_data
 from services.identity.handlers import accounts as account_commands
 from services.identity.handlers.bootstrap import ensure_admin
 from services.identity.wiring import wire, wired
@@ -20,6 +20,7 @@ from shared import access
 from shared.eventstore.database import Migrations
 from shared.messaging.commands import CommandContext
 from shared.messaging.consumer import Subscription
+from shared.privacy import exports
 from shared.service import Runtime, ServiceDefinition
 
 
@@ -45,14 +46,16 @@ definition = ServiceDefinition(
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_identity"),
         access.MIGRATIONS,
+        exports.MIGRATIONS,
     ],
     # Identity guards its own member routes like every service: from its access projection;
     # who may register (ID-1) and who may see whom (ID-7) it learns from the dossier.
     subscriptions=[
         access.subscription(),
         Subscription("members", ["dossier"], access_decisions.apply_dossier_event),
+        exports.subscription("identity", personal_data.part_of),
     ],
-    timer_handlers={access_decisions.TIMER: access_decisions.on_timer},
+    timer_handlers={access_decisions.TIMER: access_decisions.on_timer, **exports.HANDLERS},
     wiring=wire,
     on_start=_bootstrap,
     routers=[

@@ -27,6 +27,7 @@ from shared.privacy.envelopes import still_sealed
 from shared.privacy.keys import DataKeys
 from shared.privacy.marking import Category
 from shared.privacy.sharing import SharedKey, SharingKeys
+from shared.projections import ProjectionBehind
 from shared.retrying import REDELIVERY_BACKOFF, delay_before
 from shared.settings import KafkaSettings
 from shared.trust import TrustRoot, Untrusted
@@ -41,7 +42,14 @@ class KeyNotShared(Exception):
 
 
 # Failures of the machinery, not of the message: let Kafka deliver it again.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError, KeyNotShared)
+TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    KeyNotShared,
+    ProjectionBehind,
+)
 
 MessageHandler = Callable[[KafkaMessage], Awaitable[None]]
 EventApplier = Callable[[UnitOfWork, EventEnvelope], Awaitable[None]]

@@ -13,7 +13,7 @@ import yaml
 
 from shared.messaging.topics import RETENTION_MS
 from shared.metrics import Metrics
-from shared.privacy.sharing import readable_by, shared_categories
+from shared.privacy.sharing import entitlements, readable_by, shared_categories
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -191,6 +191,22 @@ def test_principle7_a_service_holds_exactly_the_sharing_keys_it_is_entitled_to(n
     assert {t for t in targets if "/sharing/" in t} == {
         f"/run/trust/sharing/{owner}.{category}.key" for owner, category in entitled
     }
+
+
+@pytest.mark.parametrize("owner", sorted(entitlements()))
+def test_principle7_a_keys_topic_is_compacted_written_by_its_owner_read_by_the_entitled(
+    owner, topics
+):
+    keys = f"{owner}.keys"
+    script = (DEPLOY / "kafka" / "security.sh").read_text()
+    granted = re.findall(r"^allow (\S+) (Read|Write) Describe -- (.+)$", script, re.MULTILINE)
+    on_keys = [(who, how) for who, how, rest in granted if keys in rest.split()]
+
+    assert topics[keys]["config"]["cleanup.policy"] == "compact"
+    assert {who for who, how in on_keys if how == "Write"} == {owner}
+    assert {who for who, how in on_keys if how == "Read"} == set().union(
+        *entitlements()[owner].values()
+    )
 
 
 @pytest.mark.parametrize("name", sorted(set(built_services()) - WITHOUT_TOPICS))

@@ -32,6 +32,12 @@ def test_principle7_identity_reads_the_dossiers_identification_and_contact_data_
     assert "financial" not in shared_categories("dossier")
 
 
+def test_dos12_only_the_dossier_reads_the_parts_of_a_copy_identity_and_complaints_make():
+    assert readable_by("dossier") == {("identity", "export"), ("complaints", "export")}
+    assert shared_categories("identity") == shared_categories("complaints") == {"export"}
+    assert ("identity", "export") not in readable_by("complaints")
+
+
 def test_principle7_sharing_keys_are_their_owners_alone_and_never_overwritten(folder):
     path = sharing_key_file(folder, "dossier", "contact")
     before = path.read_text()
