@@ -391,6 +391,12 @@ def complaints() -> None:
 
 
 @monitor.command()
+def privacy() -> None:
+    """The privacy requests not answered yet (DOS-12): each one's due day, overdue first."""
+    click.echo(json.dumps(_monitoring("/privacy-requests"), indent=2))
+
+
+@monitor.command()
 def counts() -> None:
     """Events seen per service and type."""
     click.echo(json.dumps(_monitoring("/counts"), indent=2))

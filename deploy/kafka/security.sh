@@ -52,14 +52,15 @@ service() {
 EVERY_SERVICE=(identity dossier payments einvoicing complaints)
 
 service identity identity dossier
-service dossier identity dossier
+# The dossier reads its own events too: its part of the copy for an access request (DOS-12).
+service dossier identity dossier complaints
 service complaints identity dossier
 
 # Data keys of personal data: written by their owner, read by the services entitled to them
 # (shared/privacy/sharing.yaml).
 allow dossier Write Describe -- --topic dossier.keys
 allow identity Read Describe -- --topic dossier.keys
-# The parts of a person's copy (DOS-12): only the dossier, which assembles it, reads them.
+# The keys of each service's part of a copy for an access request, for the dossier (DOS-12).
 allow identity Write Describe -- --topic identity.keys
 allow complaints Write Describe -- --topic complaints.keys
 allow dossier Read Describe -- --topic identity.keys --topic complaints.keys

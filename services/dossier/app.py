@@ -2,7 +2,17 @@
 
 from pathlib import Path
 
-from services.dossier import api, handlers, personal_data, retention_timers
+from services.dossier import (
+    api,
+    copies,
+    handlers,
+    personal_data,
+    privacy_api,
+    privacy_timers,
+    retention_timers,
+    rights,
+)
+from services.dossier.privacy_read_model import PrivacyRequestsProjection
 from services.dossier.read_model import BookletsProjection
 from shared import access
 from shared.eventstore.database import Migrations
@@ -12,17 +22,22 @@ from shared.service import ServiceDefinition
 
 definition = ServiceDefinition(
     name="dossier",
-    command_handlers=handlers.HANDLERS,
-    projections=lambda: [BookletsProjection()],
-    timer_handlers={**retention_timers.HANDLERS, **exports.HANDLERS},
-    # Its own requests for a copy (DOS-12) it answers like every service, from its own topic.
-    subscriptions=[access.subscription(), exports.subscription("dossier", personal_data.part_of)],
+    command_handlers={**handlers.HANDLERS, **rights.HANDLERS},
+    projections=lambda: [BookletsProjection(), PrivacyRequestsProjection()],
+    timer_handlers={**retention_timers.HANDLERS, **privacy_timers.HANDLERS, **exports.HANDLERS},
+    subscriptions=[
+        access.subscription(),
+        # Its own requests for a copy (DOS-12) it answers like every service, from its own
+        # topic; and it assembles the copy from every service's part, its own among them.
+        exports.subscription("dossier", personal_data.part_of),
+        copies.subscription(),
+    ],
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_dossier"),
         access.MIGRATIONS,
         exports.MIGRATIONS,
     ],
-    routers=[api.router],
+    routers=[api.router, privacy_api.router],
     # The retention periods (DOS-13), read and checked before the service takes any work: a
     # wrong file stops it rather than shred at the wrong time.
     wiring=lambda _runtime: retention(),

@@ -7,6 +7,7 @@ from datetime import date
 
 from services.dossier import retention_timers
 from services.dossier.domain.booklet import Booklet
+from services.dossier.export_parts import Exports
 from services.dossier.person_index import PersonIndex
 from shared.access.persons import Persons
 from shared.contracts.dossier import (
@@ -76,6 +77,8 @@ async def erase_person(command: ErasePerson, ctx: CommandContext) -> None:
     )
     # The number may join the fund again later, as a new person.
     await ctx.uow.view(PersonIndex).remove(command.national_register_number)
+    # The copies of their data made for their access requests go with them (DOS-12).
+    await ctx.uow.view(Exports).forget_person(person_id)
 
 
 async def end_membership(command: EndMembership, ctx: CommandContext) -> None:

@@ -6,7 +6,19 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, MetaData, String, Table, insert, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import Event, EventEnvelope
@@ -24,6 +36,12 @@ from shared.contracts.dossier import (
     Person,
     PersonErased,
     RetentionEnded,
+)
+from shared.contracts.privacy import (
+    ConsentGiven,
+    ConsentWithdrawn,
+    ProcessingRestricted,
+    ProcessingRestrictionLifted,
 )
 from shared.privacy.marking import CATEGORIES, ERASED, Category
 
@@ -70,6 +88,10 @@ booklet_persons = Table(
     Column("membership_ended_on", Date),
     Column("membership_end", String(16)),
     Column("left_for", String(64)),
+    # DOS-12: processing restricted (GDPR art. 18, 21), and what the person consents to (the
+    # purposes, sorted; none when NULL).
+    Column("restricted", Boolean, nullable=False, server_default=false()),
+    Column("consents", JSON),
 )
 
 
@@ -106,6 +128,21 @@ class BookletsProjection:
                 await _update(conn, person_id, shown)
             case RetentionEnded(person_id=person_id, category=category):
                 await _update(conn, person_id, _shown_as(ERASED, [category]))
+            case ProcessingRestricted(person_id=person_id):
+                await _update(conn, person_id, {"restricted": True})
+            case ProcessingRestrictionLifted(person_id=person_id):
+                await _update(conn, person_id, {"restricted": False})
+            case ConsentGiven(person_id=person_id, purpose=purpose):
+                consents = await _consents(conn, person_id)
+                await _update(conn, person_id, {"consents": sorted(consents | {purpose})})
+            case ConsentWithdrawn(person_id=person_id, purpose=purpose):
+                consents = await _consents(conn, person_id)
+                await _update(conn, person_id, {"consents": sorted(consents - {purpose})})
+
+
+async def _consents(conn: AsyncConnection, person_id: str) -> set[str]:
+    row = booklet_persons.c
+    return set(await conn.scalar(select(row.consents).where(row.person_id == person_id)) or ())
 
 
 async def _update(conn: AsyncConnection, person_id: str, values: dict[str, Any]) -> None:

@@ -49,6 +49,9 @@ class PersonView(BaseModel):
     membership_ended_on: date | None
     membership_end: str | None
     left_for: str | None
+    # DOS-12: processing restricted (GDPR art. 18, 21), and the purposes consented to.
+    restricted: bool
+    consents: list[str]
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> PersonView:
@@ -61,5 +64,6 @@ class PersonView(BaseModel):
                 **row,
                 "address": address if address["country"] else None,
                 "entitlement": entitlement if entitlement["cg1"] else None,
+                "consents": row.get("consents") or [],
             }
         )

@@ -1,5 +1,6 @@
-"""Monitoring's HTTP API: event counts, the complaint procedure's deadlines, consumer lag; for
-staff only (file numbers and the fund's activity are no member's business)."""
+"""Monitoring's HTTP API: event counts, the complaint procedure's and the privacy requests'
+deadlines, consumer lag; for staff only (file numbers and the fund's activity are no member's
+business)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from services.monitoring.complaint_deadlines import Figures, figures
 from services.monitoring.lag import GroupLag, consumer_lag
+from services.monitoring.privacy_deadlines import OpenPrivacyRequest, open_requests
 from services.monitoring.read_model import event_counts
 from shared.access.http import Authenticated
 from shared.problems import Problem, problems
@@ -48,6 +50,13 @@ def router(runtime: Runtime) -> APIRouter:
         share of acknowledgements (CMP-3) and status messages (CMP-5) sent on time."""
         async with runtime.database.read() as conn:
             return await figures(conn)
+
+    @api.get("/privacy-requests")
+    async def privacy_requests() -> list[OpenPrivacyRequest]:
+        """DOS-12: the privacy requests not answered yet, with the day each is due (one month,
+        GDPR art. 12(3)) and whether that day passed; overdue first."""
+        async with runtime.database.read() as conn:
+            return await open_requests(conn)
 
     @api.get("/lag")
     async def lag() -> Lag:

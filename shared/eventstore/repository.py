@@ -48,16 +48,17 @@ class Repository:
     @classmethod
     def for_timer(cls, uow, timer: Timer) -> Repository:
         """A timer's work: fired again after a crash, it stores nothing twice."""
-        return cls(
-            uow, ids=derived_ids(f"timer:{timer.timer_id}"), correlation_id=timer.correlation_id
-        )
+        cause = f"{uow.store.producer}/timer:{timer.timer_id}"
+        return cls(uow, ids=derived_ids(cause), correlation_id=timer.correlation_id)
 
     @classmethod
     def for_event(cls, uow, envelope: EventEnvelope) -> Repository:
-        """What an event of another service causes: redelivered, it stores nothing twice."""
+        """What an event causes: redelivered, it stores nothing twice. The ids name this service
+        too: services that answer the same event in streams of the same name (each one's part
+        of a person's copy) must not make the same event ids, which consumers de-duplicate by."""
         return cls(
             uow,
-            ids=derived_ids(f"event:{envelope.event_id}"),
+            ids=derived_ids(f"{uow.store.producer}/event:{envelope.event_id}"),
             correlation_id=envelope.correlation_id,
             causation_id=envelope.event_id,
         )

@@ -23,8 +23,9 @@ from shared.messaging.topics import (
 )
 from shared.settings import KafkaSettings
 
-# Which service publishes the events of a contracts module (shared/contracts/<module>.py).
-PUBLISHER_OF_MODULE = {"access": "identity"}
+# Which service publishes the events of a contracts module (shared/contracts/<module>.py). The
+# privacy rights are the dossier's (PersonalDataExported is also every exporting service's).
+PUBLISHER_OF_MODULE = {"access": "identity", "privacy": "dossier"}
 
 
 def document(service, kafka: KafkaSettings) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""DOS-12 (issue 10, item 4): the answering side of an access or portability request. When the
-dossier records `PersonalDataRequested`, the dossier, identity and complaints each record
+"""DOS-12 (issue 10, item 4): a member asks for a copy of their data (access, portability) and
+downloads it as JSON, one part per service, theirs only; another member's token gets 404.
+When the dossier records `PersonalDataRequested`, the dossier, identity and complaints each record
 `PersonalDataExported` with their part of the person's copy; the part is sealed under the
 request on every events topic, identity and complaints share the key of theirs with the dossier
 alone (through `identity.keys` and `complaints.keys`), and the dossier opens each part: the
@@ -54,7 +55,7 @@ NOT_GRIETS = (LIEN, "Lien", JAN, "Claes", JANS_COMPLAINT["subject"], "Molenstraa
 SERVICES = ("dossier", "identity", "complaints")
 
 
-async def test_dos12_each_service_answers_a_request_with_its_part_sealed_for_the_dossier_only(
+async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_for_the_dossier(
     new_database, kafka, signer, provider, clock
 ):
     async with (
@@ -122,8 +123,11 @@ async def test_dos12_each_service_answers_a_request_with_its_part_sealed_for_the
             )
             assert registered.status_code == 201, registered.text
             accounts[nrn] = registered.json()["account_id"]
-        logged_in = await identity_api.post("/login", json={"login": GRIET, "password": PASSWORD})
-        token = logged_in.json()["access_token"]
+        tokens = {}
+        for nrn in (GRIET, JAN):
+            logged_in = await identity_api.post("/login", json={"login": nrn, "password": PASSWORD})
+            tokens[nrn] = logged_in.json()["access_token"]
+        token = tokens[GRIET]
 
         # Griet files a complaint on the portal; Jan's came by phone.
         async def filed():
@@ -142,9 +146,24 @@ async def test_dos12_each_service_answers_a_request_with_its_part_sealed_for_the
             "complaints_handler",
         )
 
-        # The dossier records Griet's request for a copy (the request aggregate's event).
-        request_id = str(uuid.uuid4())
-        await _record_request(dossier, request_id, griet_id)
+        # Griet asks the dossier for a copy of her data; the dossier records PersonalDataRequested.
+        async with client(dossier) as dossier_api:
+            asked = await dossier_api.post(
+                "/privacy/requests",
+                json={"person_id": griet_id, "right": "access"},
+                headers=bearer(token),
+            )
+            assert asked.status_code == 201, asked.text
+            request_id = asked.json()["request_id"]
+            export = f"/privacy/requests/{request_id}/export"
+
+            async def downloaded():
+                response = await dossier_api.get(export, headers=bearer(token))
+                return response if response.status_code == 200 else None
+
+            download = await eventually(downloaded)
+            assert download, "the copy never became complete"
+            jans_try = await dossier_api.get(export, headers=bearer(tokens[JAN]))
 
         async def answered_by_all() -> bool:
             runtimes = (dossier, identity, complaints)
@@ -197,6 +216,9 @@ async def test_dos12_each_service_answers_a_request_with_its_part_sealed_for_the
         assert envelope.payload["service"] == service
         for secret in (GRIET, "Vandekerckhove", "griet.v@example.org", "Kinesitherapie"):
             assert secret.encode() not in raw, (service, secret)
+    # What Griet downloads is what the dossier opened from each service's part; Jan gets 404.
+    assert download.json()["parts"] == parts and download.json()["person_id"] == griet_id
+    assert jans_try.status_code == 404
     for service, records in shared.items():
         # Only the key of the copy: a service shares no other category with the dossier.
         assert {r.key for r in records} == {f"{request_id}/export".encode()}, service

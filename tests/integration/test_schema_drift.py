@@ -14,11 +14,12 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table
 
 from services.complaints import read_model as complaints_read_model
 from services.complaints.app import definition as complaints_service
+from services.dossier import privacy_read_model as dossier_privacy_read_model
 from services.dossier import read_model as dossier_read_model
 from services.dossier.app import definition as dossier_service
 from services.identity.adapters import administrators, members, private_tables
 from services.identity.app import definition as identity_service
-from services.monitoring import complaint_deadlines
+from services.monitoring import complaint_deadlines, privacy_deadlines
 from services.monitoring import read_model as monitoring_read_model
 from services.monitoring.app import definition as monitoring_service
 from shared.access import read_model as access_read_model
@@ -37,11 +38,18 @@ SERVICES = {
         identity_service,
         [private_tables.metadata, members.metadata, administrators.metadata],
     ),
-    "dossier": (dossier_service, [dossier_read_model.metadata]),
+    "dossier": (
+        dossier_service,
+        [dossier_read_model.metadata, dossier_privacy_read_model.metadata],
+    ),
     "complaints": (complaints_service, [complaints_read_model.metadata]),
     "monitoring": (
         monitoring_service,
-        [monitoring_read_model.metadata, complaint_deadlines.metadata],
+        [
+            monitoring_read_model.metadata,
+            complaint_deadlines.metadata,
+            privacy_deadlines.metadata,
+        ],
     ),
 }
 
@@ -61,7 +69,7 @@ async def test_issue9_the_migrated_schema_is_the_declared_one(service, database_
 
 
 async def test_issue9_the_comparison_sees_each_kind_of_drift(database_url):
-    drifted = declared([*SHARED, exports_made.metadata, dossier_read_model.metadata])
+    drifted = declared([*SHARED, exports_made.metadata, *SERVICES["dossier"][1]])
     persons = drifted.tables["booklet_persons"]
     persons.append_column(Column("first_name", String(101), nullable=False), replace_existing=True)
     persons.append_column(

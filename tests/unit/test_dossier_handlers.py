@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.dossier.export_parts import Exports
 from services.dossier.handlers import HANDLERS
 from services.dossier.person_index import PersonIndex
 from shared.access.persons import Persons
@@ -35,6 +36,7 @@ from shared.privacy.marking import CATEGORIES
 from shared.refusal import Refused
 from tests.support.dossier import insz, person
 from tests.support.fakes import FakePersons
+from tests.support.rights import FakeExports
 
 CLOCK = FakeClock(datetime(2026, 12, 1, 9, tzinfo=UTC))
 STAFF = Actor(account_id="staff-1", role="member_services", authenticated_by="pwd")
@@ -80,7 +82,8 @@ def persons() -> FakePersons:
 
 @pytest.fixture
 def store(index, persons) -> InMemoryEventStore:
-    return InMemoryEventStore("dossier", views={PersonIndex: index, Persons: persons})
+    views = {PersonIndex: index, Persons: persons, Exports: FakeExports()}
+    return InMemoryEventStore("dossier", views=views)
 
 
 def known_to_identity(store: InMemoryEventStore, persons: FakePersons) -> None:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
+from services.dossier.export_parts import Exports
 from services.dossier.person_index import PersonIndex
 from services.dossier.read_model import COLUMNS_OF, booklet_persons
 from services.dossier.retention_timers import on_retention_end
@@ -34,6 +35,7 @@ from shared.eventstore.memory import InMemoryEventStore
 from shared.privacy.marking import CATEGORIES, personal_fields
 from shared.privacy.retention import BRUSSELS, retention
 from tests.support.fakes import FakePersons
+from tests.support.rights import FakeExports
 from tests.unit.test_dossier_handlers import (
     ELS,
     FakePersonIndex,
@@ -53,7 +55,8 @@ def index() -> FakePersonIndex:
 
 @pytest.fixture
 def store(index) -> InMemoryEventStore:
-    return InMemoryEventStore("dossier", views={PersonIndex: index, Persons: FakePersons()})
+    views = {PersonIndex: index, Persons: FakePersons(), Exports: FakeExports()}
+    return InMemoryEventStore("dossier", views=views)
 
 
 # The handlers' clock (test_dossier_handlers.CLOCK) says 1 December 2026, 10:00 in Brussels.

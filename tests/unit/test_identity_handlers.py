@@ -5,6 +5,7 @@ were."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -42,6 +43,7 @@ from shared.contracts.identity import (
     RegisterPortalAccount,
     UnblockAccess,
 )
+from shared.contracts.privacy import ProcessingRestricted, ProcessingRestrictionLifted
 from shared.eventstore import Timer
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.repository import Repository, derived_ids
@@ -119,6 +121,12 @@ class FakeMembers:
         return next(
             (m for m in self.known.values() if m.booklet_id == booklet_id and m.role == "holder"),
             None,
+        )
+
+    async def restrict(self, person_id: str, restricted: bool) -> None:
+        member = await self.get(person_id)
+        self.known[member.national_register_number] = dataclasses.replace(
+            member, restricted=restricted
         )
 
 
@@ -510,3 +518,55 @@ async def test_id7_a_refusal_within_the_month_keeps_the_holder_out_after_it(stor
 def test_dos12_dos13_identity_forgets_whom_the_dossier_no_longer_identifies(told, forgotten):
     # A death ends the membership; the identification's retention ending (that day) forgets.
     assert erasure.forgotten(dossier_envelope(told, "b-1")) == forgotten
+
+
+# DOS-12: no automated decision about a person whose processing is restricted (GDPR art. 18)
+
+
+async def told_by_the_dossier(store: InMemoryEventStore, event) -> None:
+    async with store.unit_of_work(CLOCK) as uow:
+        await access_decisions.apply_dossier_event(uow, dossier_envelope(event, "b-1"))
+        await uow.commit()
+
+
+async def restricted(store: InMemoryEventStore, person: str) -> None:
+    await told_by_the_dossier(store, ProcessingRestricted(person_id=person))
+    assert (await store.views[Members].get(person)).restricted
+
+
+async def test_dos12_no_access_is_decided_by_itself_for_a_restricted_person(store):
+    await restricted(store, LIEN)
+    due = Timer("t-1", access_decisions.TIMER, CLOCK.now(), {"holder": ELS, "person": LIEN}, "c")
+
+    async with store.unit_of_work(CLOCK) as uow:
+        await access_decisions.on_timer(due, uow)
+        await access_decisions.reconsider_person(uow, Repository.for_timer(uow, due), LIEN)
+        await uow.commit()
+
+    # Unrestricted, Lien (10) would be granted to Els with a timer at her 16th birthday.
+    assert access_stream(store, LIEN) == [] and store.timers() == []
+
+
+async def test_dos12_the_persons_own_say_is_decided_while_restricted_but_sets_no_timer(store):
+    await restricted(store, LIEN)
+
+    await handle(store, GiveAccessMandate(person=LIEN), CLERK)
+
+    assert decoded(access_stream(store, LIEN)) == [
+        AccessMandateGiven(person=LIEN, holder=ELS),
+        AccessGranted(holder=ELS, person=LIEN, why="child under 16"),
+    ]
+    assert store.timers() == []
+
+
+async def test_dos12_a_lifted_restriction_has_the_access_decided_again_with_its_timer(store):
+    await restricted(store, LIEN)
+
+    await told_by_the_dossier(store, ProcessingRestrictionLifted(person_id=LIEN))
+
+    assert not (await store.views[Members].get(LIEN)).restricted
+    assert decoded(access_stream(store, LIEN)) == [
+        AccessGranted(holder=ELS, person=LIEN, why="child under 16")
+    ]
+    [timer] = store.timers()
+    assert timer.due_at.date() == date(2032, 3, 3)

@@ -85,6 +85,7 @@ def booklet_row(person_id: str, nrn: str, role: str, first_name: str, **more) ->
         "language": "nl",
         "nationality": "BE",
         "regional_fund": "bondmoyson-oost-vlaanderen",
+        "restricted": False,
         **more,
     }
 

@@ -1,5 +1,11 @@
-"""A member booklet (lidboekje): its holder and dependants. Pure decisions; no I/O: the
-handlers load and save it through their repository (shared.aggregate)."""
+"""A member booklet (lidboekje): its holder and dependants, and what each of them said about
+the processing of their data (a restriction, consents: DOS-12). Pure decisions; no I/O: the
+handlers load and save it through their repository (shared.aggregate).
+
+The restriction and the consents are kept here, on the booklet that knows the person, rather
+than on an aggregate of their own: a person erased from the booklet can no longer be
+restricted or consent, and their events travel on the booklet's partition, after the
+enrolment that tells other services (identity) who the person is."""
 
 from __future__ import annotations
 
@@ -27,6 +33,13 @@ from shared.contracts.dossier import (
     PersonErased,
     RetentionEnded,
 )
+from shared.contracts.privacy import (
+    ConsentGiven,
+    ConsentWithdrawn,
+    ProcessingRestricted,
+    ProcessingRestrictionLifted,
+    Purpose,
+)
 from shared.identifiers import birth_date_of
 from shared.privacy.marking import Category
 from shared.refusal import Refused
@@ -45,6 +58,10 @@ class Booklet(Aggregate):
     ended: dict[str, date] = field(default_factory=dict)
     # (person id, category) whose retention ended: their keys are shredded.
     expired: set[tuple[str, Category]] = field(default_factory=set)
+    # DOS-12: the persons whose data is restricted (GDPR art. 18, 21), and each person's
+    # consents (GDPR art. 7(3): withdrawn at any time), by person id.
+    restricted: set[str] = field(default_factory=set)
+    consents: dict[str, set[Purpose]] = field(default_factory=dict)
 
     @classmethod
     def stream(cls, booklet_id: str) -> str:
@@ -144,6 +161,32 @@ class Booklet(Aggregate):
                 RetentionEnded(booklet_id=self.booklet_id, person_id=person_id, category=category)
             )
 
+    def restrict_processing(self, person_id: str, request_id: str | None = None) -> None:
+        """GDPR art. 18, 21: the person's data is kept, not processed (no notifications, no
+        automated decisions) until the restriction is lifted."""
+        self._known(person_id)
+        if person_id in self.restricted:
+            raise BookletError("the processing of this person's data is restricted already")
+        self.record(ProcessingRestricted(person_id=person_id, request_id=request_id))
+
+    def lift_restriction(self, person_id: str) -> None:
+        self._known(person_id)
+        if person_id not in self.restricted:
+            raise BookletError("the processing of this person's data is not restricted")
+        self.record(ProcessingRestrictionLifted(person_id=person_id))
+
+    def give_consent(self, person_id: str, purpose: Purpose) -> None:
+        self._known(person_id)
+        if purpose in self.consents.get(person_id, set()):
+            raise BookletError(f"this person has consented to {purpose} already")
+        self.record(ConsentGiven(person_id=person_id, purpose=purpose))
+
+    def withdraw_consent(self, person_id: str, purpose: Purpose) -> None:
+        self._known(person_id)
+        if purpose not in self.consents.get(person_id, set()):
+            raise BookletError(f"this person has not consented to {purpose}")
+        self.record(ConsentWithdrawn(person_id=person_id, purpose=purpose))
+
     def person_id_of(self, national_register_number: str) -> str | None:
         return next(
             (
@@ -153,6 +196,10 @@ class Booklet(Aggregate):
             ),
             None,
         )
+
+    def _known(self, person_id: str) -> None:
+        if person_id not in self.persons:
+            raise BookletError(f"no such person on booklet {self.booklet_id!r}")
 
     def _person(self, national_register_number: str) -> tuple[str, Person]:
         person_id = self.person_id_of(national_register_number)
@@ -181,6 +228,16 @@ class Booklet(Aggregate):
                 self.expired.add((person_id, category))
             case PersonErased(person_id=person_id):
                 del self.persons[person_id]  # nothing more is decided about them
+                self.restricted.discard(person_id)
+                self.consents.pop(person_id, None)
+            case ProcessingRestricted(person_id=person_id):
+                self.restricted.add(person_id)
+            case ProcessingRestrictionLifted(person_id=person_id):
+                self.restricted.discard(person_id)
+            case ConsentGiven(person_id=person_id, purpose=purpose):
+                self.consents.setdefault(person_id, set()).add(purpose)
+            case ConsentWithdrawn(person_id=person_id, purpose=purpose):
+                self.consents.get(person_id, set()).discard(purpose)
 
     def _update(self, person_id: str, **changes) -> None:
         self.persons[person_id] = self.persons[person_id].model_copy(update=changes)

@@ -1,6 +1,7 @@
 """Who is a member, as identity learns it from the dossier's events (never by asking the
-dossier): registration requires being one (ID-1), and a one-time code goes only to the e-mail
-address or mobile number in the dossier (seed 001 art 4).
+dossier): registration requires being one (ID-1), a one-time code goes only to the e-mail
+address or mobile number in the dossier (seed 001 art 4), and no automated decision is taken
+about a person whose processing is restricted (DOS-12, GDPR art. 18).
 
 `Members` is the read-model adapter over identity's table of them: a route builds it on its
 connection, a command handler asks its unit of work for it (`ctx.uow.view(Members)`)."""
@@ -11,7 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import Column, Date, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    delete,
+    false,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import EventEnvelope, events
@@ -21,6 +34,7 @@ from shared.contracts.dossier import (
     MemberEnrolled,
     Person,
 )
+from shared.contracts.privacy import ProcessingRestricted, ProcessingRestrictionLifted
 from shared.eventstore import UnitOfWork
 
 metadata = MetaData()
@@ -36,6 +50,7 @@ members = Table(
     Column("birth_date", Date, nullable=False),
     Column("email", String(320)),
     Column("phone", String(20)),
+    Column("restricted", Boolean, nullable=False, server_default=false()),
 )
 
 
@@ -48,9 +63,16 @@ class Member:
     birth_date: date
     email: str | None
     phone: str | None
+    restricted: bool = False
 
 
-DOSSIER_EVENTS = {"MemberEnrolled", "DependantAdded", "ContactDetailsChanged"}
+DOSSIER_EVENTS = {
+    "MemberEnrolled",
+    "DependantAdded",
+    "ContactDetailsChanged",
+    "ProcessingRestricted",
+    "ProcessingRestrictionLifted",
+}
 
 
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
@@ -68,6 +90,10 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
                 await uow.conn.execute(
                     update(members).where(members.c.person_id == person_id).values(**contact)
                 )
+        case ProcessingRestricted(person_id=person_id):
+            await uow.view(Members).restrict(person_id, True)
+        case ProcessingRestrictionLifted(person_id=person_id):
+            await uow.view(Members).restrict(person_id, False)
 
 
 class Members:
@@ -86,6 +112,11 @@ class Members:
             await self.conn.execute(select(members).where(members.c.person_id == person_id))
         ).first()
         return Member(**row._mapping) if row else None
+
+    async def restrict(self, person_id: str, restricted: bool) -> None:
+        await self.conn.execute(
+            update(members).where(members.c.person_id == person_id).values(restricted=restricted)
+        )
 
     async def forget(self, person_id: str) -> None:
         await self.conn.execute(delete(members).where(members.c.person_id == person_id))

@@ -6,7 +6,12 @@ by a durable timer on the injected clock.
 Whatever causes a decision saves it through the repository of that work: a command's, the
 dossier event's (`Repository.for_event`), the timer's (`Repository.for_timer`), a
 registration's; so the same cause handled again stores nothing twice. The facts come from
-read-model adapters (`uow.view`), which a command handler's unit test replaces with fakes."""
+read-model adapters (`uow.view`), which a command handler's unit test replaces with fakes.
+
+While the person's processing is restricted (DOS-12, GDPR art. 18) nothing is decided for
+them by itself: the last decision stands and no timer is set, until the restriction is lifted
+and the access is decided again. What the person says themselves (a mandate, a refusal) is
+their consent to that processing (art. 18(2)) and is decided at once, still without a timer."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from services.identity.domain.holder_access import HolderAccess
 from services.identity.handlers import erasure
 from shared.contracts import EventEnvelope, events
 from shared.contracts.dossier import DependantAdded
+from shared.contracts.privacy import ProcessingRestrictionLifted
 from shared.eventstore import Timer, UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -43,10 +49,12 @@ async def reconsider(
     if say is not None:
         say(access, now)
     facts = await uow.view(Members).get(person)
+    if facts.restricted and say is None:
+        return access
     policy = uow.federation.access_policy
     decision = access.reconsider(policy, facts.birth_date, await _registered_at(uow, person), now)
     await aggregates.save(access)
-    if decision.changes_at is not None:
+    if decision.changes_at is not None and not facts.restricted:
         due = decision.changes_at
         await uow.schedule(
             Timer(
@@ -71,13 +79,13 @@ async def reconsider_person(uow: UnitOfWork, aggregates: Repository, person: str
 
 async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     """Identity's reading of the dossier: who the members are and who it no longer identifies,
-    then the access a new dependant asks to decide."""
+    then the access a new dependant, or a person whose restriction was lifted, asks to decide."""
     if (person_id := erasure.forgotten(envelope)) is not None:
         await erasure.forget(uow, envelope, person_id)
     await members.apply_dossier_event(uow, envelope)
-    if envelope.type == DependantAdded.type_name:
-        added = events.decode(envelope)
-        await reconsider_person(uow, Repository.for_event(uow, envelope), added.person_id)
+    if envelope.type in (DependantAdded.type_name, ProcessingRestrictionLifted.type_name):
+        changed = events.decode(envelope)
+        await reconsider_person(uow, Repository.for_event(uow, envelope), changed.person_id)
 
 
 async def on_timer(timer: Timer, uow: UnitOfWork) -> None:

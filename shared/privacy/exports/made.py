@@ -16,15 +16,15 @@ from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
 
-personal_data_exports = Table(
-    "personal_data_exports",
+exports_made = Table(
+    "exports_made",
     metadata,
     Column("request_id", String(64), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("made_at", UtcDateTime, nullable=False),
 )
 
-_exports = personal_data_exports.c
+_exports = exports_made.c
 
 
 class Exports:
@@ -33,9 +33,7 @@ class Exports:
 
     async def add(self, request_id: str, person_id: str, made_at: datetime) -> None:
         await self.conn.execute(
-            insert(personal_data_exports).values(
-                request_id=request_id, person_id=person_id, made_at=made_at
-            )
+            insert(exports_made).values(request_id=request_id, person_id=person_id, made_at=made_at)
         )
 
     async def of_person(self, person_id: str) -> list[str]:
@@ -46,6 +44,4 @@ class Exports:
         return list(found)
 
     async def forget(self, *request_ids: str) -> None:
-        await self.conn.execute(
-            delete(personal_data_exports).where(_exports.request_id.in_(request_ids))
-        )
+        await self.conn.execute(delete(exports_made).where(_exports.request_id.in_(request_ids)))

@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "personal_data_exports",
+        "exports_made",
         sa.Column("request_id", sa.String(64), primary_key=True),
         sa.Column("person_id", sa.String(64), nullable=False, index=True),
         sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
@@ -23,4 +23,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("personal_data_exports")
+    op.drop_table("exports_made")
