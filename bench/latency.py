@@ -23,12 +23,14 @@ from bench.appends import sqlite_connection
 from bench.infra import Backends, Sizes, plain_url, sqlite_path
 from bench.report import Baseline, Figure
 from bench.rows import BENCH_KEY
+from mutualis.recipients import recipient_key
 from mutualis.staff import Sender
 from services.complaints.app import definition
 from shared.clock import SystemClock
 from shared.contracts.complaints import RegisterComplaint
 from shared.messaging.broker import consumer_options
 from shared.messaging.topics import commands_topic, ensure_topics
+from shared.privacy.command_sealing import CommandKey
 from shared.service import Runtime
 from shared.settings import KafkaSettings, ServiceSettings
 from tests.support.staff import Signer
@@ -43,7 +45,7 @@ FIRST_TIMEOUT_S = 60.0  # the first message waits for the consumer group to form
 TIMEOUT_S = 30.0
 
 
-def command(n: int, sender: Sender, topic: str) -> bytes:
+def command(n: int, sender: Sender, topic: str, key: CommandKey) -> bytes:
     payload = RegisterComplaint(
         complainant_name=f"Lid {n}",
         complainant_email=f"lid{n}@example.be",
@@ -53,7 +55,7 @@ def command(n: int, sender: Sender, topic: str) -> bytes:
         description="De terugbetaling van mijn sessies kinesitherapie werd geweigerd.",
     )
     envelope = sender.envelope(
-        topic, RegisterComplaint.type_name, payload.model_dump(mode="json"), SystemClock()
+        topic, RegisterComplaint.type_name, payload.model_dump(mode="json"), SystemClock(), key
     )
     return envelope.model_dump_json().encode()
 
@@ -132,6 +134,8 @@ async def command_to_read_model(
         await runtime.start(background=True)
         await signer.known_by(runtime)
         sender = signer.sender("complaints_handler")
+        # Sealed for the service, as every real command is (read once: it holds for the run).
+        key = await recipient_key(kafka, definition.name, SystemClock(), FIRST_TIMEOUT_S)
         producer = _producer(kafka)
         await producer.start()
         count_rows, close_counter = await _row_counter(backend, url)
@@ -139,7 +143,7 @@ async def command_to_read_model(
         try:
 
             async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-                body = command(n, sender, topic)
+                body = command(n, sender, topic, key)
                 await asyncio.sleep(IDLE_S)
                 started = time.perf_counter()
                 await producer.send(topic, body, key=str(n).encode())

@@ -1,4 +1,4 @@
-"""Staff tooling: publish a command to a service and wait for its outcome."""
+"""Staff tooling: publish a command to a service, sealed for it, and wait for its outcome."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from mutualis.recipients import recipient_key
 from shared.clock import Clock, SystemClock
 from shared.command_proof import Sent, prove
 from shared.contracts import CommandEnvelope, CommandOutcome
 from shared.contracts.envelope import CONTENT_TYPE
 from shared.messaging.security import client_options
 from shared.messaging.topics import commands_topic, outcomes_topic
+from shared.privacy.command_sealing import CommandKey, seal
 from shared.settings import KafkaSettings
+from shared.trust import TrustRoot
 
 # A command whose outcome has not come after this long is sent again: the broker may have
 # lost it (the local one forgets everything when it restarts).
@@ -28,13 +31,19 @@ class Sender:
     access_token: str
     key: Ed25519PrivateKey
 
-    def envelope(self, topic: str, command: str, payload: dict, clock: Clock) -> CommandEnvelope:
-        """A command for `topic`, with the proof that this session sends it."""
+    def envelope(
+        self, topic: str, command: str, payload: dict, clock: Clock, key: CommandKey
+    ) -> CommandEnvelope:
+        """A command for `topic`, its payload sealed for `key`, with the proof that this
+        session sends it (of the payload as sent, sealed)."""
         now = clock.now()
-        envelope = CommandEnvelope(
-            type=command, payload=payload, issued_at=now, access_token=self.access_token
+        envelope = seal(
+            CommandEnvelope(
+                type=command, payload=payload, issued_at=now, access_token=self.access_token
+            ),
+            key,
         )
-        sent = Sent(envelope.command_id, command, topic, payload, self.access_token)
+        sent = Sent(envelope.command_id, command, topic, envelope.payload, self.access_token)
         proof = prove(self.key, sent, now)
         return envelope.model_copy(update={"proof": proof})
 
@@ -47,16 +56,22 @@ async def send_command(
     sender: Sender | None,
     timeout: float,
     clock: Clock | None = None,
+    root: TrustRoot | None = None,
 ) -> CommandOutcome:
-    """Sends a command as the session's user, at the system's time (`clock`). Raises
-    TimeoutError when no outcome arrives in time."""
+    """Sends a command as the session's user, at the system's time (`clock`), sealed for
+    the service's key of the moment, which the trust root (`root`; by default the one of this
+    machine's settings) proves is the service's. Raises LookupError when the service has
+    published no key in time, TimeoutError when no outcome arrives in time."""
     topic, clock = commands_topic(kafka, service), clock or SystemClock()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    key = await recipient_key(kafka, service, clock, timeout, root)
     envelope = (
-        sender.envelope(topic, command, payload, clock)
+        sender.envelope(topic, command, payload, clock, key)
         if sender
-        else CommandEnvelope(type=command, payload=payload, issued_at=clock.now())
+        else seal(CommandEnvelope(type=command, payload=payload, issued_at=clock.now()), key)
     )
-    return await deliver(kafka, service, envelope, timeout)
+    return await deliver(kafka, service, envelope, max(0.0, deadline - loop.time()))
 
 
 async def deliver(

@@ -15,10 +15,11 @@ from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from shared.clock import Clock, ShiftedClock, SystemClock
 from shared.contracts import Command
-from shared.eventstore import EventStore, connect
+from shared.eventstore import EventStore, connect, unit_of_work
 from shared.eventstore.database import Migrations
 from shared.http import HardenedAPI
 from shared.keys import KekSettings
@@ -37,6 +38,7 @@ from shared.messaging.consumer import (
 )
 from shared.messaging.relay import Relay
 from shared.messaging.topics import (
+    command_keys_topic,
     commands_topic,
     ensure_topics,
     events_topic,
@@ -45,6 +47,7 @@ from shared.messaging.topics import (
     service_topics,
 )
 from shared.metrics import CONTENT_TYPE, Metrics, TimedRequests
+from shared.privacy import command_keys
 from shared.privacy.keys import check_kek
 from shared.privacy.sharing import SharingKeys, shared_categories
 from shared.projections import Projection, Projector
@@ -100,6 +103,9 @@ class Runtime:
         # The keys of the personal data it shares, and of what it may read of others'.
         self.sharing = SharingKeys.load(definition.name, settings.trust_folder)
         shares = shared_categories(definition.name)
+        # A service that takes commands publishes the keys they are sealed with, and rotates
+        # them daily (shared.privacy.command_keys).
+        takes_commands = bool(definition.command_handlers)
         self.relay = Relay(
             self.store,
             self.broker,
@@ -107,11 +113,15 @@ class Runtime:
             load_credential(settings.trust_folder, definition.name),
             metrics=self.metrics,
             sharing=(self.sharing, keys_topic(kafka, definition.name)) if shares else None,
+            command_keys_topic=(
+                command_keys_topic(kafka, definition.name) if takes_commands else None
+            ),
         )
         self.projector = Projector(self.store, definition.projections(), metrics=self.metrics)
-        self.scheduler = Scheduler(
-            self.store, self.clock, definition.timer_handlers, metrics=self.metrics
-        )
+        timer_handlers = dict(definition.timer_handlers)
+        if takes_commands:
+            timer_handlers[command_keys.ROTATION] = command_keys.on_rotation_timer
+        self.scheduler = Scheduler(self.store, self.clock, timer_handlers, metrics=self.metrics)
         self.bus = CommandBus(
             self.store,
             self.clock,
@@ -183,6 +193,9 @@ class Runtime:
         await self.database.migrate(*self.definition.migrations)
         async with self.database.read() as conn:
             await check_kek(conn, self.store.kek)
+            await command_keys.check_kek(conn, self.store.kek, self.definition.name)
+        if self.definition.command_handlers:
+            await self._rotate_command_keys()
         if self.definition.on_start:
             await self.definition.on_start(self)
         cluster = await self.cluster.cluster_id()
@@ -199,6 +212,20 @@ class Runtime:
                 asyncio.create_task(self.cluster.run(self._stop), name="cluster"),
             ]
         log.info("service.started", service=self.definition.name, cluster=cluster)
+
+    async def _rotate_command_keys(self) -> None:
+        """Today's and tomorrow's command keys before any sender looks for them, and the daily
+        timer that makes the next ones; replicas starting together may race for the timer's
+        row: the one that lost finds it there when it tries again."""
+        for attempt in range(2):
+            try:
+                async with unit_of_work(self.store, self.clock) as uow:
+                    await command_keys.rotate(uow)
+                    await uow.commit()
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
 
     def _topics(self) -> list[str]:
         kafka, name = self.settings.kafka, self.definition.name

@@ -3,10 +3,12 @@
 # whose authorizer denies whatever no ACL allows (compose: kafka-security, in the broker's own
 # network namespace, over the inter-broker listener that only that namespace reaches).
 #
-# Each service writes only its own *.events and *.outcomes (and the dead letters of what it
-# reads); only staff tooling (and later the portal) writes *.commands. A service that could
-# write another's events could forge them; consumers check each event's producer signature
-# too (shared/trust.py), so even a principal that leaks cannot speak for another service.
+# Each service writes only its own *.events, *.outcomes and *.command-keys (and the dead
+# letters of what it reads); only staff tooling (and later the portal) writes *.commands, and
+# reads the *.command-keys its commands are sealed with. A service that could write another's
+# events (or command keys) could forge them; consumers, and staff tooling, check each record's
+# producer signature too (shared/trust.py), so even a principal that leaks cannot speak for
+# another service.
 #
 # Passwords come from the environment: KAFKA_PASSWORD_<PRINCIPAL> (upper case).
 set -euo pipefail
@@ -39,7 +41,7 @@ service() {
   local name=$1; shift
   principal "$name"
   allow "$name" Write Describe -- --topic "$name.events" --topic "$name.outcomes" \
-    --topic "$name.commands.dlq"
+    --topic "$name.commands.dlq" --topic "$name.command-keys"
   allow "$name" Read Describe -- --topic "$name.commands"
   allow "$name" Read -- --group "$name"
   allow "$name" Describe -- --cluster
@@ -80,7 +82,7 @@ principal staff
 allow staff Describe -- --cluster
 for target in "${EVERY_SERVICE[@]}"; do
   allow staff Write Describe -- --topic "$target.commands"
-  allow staff Read Describe -- --topic "$target.outcomes"
+  allow staff Read Describe -- --topic "$target.outcomes" --topic "$target.command-keys"
 done
 
 echo "principals and ACLs in place"

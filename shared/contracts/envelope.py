@@ -49,10 +49,23 @@ class EventEnvelope(BaseModel):
     payload: dict[str, Any]
 
 
+class SealedFor(BaseModel):
+    """Which of the service's command keys a sealed payload is for
+    (shared.privacy.command_sealing): the key's epoch, and the sender's ephemeral X25519
+    public key (raw, base64)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    epoch: str = Field(max_length=10)
+    ephemeral_key: str = Field(max_length=64)
+
+
 class CommandEnvelope(BaseModel):
     """A command sent to `<service>.commands`; its outcome goes to `<service>.outcomes`, keyed
     by the command id. Who sends it is
-    proved by the access token identity issued them, never by a name the sender declares."""
+    proved by the access token identity issued them, never by a name the sender declares.
+    On Kafka the payload is sealed for the service (`{"$sealed": …}`, and `sealed_for` names
+    the key: shared.privacy.command_sealing); in-process (an HTTP route) it is in clear."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -64,6 +77,7 @@ class CommandEnvelope(BaseModel):
     # The sender's proof that this command is theirs (shared.access.proof).
     proof: str | None = Field(None, repr=False)
     correlation_id: str = Field(default_factory=new_id)
+    sealed_for: SealedFor | None = None
 
 
 class CommandOutcome(BaseModel):

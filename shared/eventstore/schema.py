@@ -153,3 +153,22 @@ data_keys = Table(
 )
 # The relay looks, on every round, for the keys it has yet to share on the current cluster.
 Index("ix_data_keys_sharing", data_keys.c.owner, data_keys.c.shared_on)
+
+# The keys commands on Kafka are sealed for (shared.privacy.command_keys): one X25519 key pair
+# per service and epoch (a UTC day), the private key wrapped by this service's KEK. A destroyed
+# key keeps its row without the private key: the commands sealed for it are unreadable.
+command_keys = Table(
+    "command_keys",
+    metadata,
+    Column("service", String(64), primary_key=True),
+    Column("epoch", String(10), primary_key=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("wrapped", LargeBinary),  # None: destroyed
+    Column("valid_from", UtcDateTime, nullable=False),
+    Column("valid_until", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("destroyed_at", UtcDateTime),
+    # The Kafka cluster its present state (the key, or its destruction) was published on
+    # (`<service>.command-keys`); None: not published yet.
+    Column("published_on", String(64)),
+)

@@ -16,11 +16,13 @@ from pydantic import create_model
 
 from shared.contracts import CommandEnvelope, CommandOutcome, EventEnvelope, events
 from shared.messaging.topics import (
+    command_keys_topic,
     commands_topic,
     dead_letter_topic,
     events_topic,
     outcomes_topic,
 )
+from shared.privacy.command_sealing import CommandKey
 from shared.settings import KafkaSettings
 
 # Which service publishes the events of a contracts module (shared/contracts/<module>.py). The
@@ -44,6 +46,12 @@ def document(service, kafka: KafkaSettings) -> dict[str, Any]:
             outcomes_topic(kafka, name), title=f"{name} outcomes", schema=CommandOutcome
         )
         outcomes(take)
+        broker.publisher(
+            command_keys_topic(kafka, name),
+            title=f"{name} command keys",
+            description="The public key of each day commands are sealed with, or its destruction",
+            schema=CommandKey,
+        )
     own = _event_envelopes(name)
     if own:
         broker.publisher(events_topic(kafka, name), title=f"{name} events", schema=own)
@@ -70,7 +78,9 @@ def _command_envelope(command) -> type:
         f"{command.type_name}Envelope",
         __base__=CommandEnvelope,
         __doc__=(command.__doc__ or command.type_name).strip()
-        + f"\n\nAllowed roles: {', '.join(sorted(command.allowed_roles))}.",
+        + f"\n\nAllowed roles: {', '.join(sorted(command.allowed_roles))}."
+        + "\n\nOn Kafka the payload travels sealed for the service: "
+        + '`{"$sealed": …}`, the key named by `sealed_for` (shared.privacy.command_sealing).',
         type=(Literal[command.type_name], ...),
         payload=(command, ...),
     )

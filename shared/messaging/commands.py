@@ -5,8 +5,11 @@ committed.
 A command is done by someone: over Kafka the envelope carries the sender's access token,
 verified here from the service's own access projection, and a proof made with the session key
 the token is bound to, for this one command (shared.command_proof); in-process callers (an HTTP
-route) pass the actor they authenticated. The actor's role must be one the command allows, and the
-actor is kept on every event and in the command log (ID-9)."""
+route) pass the actor they authenticated. Over Kafka its payload is sealed for this service
+(shared.privacy.command_sealing), opened once the sender is authenticated; one in clear, or
+sealed for a key this service does not hold (destroyed, or never made), is rejected. The
+actor's role must be one the command allows, and the actor is kept on every event and in the
+command log (ID-9)."""
 
 from __future__ import annotations
 
@@ -40,9 +43,12 @@ from shared.eventstore import (
 )
 from shared.eventstore.repository import Repository, derived_ids
 from shared.eventstore.schema import command_log
+from shared.keys import CannotUnwrap
 from shared.logging import bind_correlation, get_logger
 from shared.messaging.consumer import Poison
 from shared.metrics import Metrics
+from shared.privacy.command_keys import CommandKeys
+from shared.privacy.command_sealing import CannotOpen, open_sealed, sealed_epoch
 from shared.problems import Problem
 from shared.reference import Federation
 from shared.refusal import Refused
@@ -136,7 +142,15 @@ class CommandBus:
                 log.info("command.unauthenticated", reason=str(refusal))
                 await self._reject(envelope, None, f"not authenticated: {refusal}")
             return
-        await self.execute(envelope, actor)
+        try:
+            opened = await self._open(envelope)
+        except CannotOpen as refusal:
+            reason = f"a command on Kafka must be sealed for {self.store.producer}: {refusal}"
+            with bind_correlation(correlation_id=envelope.correlation_id, command=envelope.type):
+                log.info("command.not_opened", reason=reason)
+                await self._reject(envelope, actor, reason)
+            return
+        await self.execute(opened, actor)
 
     async def execute(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
         """Handles a command done by `actor`; None if it had been handled before."""
@@ -205,6 +219,17 @@ class CommandBus:
         except InvalidProof as refusal:
             raise Unauthorized(str(refusal)) from None
         return principal.actor
+
+    async def _open(self, envelope: CommandEnvelope) -> CommandEnvelope:
+        """The command with its payload opened by this service's key of the epoch it was
+        sealed for; raises CannotOpen."""
+        epoch, service = sealed_epoch(envelope), self.store.producer
+        async with self.store.database.read() as conn:
+            try:
+                private = await CommandKeys(conn, self.store.kek, service).private_key(epoch)
+            except CannotUnwrap:
+                raise CannotOpen(f"{service}'s key of epoch {epoch} does not unwrap") from None
+        return open_sealed(envelope, service, private)
 
     async def _accept(self, envelope: CommandEnvelope, actor: Actor) -> CommandOutcome | None:
         handler, command = self._decode(envelope, actor)

@@ -1,6 +1,7 @@
 """Publishes what the store committed: events to `<service>.events`, outbox rows to their topic,
-and the data keys it shares with other services to `<service>.keys`, before the events sealed
-with them (shared.privacy.sharing).
+the data keys it shares with other services to `<service>.keys`, before the events sealed
+with them (shared.privacy.sharing), and the public keys commands for it are sealed with to
+`<service>.command-keys` (shared.privacy.command_keys).
 
 An event reaches Kafka if and only if it was committed: the relay follows the store with a
 checkpoint (see store.py on why it never skips one) and moves the checkpoint only after Kafka
@@ -26,6 +27,7 @@ from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.messaging.broker import event_headers
 from shared.metrics import Metrics
+from shared.privacy.command_keys import CommandKeys
 from shared.privacy.keys import DataKeys
 from shared.privacy.sharing import SharingKeys, shared_categories
 from shared.retrying import poll_until_stopped
@@ -46,11 +48,14 @@ class Relay:
         batch_size: int = 500,
         metrics: Metrics | None = None,
         sharing: tuple[SharingKeys, str] | None = None,
+        command_keys_topic: str | None = None,
     ) -> None:
         """`sharing`: the sharing keys of this service and its keys topic, when other services
-        read some of its personal data."""
+        read some of its personal data; `command_keys_topic`: where the public keys of its
+        commands go, when it handles commands."""
         self.store, self.broker, self.topic = store, broker, events_topic
         self.sharing = sharing
+        self.command_keys_topic = command_keys_topic
         self.cluster = ""
         # Signs every record: consumers accept this service's events on proof, not on its word.
         self.credential = credential
@@ -71,6 +76,7 @@ class Relay:
         """Publishes one batch of committed events and outbox messages; returns how many."""
         async with self.lock:
             shared = await self._share_keys()  # first: a reader then finds the key it needs
+            shared += await self._publish_command_keys()
             return shared + await self._publish_events() + await self._publish_outbox()
 
     async def measure_lag(self) -> None:
@@ -104,6 +110,29 @@ class Relay:
         await asyncio.gather(*sends)
         async with self.database.begin() as conn:
             await DataKeys(conn, self.store.kek).mark_shared(owner, pending, self.cluster)
+        return len(pending)
+
+    async def _publish_command_keys(self) -> int:
+        """The command keys made or destroyed since they were last published on this cluster,
+        signed like the events: a sender trusts a key only on the service's signature."""
+        if self.command_keys_topic is None:
+            return 0
+        service = self.store.producer
+        async with self.database.read() as conn:
+            keys = CommandKeys(conn, self.store.kek, service)
+            pending = await keys.unpublished(self.cluster, self.batch_size)
+        if not pending:
+            return 0
+        headers = {"content-type": CONTENT_TYPE}
+        sends = [
+            await self._send(
+                r.model_dump_json().encode(), self.command_keys_topic, r.record_key, headers
+            )
+            for r in pending
+        ]
+        await asyncio.gather(*sends)
+        async with self.database.begin() as conn:
+            await CommandKeys(conn, self.store.kek, service).mark_published(pending, self.cluster)
         return len(pending)
 
     async def _publish_events(self) -> int:

@@ -6,6 +6,8 @@ on restart; creating them ourselves keeps partitioning (and so per-stream order)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
@@ -13,8 +15,12 @@ from shared.messaging.security import client_options
 from shared.privacy.sharing import shared_categories
 from shared.settings import KafkaSettings
 
+# How long a command stays on `<service>.commands`: the command keys it is sealed with live
+# that long after their day, and a margin (shared.privacy.command_keys).
+COMMANDS_RETENTION = timedelta(days=7)
+_COMMANDS_MS = int(COMMANDS_RETENTION.total_seconds() * 1000)
 # What deploy/topics.yaml sets on Apache Kafka; the local broker ignores retention.
-RETENTION_MS = {"events": -1, "commands": 7 * 24 * 3600 * 1000, "outcomes": 7 * 24 * 3600 * 1000}
+RETENTION_MS = {"events": -1, "commands": _COMMANDS_MS, "outcomes": 7 * 24 * 3600 * 1000}
 
 
 def events_topic(kafka: KafkaSettings, service: str) -> str:
@@ -34,13 +40,18 @@ def keys_topic(kafka: KafkaSettings, service: str) -> str:
     return kafka.topic(f"{service}.keys")
 
 
+def command_keys_topic(kafka: KafkaSettings, service: str) -> str:
+    """The public keys commands for `service` are sealed with (shared.privacy.command_keys)."""
+    return kafka.topic(f"{service}.command-keys")
+
+
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
 def service_topics(kafka: KafkaSettings, service: str) -> list[str]:
     topics = [events_topic(kafka, service), commands_topic(kafka, service)]
-    topics.append(outcomes_topic(kafka, service))
+    topics += [outcomes_topic(kafka, service), command_keys_topic(kafka, service)]
     if shared_categories(service):
         topics.append(keys_topic(kafka, service))
     return topics + [dead_letter_topic(t) for t in topics[:2]]
@@ -57,8 +68,10 @@ async def ensure_topics(kafka: KafkaSettings, names: list[str]) -> set[str]:
 
 def _configs(name: str) -> dict[str, str]:
     # A keys topic keeps the latest record of each key: a shredded key's record replaces the
-    # key, and compaction then drops the key itself (the local broker does not compact).
-    return {"cleanup.policy": "compact"} if name.endswith(".keys") else {}
+    # key, and compaction then drops the key itself (the local broker does not compact). So
+    # does a command keys topic, of each epoch's key and its destruction.
+    keys = name.endswith(".keys") or name.endswith(".command-keys")
+    return {"cleanup.policy": "compact"} if keys else {}
 
 
 async def create_missing_topics(kafka: KafkaSettings, topics: list[NewTopic]) -> set[str]:

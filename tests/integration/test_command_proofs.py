@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from mutualis.recipients import recipient_key
 from mutualis.staff import deliver, send_command
 from services.complaints.app import definition as complaints_service
 from shared.contracts import CommandEnvelope
 from shared.messaging.topics import commands_topic
+from shared.privacy.command_sealing import seal
 from tests.support.kafka import read_topic
 from tests.support.services import running
 
@@ -35,16 +37,22 @@ async def test_issue8_2_a_copied_token_or_proof_cannot_send_another_command(
         )
         copied = CommandEnvelope.model_validate_json(record.value)
         now = datetime.now(UTC)
+        # Every forgery is sealed for the service as a real command is: anyone can seal.
+        key = await recipient_key(kafka, "complaints", service.clock, 30)
 
         attempts = {
-            "the token alone": CommandEnvelope(
-                type="RegisterComplaint",
-                payload=OTHER,
-                issued_at=now,
-                access_token=copied.access_token,
+            "the token alone": seal(
+                CommandEnvelope(
+                    type="RegisterComplaint",
+                    payload=OTHER,
+                    issued_at=now,
+                    access_token=copied.access_token,
+                ),
+                key,
             ),
-            "token and proof, another payload": copied.model_copy(
-                update={"command_id": str(uuid.uuid4()), "payload": OTHER}
+            "token and proof, another payload": seal(
+                copied.model_copy(update={"command_id": str(uuid.uuid4()), "payload": OTHER}),
+                key,
             ),
             "token and proof, a new command id": copied.model_copy(
                 update={"command_id": str(uuid.uuid4())}
@@ -52,11 +60,14 @@ async def test_issue8_2_a_copied_token_or_proof_cannot_send_another_command(
             "token and proof, another command": copied.model_copy(
                 update={"command_id": str(uuid.uuid4()), "type": "CloseComplaint"}
             ),
-            "a bearer token bound to no key": CommandEnvelope(
-                type="RegisterComplaint",
-                payload=OTHER,
-                issued_at=now,
-                access_token=signer.token("admin"),
+            "a bearer token bound to no key": seal(
+                CommandEnvelope(
+                    type="RegisterComplaint",
+                    payload=OTHER,
+                    issued_at=now,
+                    access_token=signer.token("admin"),
+                ),
+                key,
             ),
         }
         outcomes = {name: await deliver(kafka, "complaints", e, 30) for name, e in attempts.items()}
@@ -89,8 +100,10 @@ async def test_issue8_2_a_proof_made_for_another_service_does_not_pass(database_
     sender = signer.sender("admin")
     async with running(complaints_service, database_url, kafka) as service:
         await signer.known_by(service)
+        # Sealed for complaints (sealing proves nothing of the sender): only the proof is wrong.
+        key = await recipient_key(kafka, "complaints", service.clock, 30)
         envelope = sender.envelope(
-            commands_topic(kafka, "dossier"), "RegisterComplaint", PAYLOAD, service.clock
+            commands_topic(kafka, "dossier"), "RegisterComplaint", PAYLOAD, service.clock, key
         )
         outcome = await deliver(kafka, "complaints", envelope, 30)
 

@@ -16,6 +16,7 @@ from shared.clock import FakeClock
 from shared.contracts import CommandEnvelope
 from shared.eventstore.schema import events as events_table
 from shared.eventstore.schema import timers
+from shared.privacy.command_keys import ROTATION
 from tests.support.procedure import (
     MEDIATOR,
     brussels,
@@ -50,8 +51,11 @@ async def payloads(service, event_type: str) -> list[dict]:
 
 
 async def timer_states(service) -> dict[str, str]:
+    """The complaints' timers (not the daily rotation of the command keys)."""
     async with service.database.read() as conn:
-        rows = await conn.execute(select(timers.c.timer_id, timers.c.status))
+        rows = await conn.execute(
+            select(timers.c.timer_id, timers.c.status).where(timers.c.kind != ROTATION)
+        )
         return {row.timer_id: row.status for row in rows}
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from sqlalchemy import func, select
+
 from services.complaints.domain.deadlines import BRUSSELS
 from shared.contracts import Actor, CommandEnvelope, CommandOutcome
+from shared.eventstore.schema import timers
+from shared.privacy.command_keys import ROTATION
 from tests.support.staff import HANDLER
 
 MEDIATOR = Actor(account_id="mediator-1", role="mediator", authenticated_by="pwd")
@@ -40,8 +44,17 @@ async def start_analysis(service, file_number: str) -> None:
 
 
 async def fire(service) -> int:
-    """Fires every due timer, including those that firing makes due."""
-    total = 0
-    while fired := await service.scheduler.fire_due():
-        total += fired
-    return total
+    """Fires every due timer, including those that firing makes due; returns how many of the
+    service's own fired (not the daily rotation of its command keys, which every service that
+    takes commands has: shared.privacy.command_keys)."""
+    before = await _own_timers_fired(service)
+    while await service.scheduler.fire_due():
+        pass
+    return await _own_timers_fired(service) - before
+
+
+async def _own_timers_fired(service) -> int:
+    async with service.database.read() as conn:
+        return await conn.scalar(
+            select(func.count()).where(timers.c.status == "fired", timers.c.kind != ROTATION)
+        )

@@ -288,3 +288,23 @@ def test_issue9_5_the_dashboard_shows_every_metric_family():
     missing = sorted(name for name in ours | kafka if name not in shown)
     assert not missing, f"the dashboard shows no {missing}"
     assert all('job=~"$service"' in expr for expr in expressions(dashboard()))
+
+
+# Issue 10, principle 7: commands are sealed for their service under keys it publishes on a
+# compacted topic of its own, which it alone writes and staff tooling reads.
+
+
+@pytest.mark.parametrize("name", sorted(set(built_services()) - WITHOUT_TOPICS))
+def test_issue10_p7_each_service_has_a_compacted_command_keys_topic(name, topics):
+    topic = topics[f"{name}.command-keys"]
+    assert topic["config"]["cleanup.policy"] == "compact"
+    assert int(topic["config"]["retention.ms"]) == -1
+
+
+def test_issue10_p7_a_service_writes_its_own_command_keys_and_staff_reads_them():
+    script = (DEPLOY / "kafka" / "security.sh").read_text()
+    # An allow, and its continuation line after a backslash.
+    allows = re.findall(r"allow (\S+) (\w+)[^\n]*?(?:\\\n[^\n]*)?\.command-keys", script)
+    # The service() function's "$name": each service its own.
+    assert sorted(allows) == [('"$name"', "Write"), ("staff", "Read")]
+    assert '--topic "$name.command-keys"' in script
