@@ -263,6 +263,79 @@ def _eventually(call, done, timeout: float = 30):
     return answers[-1]
 
 
+def test_dos12_a_demo_member_downloads_a_copy_of_their_data_is_erased_and_is_on_no_topic(system):
+    """Issue 10, "done means": what the README's walk-through does, with its plain Kafka client
+    (deploy/dump_topics.py)."""
+    ports, env = system
+    assert mutualis("demo", "seed", env=env).returncode in (0, 1)
+    member = _demo_person(env, "demo-janssens", "Bram")
+    identity, dossier = (f"http://127.0.0.1:{ports[s]}" for s in ("identity", "dossier"))
+    _eventually(lambda: _register(ports, member), lambda r: r.status_code in (201, 409))
+    token = _log_in(identity, member, PASSWORD).json()["access_token"]
+    persons = _eventually(
+        lambda: httpx.get(f"{dossier}/persons", headers=_bearer(token), timeout=5),
+        lambda r: r.status_code == 200 and r.json(),
+    ).json()
+    [bram] = [p for p in persons if p["national_register_number"] == member]
+    complaint = {
+        "complainant_name": "Bram Janssens",
+        "subject": "Brilglazen niet terugbetaald",
+        "description": "Mijn brilglazen van de opticien aan de Meir zijn niet terugbetaald.",
+    }
+    filed = _eventually(
+        lambda: httpx.post(
+            f"http://127.0.0.1:{ports['complaints']}/complaints",
+            json=complaint,
+            headers=_bearer(token),
+            timeout=10,
+        ),
+        lambda r: r.status_code == 201,
+    )
+    assert filed.status_code == 201, filed.text
+
+    # The member asks for a copy of their data and downloads it: one part per service.
+    asked = httpx.post(
+        f"{dossier}/privacy/requests",
+        json={"person_id": bram["person_id"], "right": "access"},
+        headers=_bearer(token),
+        timeout=10,
+    )
+    assert asked.status_code == 201, asked.text
+    export = f"{dossier}/privacy/requests/{asked.json()['request_id']}/export"
+    copy = _eventually(
+        lambda: httpx.get(export, headers=_bearer(token), timeout=10),
+        lambda r: r.status_code == 200,
+        timeout=60,
+    )
+    assert copy.status_code == 200, copy.text
+    parts = copy.json()["parts"]
+    assert parts["dossier"]["national_register_number"] == member
+    assert [a["login"] for a in parts["identity"]["portal_accounts"]] == [member]
+    assert [c["subject"] for c in parts["complaints"]["complaints"]] == [complaint["subject"]]
+
+    # Member services erase him; his account no longer logs in.
+    erasure = json.dumps({"booklet_id": "demo-janssens", "national_register_number": member})
+    erased = mutualis("staff", "send", "dossier", "ErasePerson", erasure, env=env)
+    assert erased.returncode == 0, erased.stdout + erased.stderr
+    refused = _eventually(
+        lambda: _log_in(identity, member, PASSWORD), lambda r: r.status_code == 401
+    )
+    assert refused.status_code == 401
+
+    # A plain Kafka client reads every topic from the beginning: he is on none.
+    dumped = subprocess.run(
+        [sys.executable, "deploy/dump_topics.py", f"127.0.0.1:{ports['broker']}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
+    assert dumped.returncode == 0, dumped.stderr
+    assert "dossier.commands" in dumped.stdout and "identity.events" in dumped.stdout
+    for secret in (member, "Brilglazen", "opticien", "Meir"):
+        assert secret not in dumped.stdout, secret
+
+
 def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_by_monitoring(
     system, tmp_path
 ):

@@ -4,8 +4,7 @@ complaint is erased at the dossier; then their identifying strings are in no ser
 and in no log line; the projections rebuilt from the first event show them "erased"; their
 account no longer logs in; another member is untouched.
 
-Not covered (issue 10, in progress): the `*.commands` topics, whose commands carry personal
-data in clear for their retention."""
+The `*.commands` topics are read too: staff commands travel sealed for their service."""
 
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from services.identity.adapters.members import Members
 from services.identity.app import definition as identity_service
 from services.monitoring.app import definition as monitoring_service
 from shared.eventstore.schema import data_keys
-from shared.messaging.topics import events_topic, keys_topic, outcomes_topic
+from shared.messaging.topics import commands_topic, events_topic, keys_topic, outcomes_topic
 from tests.support import dossier as facts
 from tests.support.http import bearer, client
 from tests.support.identity_provider import signed_assertion
@@ -191,6 +190,7 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
         for service in SERVICES:
             topics += [events_topic(kafka, service), f"{events_topic(kafka, service)}.dlq"]
             topics += [outcomes_topic(kafka, service)]
+        topics += [commands_topic(kafka, s) for s in SERVICES if s != "monitoring"]
         records = [
             record
             for topic in topics
