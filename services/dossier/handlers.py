@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.dossier import retention_timers
+from services.dossier import privacy_timers, retention_timers
 from services.dossier.domain.booklet import Booklet
+from services.dossier.domain.privacy_request import PrivacyRequest
 from services.dossier.export_parts import Exports
 from services.dossier.person_index import PersonIndex
 from shared.access.persons import Persons
@@ -51,12 +52,27 @@ async def change_contact_details(command: ChangeContactDetails, ctx: CommandCont
         raise Refused("you may not act on this person's file")
     booklet.change_contact_details(command)
     await ctx.aggregates.save(booklet)
+    await _rectifying(ctx, command.rectifies, person_id, "contact details")
 
 
 async def change_address(command: ChangeAddress, ctx: CommandContext) -> None:
     booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
     booklet.change_address(command)
     await ctx.aggregates.save(booklet)
+    person_id = booklet.person_id_of(command.national_register_number)
+    await _rectifying(ctx, command.rectifies, person_id, "address")
+
+
+async def _rectifying(
+    ctx: CommandContext, request_id: str | None, person_id: str, what: str
+) -> None:
+    """A change made for the person's rectification request answers it (GDPR art. 16)."""
+    if request_id is None:
+        return
+    request = await ctx.aggregates.get(PrivacyRequest, request_id)
+    request.rectified(person_id, what)
+    await ctx.aggregates.save(request)
+    await privacy_timers.answered(ctx.uow, request)
 
 
 async def change_entitlement(command: ChangeEntitlement, ctx: CommandContext) -> None:

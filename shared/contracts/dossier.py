@@ -158,6 +158,8 @@ class ChangeContactDetails(Command):
     phone: PhoneNumber | None = None
     iban: Iban | None = None
     bic: Bic | None = None
+    # GDPR art. 16: the person's rectification request this change answers, recorded as such.
+    rectifies: str | None = Field(None, min_length=1, max_length=64)
 
 
 @commands.register
@@ -171,6 +173,8 @@ class ChangeAddress(Command):
     booklet_id: str
     national_register_number: Insz
     address: Address
+    # GDPR art. 16: the person's rectification request this change answers, recorded as such.
+    rectifies: str | None = Field(None, min_length=1, max_length=64)
 
 
 @commands.register
@@ -261,7 +265,9 @@ class DependantAdded(Event):
 @events.register
 class ContactDetailsChanged(Event):
     type_name = "ContactDetailsChanged"
-    version = 2  # v2: the person by id, no longer by national register number
+    # v2: the person by id, no longer by national register number; v3: the rectification
+    # request it answers, if any (GDPR art. 16).
+    version = 3
 
     booklet_id: str
     person_id: str
@@ -269,16 +275,18 @@ class ContactDetailsChanged(Event):
     phone: Annotated[str | None, Reachable] = None
     iban: Annotated[str | None, Financial] = None
     bic: Annotated[str | None, Financial] = None
+    rectifies: str | None = None
 
 
 @events.register
 class AddressChanged(Event):
     type_name = "AddressChanged"
-    version = 2  # v2: the person by id
+    version = 3  # v2: the person by id; v3: the rectification request it answers, if any
 
     booklet_id: str
     person_id: str
     address: Address
+    rectifies: str | None = None
 
 
 @events.register
@@ -384,3 +392,12 @@ for _changed in ("ContactDetailsChanged", "AddressChanged", "EntitlementChanged"
 def _nothing_restricted(payload: dict[str, Any]) -> dict[str, Any]:
     # Before retention, an erasure shredded every category at once.
     return {"restricted": [], **payload}
+
+
+def _no_rectification(payload: dict[str, Any]) -> dict[str, Any]:
+    # Before v3 a change answered no request on record.
+    return {**payload, "rectifies": None}
+
+
+for _changed in ("ContactDetailsChanged", "AddressChanged"):
+    events.upcaster(_changed, from_version=2)(_no_rectification)

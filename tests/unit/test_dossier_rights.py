@@ -25,7 +25,14 @@ from services.dossier.rights import HANDLERS as RIGHTS_HANDLERS
 from shared.access.persons import Persons
 from shared.clock import FakeClock
 from shared.contracts import Actor, Command, CommandEnvelope, EventEnvelope, events
-from shared.contracts.dossier import AddDependant, EnrolMember, ErasePerson
+from shared.contracts.dossier import (
+    AddDependant,
+    ChangeAddress,
+    ChangeContactDetails,
+    ContactDetailsChanged,
+    EnrolMember,
+    ErasePerson,
+)
 from shared.contracts.privacy import (
     AnswerPrivacyRequest,
     ConsentGiven,
@@ -465,3 +472,56 @@ async def test_dos12_an_erased_person_neither_consents_nor_is_restricted(store, 
     assert await refusal(store, LiftRestriction(person_id=els)) == "no such person"
     booklet = Booklet.rebuild("b-1", history=booklet_events(store))
     assert els not in booklet.restricted and els not in booklet.consents
+
+
+# Rectification through the dossier's own commands, recorded as such (GDPR art. 16)
+
+
+async def test_dos12_a_rectification_is_recorded_as_such_and_answers_the_request(store, family):
+    els, _ = family
+    [received] = await handle(store, submit(els, details="my e-mail address is wrong"))
+    request_id = received.payload["request_id"]
+    change = ChangeContactDetails(
+        booklet_id="b-1", national_register_number=ELS, email="els@example.be", rectifies=request_id
+    )
+
+    changed, answered = await handle(store, change)
+
+    assert events.decode(changed) == ContactDetailsChanged(
+        booklet_id="b-1", person_id=els, email="els@example.be", rectifies=request_id
+    )
+    assert events.decode(answered) == PrivacyRequestAnswered(
+        request_id=request_id,
+        person_id=els,
+        outcome="granted",
+        motivation="rectified: contact details",
+    )
+    assert store.timers("cancelled")  # the deadline goes with the answer
+
+
+@pytest.mark.parametrize(
+    ("right", "whose", "why"),
+    [
+        ("erasure", "els", "is no open rectification request of this person"),
+        ("rectification", "lotte", "is no open rectification request of this person"),
+    ],
+)
+async def test_dos12_a_change_rectifies_only_an_open_rectification_request_of_that_person(
+    store, family, right, whose, why
+):
+    els, lotte = family
+    [received] = await handle(store, submit({"els": els, "lotte": lotte}[whose], right))
+    moved = ChangeAddress(
+        booklet_id="b-1",
+        national_register_number=ELS,
+        address={
+            "street": "Meir",
+            "house_number": "3",
+            "postal_code": "2000",
+            "municipality": "Antwerpen",
+            "country": "BE",
+        },
+        rectifies=received.payload["request_id"],
+    )
+
+    assert why in await refusal(store, moved)

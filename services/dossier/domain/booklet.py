@@ -89,12 +89,17 @@ class Booklet(Aggregate):
     def change_contact_details(self, change: ChangeContactDetails) -> None:
         person_id, _ = self._person(change.national_register_number)
         details = change.model_dump(
-            exclude={"booklet_id", "national_register_number"}, exclude_none=True
+            exclude={"booklet_id", "national_register_number", "rectifies"}, exclude_none=True
         )
         if not details:
             raise BookletError("nothing to change: give an e-mail, phone or bank account")
         self.record(
-            ContactDetailsChanged(booklet_id=self.booklet_id, person_id=person_id, **details)
+            ContactDetailsChanged(
+                booklet_id=self.booklet_id,
+                person_id=person_id,
+                rectifies=change.rectifies,
+                **details,
+            )
         )
 
     def change_address(self, change: ChangeAddress) -> None:
@@ -102,7 +107,12 @@ class Booklet(Aggregate):
         if person.address == change.address:
             raise BookletError("nothing to change: this is already the person's address")
         self.record(
-            AddressChanged(booklet_id=self.booklet_id, person_id=person_id, address=change.address)
+            AddressChanged(
+                booklet_id=self.booklet_id,
+                person_id=person_id,
+                address=change.address,
+                rectifies=change.rectifies,
+            )
         )
 
     def change_entitlement(self, change: ChangeEntitlement) -> None:

@@ -115,6 +115,16 @@ class PrivacyRequest(Aggregate):
             )
         )
 
+    def rectified(self, person_id: str, what: str) -> None:
+        """A change of the person's data made for this rectification request (GDPR art. 16),
+        in the same transaction: the request is answered, granted."""
+        self._still_open()
+        if self.right != "rectification" or self.person_id != person_id:
+            raise PrivacyRequestError(
+                f"{self.request_id!r} is no open rectification request of this person"
+            )
+        self.answer(granted=True, motivation=f"rectified: {what}")
+
     def exported(self) -> None:
         """Every service's part of the copy is in: the access request is answered. Once: a
         part delivered again changes nothing."""
