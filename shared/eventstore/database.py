@@ -98,6 +98,9 @@ def _use_explicit_sqlite_transactions(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # An erased person's rows are deleted or overwritten in projections and indexes: their
+        # bytes are zeroed in the file too, not left in free pages a copy of it would keep.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
