@@ -30,7 +30,7 @@ from shared.clock import SystemClock
 from shared.contracts.complaints import RegisterComplaint
 from shared.messaging.broker import consumer_options
 from shared.messaging.topics import commands_topic, ensure_topics
-from shared.privacy.command_sealing import CommandKey
+from shared.privacy.command_sealing import CommandKey, epoch_of, public_record
 from shared.service import Runtime
 from shared.settings import KafkaSettings, ServiceSettings
 from tests.support.staff import Signer
@@ -58,6 +58,12 @@ def command(n: int, sender: Sender, topic: str, key: CommandKey) -> bytes:
         topic, RegisterComplaint.type_name, payload.model_dump(mode="json"), SystemClock(), key
     )
     return envelope.model_dump_json().encode()
+
+
+def _throwaway_public_key():
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return X25519PrivateKey.generate().public_key()
 
 
 def _producer(kafka: KafkaSettings) -> AIOKafkaProducer:
@@ -207,10 +213,12 @@ async def raw_round_trip(kafka: KafkaSettings, sizes: Sizes) -> tuple[float, flo
 
     consuming = asyncio.create_task(consume())
     sender = Signer(kafka).sender("complaints_handler")  # the same bytes the service gets
+    # Sealed like the service's commands (for a key nobody opens here): the same size.
+    key = public_record("complaints", epoch_of(SystemClock().now()), _throwaway_public_key())
     try:
 
         async def one(n: int, timeout: float = TIMEOUT_S) -> float:
-            body = command(n, sender, topic)
+            body = command(n, sender, topic, key)
             await asyncio.sleep(IDLE_S)
             started = time.perf_counter()
             await producer.send(topic, body, key=str(n).encode())
