@@ -17,7 +17,7 @@ from shared.access.read_model import grants
 from shared.clock import FakeClock
 from tests.support import dossier
 from tests.support.http import bearer, client
-from tests.support.identity_provider import signed_assertion
+from tests.support.identity_provider import register_with_digital_key
 from tests.support.procedure import fire
 from tests.support.services import running
 from tests.support.waiting import eventually
@@ -93,14 +93,7 @@ def midnight_in_brussels(day: date) -> datetime:
 
 
 async def register(api, provider: str, person: str) -> None:
-    id_token = await signed_assertion(api, provider, "/registration/nonce", person)
-    registration = {
-        "id_token": id_token,
-        "password": PASSWORD,
-        "terms_version": "2026-01",
-        "accept_terms": True,
-    }
-    assert (await api.post("/registration", json=registration)).status_code == 201
+    assert (await register_with_digital_key(api, provider, person, PASSWORD)).status_code == 201
 
 
 async def log_in(api, person: str) -> str:

@@ -28,7 +28,7 @@ from shared.eventstore.schema import data_keys
 from shared.messaging.topics import commands_topic, events_topic, keys_topic, outcomes_topic
 from tests.support import dossier as facts
 from tests.support.http import bearer, client
-from tests.support.identity_provider import signed_assertion
+from tests.support.identity_provider import register_with_digital_key
 from tests.support.kafka import everything_on
 from tests.support.services import running
 from tests.support.waiting import eventually
@@ -134,14 +134,7 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
         assert await eventually(lambda: _has_email(identity, GRIET))
 
         # Her portal account, with her national register number as its login (the default).
-        assertion = await signed_assertion(identity_api, provider, "/registration/nonce", GRIET)
-        registration = {
-            "id_token": assertion,
-            "password": PASSWORD,
-            "terms_version": "2026-01",
-            "accept_terms": True,
-        }
-        registered = await identity_api.post("/registration", json=registration)
+        registered = await register_with_digital_key(identity_api, provider, GRIET, PASSWORD)
         assert registered.status_code == 201, registered.text
         griet_logs_in = {"login": GRIET, "password": PASSWORD}
         token = (await identity_api.post("/login", json=griet_logs_in)).json()["access_token"]

@@ -28,7 +28,7 @@ from shared.messaging.topics import events_topic, keys_topic
 from shared.privacy.marking import ERASED_KEY, SEALED_KEY
 from tests.support import dossier as facts
 from tests.support.http import bearer, client
-from tests.support.identity_provider import signed_assertion
+from tests.support.identity_provider import register_with_digital_key
 from tests.support.kafka import everything_on
 from tests.support.recorded import recorded
 from tests.support.services import running
@@ -110,16 +110,8 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
         # Both have a portal account (their national register number is the login).
         accounts = {}
         for nrn, name in ((GRIET, "Griet Vandekerckhove"), (JAN, "Jan Claes")):
-            nonce_path = "/registration/nonce"
-            assertion = await signed_assertion(identity_api, provider, nonce_path, nrn, name=name)
-            registered = await identity_api.post(
-                "/registration",
-                json={
-                    "id_token": assertion,
-                    "password": PASSWORD,
-                    "terms_version": "2026-01",
-                    "accept_terms": True,
-                },
+            registered = await register_with_digital_key(
+                identity_api, provider, nrn, PASSWORD, name=name
             )
             assert registered.status_code == 201, registered.text
             accounts[nrn] = registered.json()["account_id"]

@@ -47,3 +47,18 @@ async def signed_assertion(
     }
     async with httpx.AsyncClient() as http:
         return (await http.post(f"{issuer}/assertions", json=request)).json()["id_token"]
+
+
+async def register_with_digital_key(
+    api: httpx.AsyncClient, issuer: str, insz: str, password: str, **overrides
+) -> httpx.Response:
+    """A member's registration (ID-1) with the provider's assertion and the portal's terms
+    accepted; the login is left to its default, the national register number."""
+    id_token = await signed_assertion(api, issuer, "/registration/nonce", insz, **overrides)
+    registration = {
+        "id_token": id_token,
+        "password": password,
+        "terms_version": "2026-01",
+        "accept_terms": True,
+    }
+    return await api.post("/registration", json=registration)
