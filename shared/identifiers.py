@@ -287,6 +287,24 @@ def normalize_entitlement_code(value: str) -> str:
     return code
 
 
+# --- RIZIV/INAMI number of a care provider ----------------------------------------------------
+
+
+def normalize_riziv_number(value: str) -> str:
+    """Return a care provider's RIZIV/INAMI number as its 11 digits ("10005549004").
+
+    Six digits name the provider, two check them (``97 - (first six mod 97)``) and the last
+    three are the qualification (a GP, a dentist, a physiotherapist, ...). Printed forms
+    write it 1-00055-49-004; separators are dropped."""
+    digits = re.sub(r"[\s./-]", "", value)
+    if not (digits.isascii() and digits.isdigit() and len(digits) == 11):
+        reason = "a RIZIV/INAMI number has 11 digits, like 1-00055-49-004"
+        raise InvalidIdentifier("RIZIV/INAMI number", _shown(value), reason)
+    if int(digits[6:8]) != 97 - int(digits[:6]) % 97:
+        raise InvalidIdentifier("RIZIV/INAMI number", _shown(value), "its check digits are wrong")
+    return digits
+
+
 # --- pydantic types for contracts and commands -------------------------------------------------
 
 Insz = Annotated[
@@ -307,4 +325,9 @@ EntitlementCode = Annotated[
     str,
     AfterValidator(normalize_entitlement_code),
     Field(description="Code gerechtigde (CG1 or CG2), 3 digits"),
+]
+RizivNumber = Annotated[
+    str,
+    AfterValidator(normalize_riziv_number),
+    Field(description="RIZIV/INAMI number of a care provider, 11 digits"),
 ]
