@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from shared.contracts import Command, access, complaints, dossier, identity
+from shared.contracts import (
+    Command,
+    access,
+    care,
+    complaints,
+    dossier,
+    identity,
+    payments,
+    privacy,
+)
 
 # The contract modules whose commands each service handles.
 CONTRACTS: dict[str, tuple[ModuleType, ...]] = {
     "identity": (identity, access),
-    "dossier": (dossier,),
+    "dossier": (dossier, privacy, care),
+    "payments": (payments,),
     "complaints": (complaints,),
 }
 

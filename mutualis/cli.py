@@ -366,6 +366,44 @@ def complaints_report(start, end) -> None:
 
 
 @main.group()
+def payments() -> None:
+    """Care certificates in, payment runs out (staff only)."""
+
+
+@payments.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for a batch.")
+def payments_import(file: Path, as_json: bool, timeout: float) -> None:
+    """Import the care certificates of FILE (CSV with a header, or JSON Lines; the fields of
+    RecordCareCertificate's certificate), as the logged-in member of staff. Prints what was
+    reimbursed, what was recorded before (importing a file twice changes nothing) and every
+    refused line with its reason. Exits 1 when a line was refused."""
+    from mutualis.importing import import_file
+
+    sender = _sender()
+    total = sum(1 for _ in file.open(encoding="utf-8-sig"))
+    with click.progressbar(length=total, label="certificates", file=sys.stderr) as bar:
+        try:
+            report = asyncio.run(
+                import_file(KafkaSettings(), file, sender, _clock(), bar.update, timeout=timeout)
+            )
+        except (TimeoutError, LookupError) as error:
+            raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"{report.lines} lines: {report.reimbursed} reimbursed, "
+            f"{report.already_recorded} recorded before, {len(report.refused)} refused"
+        )
+        for line in report.as_dict()["refused"]:
+            certificate = f" ({line['certificate_id']})" if line["certificate_id"] else ""
+            click.echo(f"  line {line['line']}{certificate}: {line['reason']}")
+    sys.exit(1 if report.refused else 0)
+
+
+@main.group()
 def monitor() -> None:
     """Watch the event streams and monitoring's figures (staff only)."""
 
@@ -394,6 +432,13 @@ def complaints() -> None:
 def privacy() -> None:
     """The privacy requests not answered yet (DOS-12): each one's due day, overdue first."""
     click.echo(json.dumps(_monitoring("/privacy-requests"), indent=2))
+
+
+@monitor.command("payments")
+def monitor_payments() -> None:
+    """The money: the latest payment runs, the total paid, payments waiting for a bank account,
+    and the households past their MAF ceiling per year."""
+    click.echo(json.dumps(_monitoring("/payments"), indent=2))
 
 
 @monitor.command()

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+# Where the fund's days begin and end: a due day, a value date, the day a certificate came in.
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def brussels_day(moment: datetime) -> date:
+    """The day `moment` falls on in Brussels."""
+    return moment.astimezone(BRUSSELS).date()
 
 
 class Clock(Protocol):

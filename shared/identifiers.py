@@ -293,16 +293,40 @@ def normalize_entitlement_code(value: str) -> str:
 def normalize_riziv_number(value: str) -> str:
     """Return a care provider's RIZIV/INAMI number as its 11 digits ("10005549004").
 
-    Six digits name the provider, two check them (``97 - (first six mod 97)``) and the last
-    three are the qualification (a GP, a dentist, a physiotherapist, ...). Printed forms
-    write it 1-00055-49-004; separators are dropped."""
+    The first digit names the profession (1 physician, 3 dentist, 4 nurse or midwife,
+    5 physiotherapist, ...), the first six digits with the next two identify the provider and
+    the last three are the qualification (bevoegdheidscode; a recognised GP is 003 or 004).
+    The two check digits are ``97 - (first six mod 97)`` or, for the numbers RIZIV has handed
+    out since its note I 2012/26 of 31 October 2012 (home nurses and midwives from 2013,
+    physicians from 1 April 2019), ``89 - (first six mod 89)``; both are accepted, which is
+    also why a provider is identified by eight digits, not six. Sources: RIZIV, "Software-
+    leveranciers" (new numbers "op basis van een andere check digit (controlegetal) ...
+    (modulo 89)"), https://www.inami.fgov.be/nl/professionals/andere-professionals/
+    softwareleveranciers/Paginas/default.aspx; Infohos, "Software Infohos Services klaar voor
+    nieuwe RIZIV-nummers artsen", https://www.infohos.be/nl/blog/12189 (note I 2012/26,
+    doctors from 1 April 2019); the ``89 -`` form as taktik's iCure checks it (KMEHR export,
+    ``isNihiiValid``). Printed forms write it 1-00055-49-004; separators are dropped."""
     digits = re.sub(r"[\s./-]", "", value)
     if not (digits.isascii() and digits.isdigit() and len(digits) == 11):
         reason = "a RIZIV/INAMI number has 11 digits, like 1-00055-49-004"
         raise InvalidIdentifier("RIZIV/INAMI number", _shown(value), reason)
-    if int(digits[6:8]) != 97 - int(digits[:6]) % 97:
+    base, check = int(digits[:6]), int(digits[6:8])
+    if check not in (97 - base % 97, 89 - base % 89):
         raise InvalidIdentifier("RIZIV/INAMI number", _shown(value), "its check digits are wrong")
     return digits
+
+
+# --- RIZIV/INAMI nomenclature code ------------------------------------------------------------
+
+
+def normalize_nomenclature_code(value: str) -> str:
+    """Return a code of the RIZIV/INAMI nomenclature of health care (the list of what the
+    compulsory insurance pays for) as its 6 digits ("102771")."""
+    code = value.strip()
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
+        reason = "a RIZIV/INAMI nomenclature code has 6 digits, like 102771"
+        raise InvalidIdentifier("nomenclature code", _shown(value), reason)
+    return code
 
 
 # --- pydantic types for contracts and commands -------------------------------------------------
@@ -330,4 +354,9 @@ RizivNumber = Annotated[
     str,
     AfterValidator(normalize_riziv_number),
     Field(description="RIZIV/INAMI number of a care provider, 11 digits"),
+]
+NomenclatureCode = Annotated[
+    str,
+    AfterValidator(normalize_nomenclature_code),
+    Field(description="RIZIV/INAMI nomenclature code of a health-care service, 6 digits"),
 ]

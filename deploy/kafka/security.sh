@@ -57,11 +57,15 @@ service identity identity dossier
 # The dossier reads its own events too: its part of the copy for an access request (DOS-12).
 service dossier identity dossier complaints
 service complaints identity dossier
+service payments identity dossier
 
 # Data keys of personal data: written by their owner, read by the services entitled to them
 # (shared/privacy/sharing.yaml).
 allow dossier Write Describe -- --topic dossier.keys
 allow identity Read Describe -- --topic dossier.keys
+# Payments reads the dossier's identification, financial and health data (the GMD, DOS-4, and
+# medical agreements, DOS-5).
+allow payments Read Describe -- --topic dossier.keys
 # The keys of each service's part of a copy for an access request, for the dossier (DOS-12).
 allow identity Write Describe -- --topic identity.keys
 allow complaints Write Describe -- --topic complaints.keys

@@ -1,5 +1,6 @@
-"""The dossier's HTTP API over the booklet projection: staff read booklets; members see and
-change the contact details of the persons they may act on (DOS-2, ID-7)."""
+"""The dossier's HTTP API over the booklet and care projections: staff read booklets, with each
+person's GMD and medical agreements; members see and change the contact details of the persons
+they may act on (DOS-2, ID-7), and see their GMD (DOS-4) and agreements (DOS-5)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from services.dossier.care_read_model import Care
 from services.dossier.read_model import booklet_persons
-from services.dossier.views import PersonView
+from services.dossier.views import BookletPersonView, GmdView, MedicalAgreementView, PersonView
 from shared.access.http import Authenticated, act
 from shared.access.persons import Persons
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
 from shared.identifiers import Bic, Email, Iban, PhoneNumber
 from shared.problems import Problem, problems
 from shared.service import Runtime
+
+# An opaque id, not the national register number: paths end up in logs and histories.
+PersonId = Annotated[str, Path(max_length=64, description="The person's id")]
 
 
 class ContactDetails(BaseModel):
@@ -48,14 +53,31 @@ def router(runtime: Runtime) -> APIRouter:
             )
             return [PersonView.of(row._asdict()) for row in rows]
 
+    async def member_may_see(principal, person_id: str) -> None:
+        """Only a member asks by person, and learns nothing of a person they may not act on."""
+        if principal.role != "member":
+            raise Problem(403, "role_not_allowed", "staff read booklets by their id")
+        if not await visible(principal, booklet_persons.c.person_id == person_id):
+            raise Problem(404, "no_such_person", "no such person among those you may act on")
+
     @api.get(
-        "/booklets/{booklet_id}", response_model=list[PersonView], responses=problems(403, 404)
+        "/booklets/{booklet_id}",
+        response_model=list[BookletPersonView],
+        responses=problems(403, 404),
     )
-    async def booklet(booklet_id: str, principal: Authenticated) -> list[PersonView]:
+    async def booklet(booklet_id: str, principal: Authenticated) -> list[BookletPersonView]:
+        """The booklet's persons, each with their GMD (DOS-4) and medical agreements (DOS-5)."""
         persons = await visible(principal, booklet_persons.c.booklet_id == booklet_id)
         if not persons:
             raise Problem(404, "no_such_booklet", f"no booklet {booklet_id!r}")
-        return persons
+        ids = [person.person_id for person in persons]
+        async with runtime.database.read() as conn:
+            care = Care(conn)
+            gmds, agreements = await care.gmds(ids), await care.agreements(ids)
+        return [
+            BookletPersonView.with_care(p, gmds.get(p.person_id), agreements.get(p.person_id, []))
+            for p in persons
+        ]
 
     @api.get("/persons", response_model=list[PersonView], responses=problems(403))
     async def my_persons(principal: Authenticated) -> list[PersonView]:
@@ -70,8 +92,7 @@ def router(runtime: Runtime) -> APIRouter:
         responses=problems(403, 404, 409, 422),
     )
     async def change_contact_details(
-        # An opaque id, not the national register number: paths end up in logs and histories.
-        person_id: Annotated[str, Path(max_length=64, description="The person's id")],
+        person_id: PersonId,
         details: ContactDetails,
         request: Request,
         principal: Authenticated,
@@ -86,5 +107,31 @@ def router(runtime: Runtime) -> APIRouter:
             **details.model_dump(exclude_none=True),
         )
         await act(request, principal, change)
+
+    @api.get("/persons/{person_id}/gmd", response_model=GmdView, responses=problems(403, 404))
+    async def gmd(person_id: PersonId, principal: Authenticated) -> GmdView:
+        """DOS-4: the GMD of a person the member may act on: the GP holding it, since when,
+        the advantage it gives, and its end once it ended (404 `no_gmd` when there is none)."""
+        await member_may_see(principal, person_id)
+        async with runtime.database.read() as conn:
+            found = (await Care(conn).gmds([person_id])).get(person_id)
+        if found is None:
+            raise Problem(404, "no_gmd", "no GMD is on record for this person")
+        return GmdView.of(found)
+
+    @api.get(
+        "/persons/{person_id}/medical-agreements",
+        response_model=list[MedicalAgreementView],
+        responses=problems(403, 404),
+    )
+    async def medical_agreements(
+        person_id: PersonId, principal: Authenticated
+    ) -> list[MedicalAgreementView]:
+        """DOS-5: the advising physician's agreements of a person the member may act on, the
+        latest start first."""
+        await member_may_see(principal, person_id)
+        async with runtime.database.read() as conn:
+            found = (await Care(conn).agreements([person_id])).get(person_id, [])
+        return [MedicalAgreementView.of(agreement) for agreement in found]
 
     return api

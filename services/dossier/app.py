@@ -4,6 +4,7 @@ from pathlib import Path
 
 from services.dossier import (
     api,
+    care,
     copies,
     handlers,
     personal_data,
@@ -12,6 +13,7 @@ from services.dossier import (
     retention_timers,
     rights,
 )
+from services.dossier.care_read_model import CareProjection
 from services.dossier.privacy_read_model import PrivacyRequestsProjection
 from services.dossier.read_model import BookletsProjection
 from shared import access
@@ -22,8 +24,8 @@ from shared.service import ServiceDefinition
 
 definition = ServiceDefinition(
     name="dossier",
-    command_handlers={**handlers.HANDLERS, **rights.HANDLERS},
-    projections=lambda: [BookletsProjection(), PrivacyRequestsProjection()],
+    command_handlers={**handlers.HANDLERS, **rights.HANDLERS, **care.HANDLERS},
+    projections=lambda: [BookletsProjection(), PrivacyRequestsProjection(), CareProjection()],
     timer_handlers={**retention_timers.HANDLERS, **privacy_timers.HANDLERS, **exports.HANDLERS},
     subscriptions=[
         access.subscription(),

@@ -1,12 +1,13 @@
 """The dossier's part of a person's copy (DOS-12): their booklet data as the booklet projection
 holds it (names, birth date, national register number, address, contact, bank account,
-entitlement, membership end, role, booklet id) and the other persons of their booklet by role
-and id only, never their data. A person the dossier does not know, or no longer identifies
-(erased, or their identification's retention ended), gets an empty part.
+entitlement, membership end, role, booklet id), their GMD and medical agreements as the care
+projection holds them (DOS-4, DOS-5), and the other persons of their booklet by role and id
+only, never their data. A person the dossier does not know, or no longer identifies (erased,
+or their identification's retention ended), gets an empty part.
 
 The request reaches the dossier on its own events topic (shared.privacy.exports), which the
-projector does not follow: the part waits until the projection has applied the request, so it
-shows every change recorded before it."""
+projector does not follow: the part waits until both projections have applied the request, so
+it shows every change recorded before it."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.dossier.care_read_model import Care, CareProjection
 from services.dossier.read_model import BookletsProjection, booklet_persons
-from services.dossier.views import PersonView
+from services.dossier.views import GmdView, MedicalAgreementView, PersonView
 from shared.contracts import EventEnvelope
 from shared.eventstore import UnitOfWork
 from shared.privacy.marking import ERASED
@@ -26,9 +28,14 @@ from shared.projections import ProjectionBehind, has_applied
 persons = booklet_persons.c
 
 
-def part(person: Mapping[str, Any] | None, booklet: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """The part of a person's booklet row (`person`) and of their booklet's persons as
-    (person id, role). Pure."""
+def part(
+    person: Mapping[str, Any] | None,
+    booklet: Sequence[tuple[str, str]],
+    gmd: Mapping[str, Any] | None = None,
+    agreements: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The part of a person's booklet row (`person`), of their booklet's persons as
+    (person id, role), and of their GMD and agreement rows. Pure."""
     if person is None or person["national_register_number"] == ERASED:
         return {}
     shown = PersonView.of(dict(person)).model_dump(mode="json")
@@ -37,7 +44,13 @@ def part(person: Mapping[str, Any] | None, booklet: Sequence[tuple[str, str]]) -
         for person_id, role in booklet
         if person_id != person["person_id"]
     ]
-    return shown | {"others_on_booklet": others}
+    care = {
+        "gmd": GmdView.of(dict(gmd)).model_dump(mode="json") if gmd else None,
+        "medical_agreements": [
+            MedicalAgreementView.of(dict(a)).model_dump(mode="json") for a in agreements
+        ],
+    }
+    return shown | care | {"others_on_booklet": others}
 
 
 class PersonalData:
@@ -48,7 +61,10 @@ class PersonalData:
         self.conn = conn
 
     async def caught_up_with(self, event_id: str) -> bool:
-        return await has_applied(self.conn, BookletsProjection.name, event_id)
+        for projection in (BookletsProjection, CareProjection):
+            if not await has_applied(self.conn, projection.name, event_id):
+                return False
+        return True
 
     async def person(self, person_id: str) -> dict[str, Any] | None:
         row = (
@@ -65,11 +81,18 @@ class PersonalData:
         )
         return [(person_id, role) for person_id, role in rows]
 
+    async def care(self, person_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The person's GMD row, if any, and their agreement rows."""
+        care = Care(self.conn)
+        gmds, agreements = await care.gmds([person_id]), await care.agreements([person_id])
+        return gmds.get(person_id), agreements.get(person_id, [])
+
 
 async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> dict[str, Any]:
     held = uow.view(PersonalData)
     if not await held.caught_up_with(request.event_id):
-        raise ProjectionBehind(f"the booklets projection has not applied {request.event_id}")
+        raise ProjectionBehind(f"the dossier's projections have not applied {request.event_id}")
     person = await held.person(person_id)
     booklet = await held.booklet(person["booklet_id"]) if person else []
-    return part(person, booklet)
+    gmd, agreements = await held.care(person_id) if person else (None, [])
+    return part(person, booklet, gmd, agreements)

@@ -67,3 +67,53 @@ class PersonView(BaseModel):
                 "consents": row.get("consents") or [],
             }
         )
+
+
+class GmdView(BaseModel):
+    """DOS-4: the GP holding the person's GMD (globaal medisch dossier, dossier médical
+    global), since when, and the advantage it gives; `end_date` once it ended. The GP and the
+    advantage are health data: they read "erased" once the person's health data is erased."""
+
+    gp_riziv_number: str
+    gp_name: str
+    start_date: date
+    advantage: str
+    end_date: date | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> GmdView:
+        return cls.model_validate(row)
+
+
+class MedicalAgreementView(BaseModel):
+    """DOS-5: an advising physician's agreement (akkoord adviserend arts, accord du
+    médecin-conseil) about care under a nomenclature code, for a period (`valid_to` None:
+    open): requested, granted, refused or ended. The code and description are health data."""
+
+    agreement_id: str
+    nomenclature_code: str
+    description: str
+    valid_from: date
+    valid_to: date | None
+    status: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> MedicalAgreementView:
+        return cls.model_validate(row)
+
+
+class BookletPersonView(PersonView):
+    """A person as member services see them on a booklet: with their GMD and agreements."""
+
+    gmd: GmdView | None
+    medical_agreements: list[MedicalAgreementView]
+
+    @classmethod
+    def with_care(
+        cls, person: PersonView, gmd: dict[str, Any] | None, agreements: list[dict[str, Any]]
+    ) -> BookletPersonView:
+        return cls(
+            **dict(person),
+            gmd=GmdView.of(gmd) if gmd else None,
+            medical_agreements=[MedicalAgreementView.of(a) for a in agreements],
+        )

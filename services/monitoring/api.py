@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from services.monitoring.complaint_deadlines import Figures, figures
 from services.monitoring.lag import GroupLag, consumer_lag
+from services.monitoring.payment_figures import PaymentFigures, payment_figures
 from services.monitoring.privacy_deadlines import OpenPrivacyRequest, open_requests
 from services.monitoring.read_model import event_counts
 from shared.access.http import Authenticated
@@ -50,6 +51,14 @@ def router(runtime: Runtime) -> APIRouter:
         share of acknowledgements (CMP-3) and status messages (CMP-5) sent on time."""
         async with runtime.database.read() as conn:
             return await figures(conn)
+
+    @api.get("/payments")
+    async def payments() -> PaymentFigures:
+        """The money: the latest payment runs (payments, amount, held), the total paid, the
+        persons whose payments wait for a bank account, and per year the households past their
+        MAF ceiling with what was refunded above it."""
+        async with runtime.database.read() as conn:
+            return await payment_figures(conn)
 
     @api.get("/privacy-requests")
     async def privacy_requests() -> list[OpenPrivacyRequest]:

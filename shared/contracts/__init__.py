@@ -25,4 +25,12 @@ __all__ = [
 ]
 
 # Importing the contracts registers the whole catalogue.
-from shared.contracts import access, complaints, dossier, identity, privacy  # noqa: F401
+from shared.contracts import (  # noqa: F401
+    access,
+    care,
+    complaints,
+    dossier,
+    identity,
+    payments,
+    privacy,
+)

@@ -26,8 +26,9 @@ from shared.privacy.command_sealing import CommandKey
 from shared.settings import KafkaSettings
 
 # Which service publishes the events of a contracts module (shared/contracts/<module>.py). The
-# privacy rights are the dossier's (PersonalDataExported is also every exporting service's).
-PUBLISHER_OF_MODULE = {"access": "identity", "privacy": "dossier"}
+# privacy rights and a person's care are the dossier's (PersonalDataExported is also every
+# exporting service's).
+PUBLISHER_OF_MODULE = {"access": "identity", "privacy": "dossier", "care": "dossier"}
 
 
 def document(service, kafka: KafkaSettings) -> dict[str, Any]:

@@ -14,14 +14,19 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table
 
 from services.complaints import read_model as complaints_read_model
 from services.complaints.app import definition as complaints_service
+from services.dossier import care_read_model as dossier_care_read_model
 from services.dossier import privacy_read_model as dossier_privacy_read_model
 from services.dossier import read_model as dossier_read_model
 from services.dossier.app import definition as dossier_service
 from services.identity.adapters import administrators, members, private_tables
 from services.identity.app import definition as identity_service
-from services.monitoring import complaint_deadlines, privacy_deadlines
+from services.monitoring import complaint_deadlines, payment_figures, privacy_deadlines
 from services.monitoring import read_model as monitoring_read_model
 from services.monitoring.app import definition as monitoring_service
+from services.payments import certificates, payables
+from services.payments import members as payment_members
+from services.payments import read_model as payments_read_model
+from services.payments.app import definition as payments_service
 from shared.access import read_model as access_read_model
 from shared.eventstore import connect, schema
 from shared.privacy import exports
@@ -40,7 +45,20 @@ SERVICES = {
     ),
     "dossier": (
         dossier_service,
-        [dossier_read_model.metadata, dossier_privacy_read_model.metadata],
+        [
+            dossier_read_model.metadata,
+            dossier_privacy_read_model.metadata,
+            dossier_care_read_model.metadata,
+        ],
+    ),
+    "payments": (
+        payments_service,
+        [
+            payment_members.metadata,
+            certificates.metadata,
+            payables.metadata,
+            payments_read_model.metadata,
+        ],
     ),
     "complaints": (complaints_service, [complaints_read_model.metadata]),
     "monitoring": (
@@ -49,6 +67,7 @@ SERVICES = {
             monitoring_read_model.metadata,
             complaint_deadlines.metadata,
             privacy_deadlines.metadata,
+            payment_figures.metadata,
         ],
     ),
 }

@@ -73,6 +73,18 @@ def test_issue10_1_the_document_shows_which_fields_are_personal():
     assert changed["iban"]["x-personal"] == {"category": "financial", "subject": "person_id"}
 
 
+def test_dos4_dos5_the_dossier_takes_the_care_commands_and_publishes_their_events_sealed():
+    schemas = document(dossier, KAFKA)["components"]["schemas"]
+
+    for command in ("RecordGmd", "EndGmd", "RecordMedicalAgreement"):
+        assert f"{command}Envelope" in schemas, command
+    for event in ("GmdRecorded", "GmdEnded", "MedicalAgreementRecorded"):
+        assert f"{event}Envelope" in schemas, event
+    recorded = schemas["GmdRecorded"]["properties"]
+    assert recorded["gp_name"]["x-personal"] == {"category": "health", "subject": "person_id"}
+    assert "x-personal" not in recorded["start_date"]
+
+
 async def test_issue9_4_a_service_serves_its_document(tmp_path):
     settings = ServiceSettings(
         name="dossier", database_url=f"sqlite+aiosqlite:///{tmp_path / 'unused.sqlite'}", port=0
@@ -92,5 +104,6 @@ def test_issue9_4_contracts_export_writes_every_services_document(tmp_path):
     assert exported.exit_code == 0, exported.output
     written = {path.name for path in tmp_path.glob("asyncapi.*.json")}
     assert written == {
-        f"asyncapi.{s}.json" for s in ("identity", "dossier", "complaints", "monitoring")
+        f"asyncapi.{s}.json"
+        for s in ("identity", "dossier", "payments", "complaints", "monitoring")
     }

@@ -191,6 +191,9 @@ class FakePersonalData:
     async def booklet(self, booklet_id: str) -> list[tuple[str, str]]:
         return [(r["person_id"], r["role"]) for r in self.rows if r["booklet_id"] == booklet_id]
 
+    async def care(self, person_id: str) -> tuple[dict | None, list[dict]]:
+        return None, []
+
 
 def dossier_store(held: FakePersonalData) -> InMemoryEventStore:
     return InMemoryEventStore("dossier", views={Exports: FakeExports(), PersonalData: held})

@@ -29,7 +29,16 @@ def folder(tmp_path):
 def test_principle7_identity_reads_the_dossiers_identification_and_contact_data_only():
     assert readable_by("identity") == {("dossier", "identification"), ("dossier", "contact")}
     assert readable_by("monitoring") == frozenset()
-    assert "financial" not in shared_categories("dossier")
+
+
+def test_principle7_dos4_dos5_payments_reads_who_the_dossiers_persons_are_their_account_and_care():
+    assert readable_by("payments") == {
+        ("dossier", "identification"),
+        ("dossier", "financial"),
+        ("dossier", "health"),
+    }
+    assert ("dossier", "contact") not in readable_by("payments")
+    assert not {("dossier", "financial"), ("dossier", "health")} & readable_by("identity")
 
 
 def test_dos12_only_the_dossier_reads_the_parts_of_a_copy_identity_and_complaints_make():
@@ -53,6 +62,18 @@ def test_principle7_a_shared_key_opens_for_an_entitled_reader(folder):
 
     assert SharingKeys.load("identity", folder).unwrap(shared) == KEY
     assert KEY.hex() not in shared.model_dump_json() and shared.wrapped
+
+
+@pytest.mark.parametrize("category", ["identification", "financial", "health"])
+def test_dos4_dos5_payments_opens_the_dossiers_keys_it_reads_and_identity_not_the_care_ones(
+    folder, category
+):
+    shared = SharingKeys.load("dossier", folder).share("p-1", category, KEY)
+
+    assert SharingKeys.load("payments", folder).unwrap(shared) == KEY
+    if category != "identification":
+        with pytest.raises(KeyError):
+            SharingKeys.load("identity", folder).unwrap(shared)
 
 
 def test_principle7_a_service_not_entitled_cannot_open_a_shared_key(folder):

@@ -1,6 +1,7 @@
-"""A member booklet (lidboekje): its holder and dependants, and what each of them said about
-the processing of their data (a restriction, consents: DOS-12). Pure decisions; no I/O: the
-handlers load and save it through their repository (shared.aggregate).
+"""A member booklet (lidboekje): its holder and dependants, what each of them said about the
+processing of their data (a restriction, consents: DOS-12), and what the fund records of their
+care (their GMD, DOS-4; medical agreements, DOS-5). Pure decisions; no I/O: the handlers load
+and save it through their repository (shared.aggregate).
 
 The restriction and the consents are kept here, on the booklet that knows the person, rather
 than on an aggregate of their own: a person erased from the booklet can no longer be
@@ -10,11 +11,21 @@ enrolment that tells other services (identity) who the person is."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from services.dossier.domain import care
+from services.dossier.domain.care import Gmd
 from shared.aggregate import Aggregate
 from shared.contracts import Event
+from shared.contracts.care import (
+    EndGmd,
+    GmdEnded,
+    GmdRecorded,
+    MedicalAgreementRecorded,
+    RecordGmd,
+    RecordMedicalAgreement,
+)
 from shared.contracts.dossier import (
     AddressChanged,
     ChangeAddress,
@@ -62,6 +73,10 @@ class Booklet(Aggregate):
     # consents (GDPR art. 7(3): withdrawn at any time), by person id.
     restricted: set[str] = field(default_factory=set)
     consents: dict[str, set[Purpose]] = field(default_factory=dict)
+    # DOS-4, DOS-5: each person's GMD, by person id, and the medical agreements, by their id
+    # (as last recorded; the rules are in services.dossier.domain.care).
+    gmds: dict[str, Gmd] = field(default_factory=dict)
+    agreements: dict[str, MedicalAgreementRecorded] = field(default_factory=dict)
 
     @classmethod
     def stream(cls, booklet_id: str) -> str:
@@ -197,6 +212,22 @@ class Booklet(Aggregate):
             raise BookletError(f"this person has not consented to {purpose}")
         self.record(ConsentWithdrawn(person_id=person_id, purpose=purpose))
 
+    def record_gmd(self, command: RecordGmd) -> None:
+        """DOS-4: the GP holding the person's GMD; at another GP, the GMD moved there."""
+        person_id, person = self._person(command.national_register_number)
+        current = self.gmds.get(person_id)
+        self.record(care.gmd_recorded(self.booklet_id, person_id, person, current, command))
+
+    def end_gmd(self, command: EndGmd) -> None:
+        person_id, _ = self._person(command.national_register_number)
+        self.record(care.gmd_ended(self.booklet_id, person_id, self.gmds.get(person_id), command))
+
+    def record_medical_agreement(self, command: RecordMedicalAgreement) -> None:
+        """DOS-5: a new agreement of the advising physician, or what became of one."""
+        person_id, person = self._person(command.national_register_number)
+        current = self.agreements.get(command.agreement_id)
+        self.record(care.agreement_recorded(self.booklet_id, person_id, person, current, command))
+
     def person_id_of(self, national_register_number: str) -> str | None:
         return next(
             (
@@ -240,6 +271,10 @@ class Booklet(Aggregate):
                 del self.persons[person_id]  # nothing more is decided about them
                 self.restricted.discard(person_id)
                 self.consents.pop(person_id, None)
+                self.gmds.pop(person_id, None)
+                self.agreements = {
+                    k: a for k, a in self.agreements.items() if a.person_id != person_id
+                }
             case ProcessingRestricted(person_id=person_id):
                 self.restricted.add(person_id)
             case ProcessingRestrictionLifted(person_id=person_id):
@@ -248,6 +283,12 @@ class Booklet(Aggregate):
                 self.consents.setdefault(person_id, set()).add(purpose)
             case ConsentWithdrawn(person_id=person_id, purpose=purpose):
                 self.consents.get(person_id, set()).discard(purpose)
+            case GmdRecorded(person_id=person_id):
+                self.gmds[person_id] = Gmd.of(event)
+            case GmdEnded(person_id=person_id, end_date=end_date) if person_id in self.gmds:
+                self.gmds[person_id] = replace(self.gmds[person_id], end_date=end_date)
+            case MedicalAgreementRecorded(agreement_id=agreement_id):
+                self.agreements[agreement_id] = event
 
     def _update(self, person_id: str, **changes) -> None:
         self.persons[person_id] = self.persons[person_id].model_copy(update=changes)

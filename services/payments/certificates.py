@@ -1,0 +1,262 @@
+"""Care certificates in (issue 11 item 1): one at the desk, or a batch of an electronic file.
+Each certificate is reimbursed or refused with its reason; one recorded before changes nothing
+(idempotency by certificate id). A reimbursement due to a member or a provider becomes a
+payable item, its legal co-payment counts for the household's maximum bill of the year of the
+care, and a refund above the ceiling becomes an item too: all in the command's one
+transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.payments import household_years
+from services.payments.domain import dental
+from services.payments.domain.entitlement import vt_on
+from services.payments.domain.household_year import CoPayment
+from services.payments.domain.intake import NotReimbursed, Status, check_dates, decide
+from services.payments.domain.ledger import CertificateBatch
+from services.payments.domain.payment_run import Item
+from services.payments.domain.tariffs import shipped_tariffs
+from services.payments.members import Agreement, Gmd, Member, Members
+from services.payments.payables import Payables
+from shared.clock import brussels_day
+from shared.contracts.payments import (
+    CareCertificate,
+    CareCertificateRefused,
+    CareItem,
+    CareReimbursed,
+    ImportCareCertificates,
+    NumberedCertificate,
+    RecordCareCertificate,
+)
+from shared.messaging.commands import CommandContext
+from shared.refusal import Refused
+
+metadata = MetaData()
+
+# Every certificate recorded, reimbursed or not refused: a second import finds it here.
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("certificate_id", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("batch_id", String(128), nullable=False),
+)
+
+# The years a person had reimbursed dental care: whether they are "regular" (DOS-9).
+dental_years = Table(
+    "dental_years",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+)
+
+
+class Certificates:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def recorded(self, ids: set[str]) -> set[str]:
+        query = select(certificates.c.certificate_id).where(certificates.c.certificate_id.in_(ids))
+        return set(await self.conn.scalars(query))
+
+    async def record(self, rows: list[dict]) -> None:
+        if rows:
+            await self.conn.execute(insert(certificates), rows)
+
+    async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
+        query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))
+        return {(row.person_id, row.year) for row in await self.conn.execute(query)}
+
+    async def visited_dentist(self, visits: set[tuple[str, int]]) -> None:
+        if visits:
+            await self.conn.execute(
+                insert(dental_years), [{"person_id": p, "year": y} for p, y in sorted(visits)]
+            )
+
+
+async def record_care_certificate(command: RecordCareCertificate, ctx: CommandContext) -> None:
+    batch_id = ctx.derived_id("certificate")
+    refused = await _decide(
+        ctx, batch_id, [NumberedCertificate(line=1, certificate=command.certificate)]
+    )
+    if refused:
+        # At the desk one certificate is the whole command: its refusal is the command's.
+        raise Refused(refused[0].reason)
+
+
+async def import_care_certificates(command: ImportCareCertificates, ctx: CommandContext) -> None:
+    await _decide(ctx, command.batch_id, command.certificates)
+
+
+HANDLERS = {
+    RecordCareCertificate: record_care_certificate,
+    ImportCareCertificates: import_care_certificates,
+}
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the batch's decisions need to know of its persons, read at once."""
+
+    members: dict[str, Member]
+    entitlements: dict[str, list[tuple[date, bool]]]
+    gmds: dict[str, list[Gmd]]
+    agreements: dict[str, list[Agreement]]
+    dental: set[tuple[str, int]]
+
+
+async def _decide(
+    ctx: CommandContext, batch_id: str, lines: list[NumberedCertificate]
+) -> list[CareCertificateRefused]:
+    today = brussels_day(ctx.now)
+    tariffs = shipped_tariffs()
+    known = await _load(ctx, lines)
+    recorded = await ctx.uow.view(Certificates).recorded(
+        {n.certificate.certificate_id for n in lines}
+    )
+    decided: list[CareReimbursed | CareCertificateRefused] = []
+    seen: set[str] = set()
+    for numbered in lines:
+        certificate = numbered.certificate
+        if certificate.certificate_id in recorded:
+            continue  # imported before: nothing changes
+        try:
+            if certificate.certificate_id in seen:
+                raise NotReimbursed("the certificate is listed twice")
+            seen.add(certificate.certificate_id)
+            decided.append(_reimburse(certificate, known, tariffs, today))
+        except NotReimbursed as refusal:
+            decided.append(
+                CareCertificateRefused(
+                    certificate_id=certificate.certificate_id,
+                    batch_id=batch_id,
+                    line=numbered.line,
+                    reason=str(refusal),
+                )
+            )
+    if not decided:
+        return []
+    batch = await ctx.aggregates.get(CertificateBatch, batch_id)
+    batch.decide(decided)
+    await ctx.aggregates.save(batch)
+    reimbursed = [d for d in decided if isinstance(d, CareReimbursed)]
+    await _book(ctx, batch_id, reimbursed, known, today)
+    return [d for d in decided if isinstance(d, CareCertificateRefused)]
+
+
+async def _load(ctx: CommandContext, lines: list[NumberedCertificate]) -> _Known:
+    view = ctx.uow.view(Members)
+    by_number = await view.find_all({n.certificate.national_register_number for n in lines})
+    persons = {m.person_id for m in by_number.values()}
+    return _Known(
+        members=by_number,
+        entitlements=await view.entitlement_history(persons),
+        gmds=await view.gmds(persons),
+        agreements=await view.agreements(persons),
+        dental=await ctx.uow.view(Certificates).dental_years(persons),
+    )
+
+
+def _reimburse(certificate: CareCertificate, known: _Known, tariffs, today: date) -> CareReimbursed:
+    check_dates(certificate, today)
+    member = known.members.get(certificate.national_register_number)
+    if member is None:
+        raise NotReimbursed("no member of the fund has this national register number")
+    care_date = certificate.care_date
+    is_dental = dental.is_dental(certificate.code)
+    status = Status(
+        age=member.age_on(care_date),
+        increased_reimbursement=vt_on(known.entitlements.get(member.person_id, []), care_date),
+        gmd=any(
+            g.held_by(certificate.provider_riziv_number, care_date)
+            for g in known.gmds.get(member.person_id, ())
+        ),
+        dental_regular=(
+            dental.is_regular(
+                member.birth_date,
+                care_date,
+                (member.person_id, care_date.year - 1) in known.dental,
+            )
+            if is_dental
+            else None
+        ),
+        agreement=any(
+            a.covers(certificate.code, care_date)
+            for a in known.agreements.get(member.person_id, ())
+        ),
+    )
+    decision = decide(certificate, status, tariffs)
+    description = decision.description_fr if member.language == "fr" else decision.description_nl
+    return CareReimbursed(
+        certificate_id=certificate.certificate_id,
+        person_id=member.person_id,
+        booklet_id=member.booklet_id,
+        care=CareItem(
+            person_id=member.person_id,
+            care_date=care_date,
+            provider_riziv_number=certificate.provider_riziv_number,
+            provider_name=certificate.provider_name,
+            code=certificate.code,
+            description=description,
+        ),
+        fee_asked=certificate.fee_asked,
+        supplement=certificate.supplement,
+        legal_fee=decision.legal_fee,
+        reimbursed=decision.reimbursed,
+        co_payment=decision.co_payment,
+        increased_reimbursement=status.increased_reimbursement,
+        gmd=status.gmd,
+        paid_to="provider" if certificate.third_party_payment else "member",
+        provider_iban=certificate.provider_iban,
+    )
+
+
+async def _book(
+    ctx: CommandContext,
+    batch_id: str,
+    reimbursed: list[CareReimbursed],
+    known: _Known,
+    today: date,
+) -> None:
+    """What the reimbursements owe and count: payable items, the certificates recorded, the
+    dental years, and the households' maximum bills."""
+    await ctx.uow.view(Certificates).record(
+        [
+            {"certificate_id": r.certificate_id, "person_id": r.person_id, "batch_id": batch_id}
+            for r in reimbursed
+        ]
+    )
+    await ctx.uow.view(Certificates).visited_dentist(
+        {(r.person_id, r.care.care_date.year) for r in reimbursed if dental.is_dental(r.care.code)}
+        - known.dental
+    )
+    items = [
+        Item(
+            item_id=f"reimbursement:{r.certificate_id}",
+            kind="reimbursement",
+            person_id=r.person_id,
+            booklet_id=r.booklet_id,
+            amount=r.reimbursed,
+            payee=r.paid_to,
+            certificate_id=r.certificate_id,
+            care_date=r.care.care_date,
+            provider_riziv_number=r.care.provider_riziv_number if r.paid_to == "provider" else None,
+            provider_name=r.care.provider_name if r.paid_to == "provider" else None,
+            provider_iban=r.provider_iban,
+        )
+        for r in reimbursed
+        if r.reimbursed > 0
+    ]
+    await ctx.uow.view(Payables).owe(items, today)
+    by_year: dict[tuple[str, int], list[CoPayment]] = defaultdict(list)
+    for r in reimbursed:
+        by_year[(r.booklet_id, r.care.care_date.year)].append(
+            CoPayment(r.certificate_id, r.person_id, r.co_payment)
+        )
+    await household_years.count(ctx, by_year, today)

@@ -1,0 +1,147 @@
+"""The maximum bill (MAF) of one household for one calendar year (DOS-6, PAY-4): its counter
+of legal co-payments, its ceiling, and what was refunded.
+
+Once the counter passes the ceiling, every further co-payment of the household that year is
+refunded in full, the one that crosses it for the part above. A ceiling that changes later (the
+income bracket known, VT, a chronic illness recognised) moves what is due: a lower one frees
+co-payments counted before, refunded at once to the holder; a higher one leaves refunds paid
+above what is now due, recorded for a handler and never taken back by itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from services.payments.domain.maf import Ceiling, overpaid, refund_due
+from shared.aggregate import Aggregate
+from shared.contracts import Event
+from shared.contracts.payments import (
+    ChronicIllnessRecognized,
+    CoPaymentsCounted,
+    MafCeilingSet,
+    MafOverpaid,
+    MafRefundDue,
+)
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CoPayment:
+    certificate_id: str
+    person_id: str
+    amount: Decimal
+
+
+@dataclass
+class HouseholdYear(Aggregate):
+    booklet_id: str
+    year: int
+    counted: Decimal = ZERO
+    refunded: Decimal = ZERO
+    overpaid_recorded: Decimal = ZERO
+    ceiling: Ceiling | None = None
+    # Persons recognised as chronically ill this year (their household's ceiling is lower).
+    chronically_ill: set[str] = field(default_factory=set)
+    counted_ids: set[str] = field(default_factory=set, repr=False)
+
+    @classmethod
+    def stream(cls, booklet_id: str, year: int) -> str:
+        return f"maf-{booklet_id}-{year}"
+
+    @property
+    def bracket(self) -> int | None:
+        return self.ceiling.bracket if self.ceiling else None
+
+    def recognize_chronic_illness(self, person_id: str) -> None:
+        if person_id not in self.chronically_ill:
+            self.record(
+                ChronicIllnessRecognized(
+                    person_id=person_id, booklet_id=self.booklet_id, year=self.year
+                )
+            )
+
+    def count(self, co_payments: list[CoPayment]) -> None:
+        """Counts the co-payments of certificates of this year not counted before; each one
+        above the ceiling is refunded to the person it was for."""
+        new = [c for c in co_payments if c.certificate_id not in self.counted_ids and c.amount]
+        if not new:
+            return
+        total = sum((c.amount for c in new), ZERO)
+        self.record(
+            CoPaymentsCounted(
+                booklet_id=self.booklet_id,
+                year=self.year,
+                certificate_ids=[c.certificate_id for c in new],
+                amount=total,
+                counted=self.counted + total,
+            )
+        )
+        if self.ceiling is None:
+            return
+        # Refunded as counted: what the counter passed the ceiling by, item by item.
+        counter, refunded = self.counted - total, self.refunded
+        for co_payment in new:
+            counter += co_payment.amount
+            due = refund_due(counter, self.ceiling.amount, refunded)
+            if due:
+                refunded += due
+                self.record(self._refund(co_payment.person_id, co_payment.certificate_id, due))
+
+    def set_ceiling(self, ceiling: Ceiling | None, holder: str) -> None:
+        """The ceiling as the household's bracket, VT and chronic illness now set it."""
+        if ceiling == self.ceiling:
+            return
+        if ceiling is not None:
+            self.record(
+                MafCeilingSet(
+                    booklet_id=self.booklet_id,
+                    year=self.year,
+                    bracket=ceiling.bracket,
+                    social=ceiling.social,
+                    chronic_reduction=ceiling.chronic_reduction,
+                    ceiling=ceiling.amount,
+                    provisional=ceiling.provisional,
+                    source=ceiling.source,
+                )
+            )
+        limit = ceiling.amount if ceiling else None
+        if due := refund_due(self.counted, limit, self.refunded):
+            self.record(self._refund(holder, None, due))
+        excess = overpaid(self.counted, limit, self.refunded) - self.overpaid_recorded
+        if excess > 0:
+            self.record(MafOverpaid(booklet_id=self.booklet_id, year=self.year, amount=excess))
+
+    def _refund(self, person_id: str, certificate_id: str | None, amount: Decimal) -> Event:
+        # A catch-up refund is named by its place in the stream: one per ceiling change.
+        sequence = certificate_id or f"ceiling-{self.version + len(self.pending)}"
+        return MafRefundDue(
+            refund_id=f"maf:{self.booklet_id}:{self.year}:{sequence}",
+            booklet_id=self.booklet_id,
+            year=self.year,
+            person_id=person_id,
+            certificate_id=certificate_id,
+            amount=amount,
+        )
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case CoPaymentsCounted(certificate_ids=ids, counted=counted):
+                self.counted_ids.update(ids)
+                self.counted = counted
+            case MafCeilingSet() as ceiling:
+                self.ceiling = Ceiling(
+                    year=ceiling.year,
+                    amount=ceiling.ceiling,
+                    bracket=ceiling.bracket,
+                    social=ceiling.social,
+                    chronic_reduction=ceiling.chronic_reduction,
+                    provisional=ceiling.provisional,
+                    source=ceiling.source,
+                )
+            case MafRefundDue(amount=amount):
+                self.refunded += amount
+            case ChronicIllnessRecognized(person_id=person_id):
+                self.chronically_ill.add(person_id)
+            case MafOverpaid(amount=amount):
+                self.overpaid_recorded += amount

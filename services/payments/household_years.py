@@ -1,0 +1,91 @@
+"""The households' maximum bills (DOS-6, PAY-4), kept current by the commands that change
+them: co-payments counted as certificates are reimbursed, the income bracket the tax office
+gives, a chronic illness recognised. Each keeps the ceiling as the household now stands
+(bracket, VT anywhere on the booklet that year, chronic illness) and books what falls due as
+refunds to pay."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from services.payments.domain.entitlement import vt_in_year
+from services.payments.domain.household_year import CoPayment, HouseholdYear
+from services.payments.domain.maf import shipped_maf_rules
+from services.payments.domain.payment_run import Item
+from services.payments.members import Members
+from services.payments.payables import Payables
+from shared.clock import brussels_day
+from shared.contracts.payments import MafRefundDue, RecognizeChronicIllness, SetIncomeBracket
+from shared.messaging.commands import CommandContext
+from shared.refusal import Refused
+
+
+async def count(
+    ctx: CommandContext, by_year: Mapping[tuple[str, int], list[CoPayment]], today: date
+) -> None:
+    for (booklet_id, year), co_payments in sorted(by_year.items()):
+        household = await ctx.aggregates.get(HouseholdYear, booklet_id, year)
+        await _settle_ceiling(ctx, household, household.bracket)
+        household.count(co_payments)
+        await _save(ctx, household, today)
+
+
+async def set_income_bracket(command: SetIncomeBracket, ctx: CommandContext) -> None:
+    household = await ctx.aggregates.get(HouseholdYear, command.booklet_id, command.year)
+    await _settle_ceiling(ctx, household, command.bracket)
+    await _save(ctx, household, brussels_day(ctx.now))
+
+
+async def recognize_chronic_illness(command: RecognizeChronicIllness, ctx: CommandContext) -> None:
+    member = await ctx.uow.view(Members).find(command.national_register_number)
+    if member is None:
+        raise Refused("no member of the fund has this national register number")
+    household = await ctx.aggregates.get(HouseholdYear, member.booklet_id, command.year)
+    household.recognize_chronic_illness(member.person_id)
+    await _settle_ceiling(ctx, household, household.bracket)
+    await _save(ctx, household, brussels_day(ctx.now))
+
+
+HANDLERS = {
+    SetIncomeBracket: set_income_bracket,
+    RecognizeChronicIllness: recognize_chronic_illness,
+}
+
+
+async def _settle_ceiling(
+    ctx: CommandContext, household: HouseholdYear, bracket: int | None
+) -> None:
+    members = ctx.uow.view(Members)
+    persons = await members.household(household.booklet_id)
+    holder = next((p.person_id for p in persons if p.role == "holder"), None)
+    if holder is None:
+        raise Refused(f"no booklet {household.booklet_id} is known to payments")
+    history = await members.entitlement_history({p.person_id for p in persons})
+    ceiling = shipped_maf_rules().ceiling(
+        household.year,
+        bracket=bracket,
+        vt_household=any(vt_in_year(h, household.year) for h in history.values()),
+        chronic=bool(household.chronically_ill),
+    )
+    household.set_ceiling(ceiling, holder)
+
+
+async def _save(ctx: CommandContext, household: HouseholdYear, today: date) -> None:
+    refunds = [e for e in household.pending if isinstance(e, MafRefundDue)]
+    await ctx.aggregates.save(household)
+    await ctx.uow.view(Payables).owe(
+        [
+            Item(
+                item_id=f"refund:{r.refund_id}",
+                kind="maf_refund",
+                person_id=r.person_id,
+                booklet_id=r.booklet_id,
+                amount=r.amount,
+                payee="member",
+                certificate_id=r.certificate_id,
+            )
+            for r in refunds
+        ],
+        today,
+    )

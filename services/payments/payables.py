@@ -1,0 +1,149 @@
+"""What the fund owes and has paid, item by item: the table a payment run pays from (PAY-6).
+
+Written by the handlers that decide an item is due and by the run that pays it, in the
+transaction that records the event, never by a projection: the run must see every item
+decided before it, and an item marked paid in the same transaction as its `PaymentMade` is
+one no later run, replica or replay can pay again (the update counts the rows it changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (
+    Column,
+    Date,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.payments.domain.payment_run import Item
+from shared.eventstore.schema import UtcDateTime
+
+metadata = MetaData()
+
+payables = Table(
+    "payables",
+    metadata,
+    Column("item_id", String(160), primary_key=True),
+    Column("kind", String(16), nullable=False),  # reimbursement | maf_refund | benefit
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("booklet_id", String(64), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("payee", String(8), nullable=False),  # member | provider
+    Column("certificate_id", String(64)),
+    Column("care_date", Date),
+    Column("provider_riziv_number", String(11)),
+    Column("provider_name", String(100)),
+    Column("provider_iban", String(34)),
+    # Payable from this day on (a benefit's month once it is over).
+    Column("due_on", Date, nullable=False),
+    # due | held (waiting for an account) | paid
+    Column("status", String(8), nullable=False, index=True),
+    Column("payment_id", String(36), index=True),
+)
+
+# The bank's credit-transfer file of each part of a run (pain.001), kept with what it pays.
+transfer_files = Table(
+    "transfer_files",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("run_id", String(32), nullable=False, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("transfers", Numeric(12, 0), nullable=False),
+    Column("amount", Numeric(14, 2), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+
+class AlreadyPaid(Exception):
+    """Items a run meant to pay were paid meanwhile (another replica's run): the run's
+    transaction is abandoned and redone on what is left."""
+
+
+class Payables:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def owe(self, items: Sequence[Item], due_on: date) -> None:
+        if items:
+            await self.conn.execute(
+                insert(payables),
+                [
+                    {
+                        "item_id": i.item_id,
+                        "kind": i.kind,
+                        "person_id": i.person_id,
+                        "booklet_id": i.booklet_id,
+                        "amount": i.amount,
+                        "payee": i.payee,
+                        "certificate_id": i.certificate_id,
+                        "care_date": i.care_date,
+                        "provider_riziv_number": i.provider_riziv_number,
+                        "provider_name": i.provider_name,
+                        "provider_iban": i.provider_iban,
+                        "due_on": due_on,
+                        "status": "due",
+                    }
+                    for i in items
+                ],
+            )
+
+    async def payable(self, on: date, limit: int, *, held_too: bool) -> list[Item]:
+        """Up to `limit` items due on `on`, in the order of whom they go to; `held_too`: and
+        those waiting for an account (the first part of a run looks at them again)."""
+        statuses = ("due", "held") if held_too else ("due",)
+        query = (
+            select(payables)
+            .where(payables.c.status.in_(statuses), payables.c.due_on <= on)
+            .order_by(payables.c.payee, payables.c.booklet_id, payables.c.item_id)
+            .limit(limit)
+        )
+        return [
+            Item(
+                **{k: v for k, v in row._mapping.items() if k in Item.__dataclass_fields__},
+                held=row.status == "held",
+            )
+            for row in await self.conn.execute(query)
+        ]
+
+    async def remaining(self, on: date) -> int:
+        query = select(func.count()).where(payables.c.status == "due", payables.c.due_on <= on)
+        return await self.conn.scalar(query)
+
+    async def mark_paid(self, items: Iterable[Item], payment_id: str) -> None:
+        ids = [i.item_id for i in items]
+        result = await self.conn.execute(
+            update(payables)
+            .where(payables.c.item_id.in_(ids), payables.c.status.in_(("due", "held")))
+            .values(status="paid", payment_id=payment_id)
+        )
+        if result.rowcount != len(ids):
+            raise AlreadyPaid(payment_id)
+
+    async def hold(self, items: Iterable[Item]) -> None:
+        ids = [i.item_id for i in items]
+        if ids:
+            await self.conn.execute(
+                update(payables)
+                .where(payables.c.item_id.in_(ids), payables.c.status == "due")
+                .values(status="held")
+            )
+
+    async def waiting(self) -> list[tuple[str, Decimal, int]]:
+        """Per person, what waits for an account: (person id, amount, items)."""
+        query = (
+            select(payables.c.person_id, func.sum(payables.c.amount), func.count())
+            .where(payables.c.status == "held")
+            .group_by(payables.c.person_id)
+        )
+        return [tuple(row) for row in await self.conn.execute(query)]

@@ -1,0 +1,273 @@
+"""The financial history (PAY-1): one line per thing the fund owes or paid a person — a
+reimbursed service with what its certificate carries, a MAF refund, a benefit period — with
+where it stands (due, waiting for an account, paid) and the payment that paid it; and one row
+per payment, for its detail and receipt (PAY-2). Rebuilt from payments' own events."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import Event, EventEnvelope
+from shared.contracts.payments import (
+    BenefitPeriodDue,
+    CareReimbursed,
+    CoPaymentsCounted,
+    MafCeilingSet,
+    MafOverpaid,
+    MafRefundDue,
+    PaymentHeld,
+    PaymentMade,
+    PaymentRunCompleted,
+    PaymentsPersonalDataShredded,
+    ProviderPaid,
+)
+from shared.privacy.marking import ERASED
+
+metadata = MetaData()
+RESTRICTED = "restricted"
+
+history = Table(
+    "history",
+    metadata,
+    Column("item_id", String(160), primary_key=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("booklet_id", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # reimbursement | maf_refund | benefit
+    # The day it is about: the care, the benefit period's end, the refund's decision.
+    Column("day", Date, nullable=False, index=True),
+    Column("certificate_id", String(64)),
+    Column("provider_name", String(100)),
+    Column("code", String(6)),
+    Column("description", String(300)),
+    Column("fee_asked", Numeric(12, 2)),
+    Column("legal_fee", Numeric(12, 2)),
+    Column("supplement", Numeric(12, 2)),
+    Column("co_payment", Numeric(12, 2)),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("paid_to", String(8), nullable=False),  # member | provider
+    Column("status", String(8), nullable=False),  # due | held | paid
+    Column("payment_id", String(36), index=True),
+    Column("value_date", Date),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", String(36), primary_key=True),
+    Column("run_id", String(32), nullable=False, index=True),
+    Column("person_id", String(64), index=True),  # the member paid; null: a provider
+    Column("payee_name", String(100), nullable=False),
+    Column("iban", String(34), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("value_date", Date, nullable=False, index=True),
+)
+
+
+# The maximum bill of each household and year (DOS-6), as its stream stands.
+maf_years = Table(
+    "maf_years",
+    metadata,
+    Column("booklet_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("counted", Numeric(12, 2), nullable=False),
+    Column("ceiling", Numeric(12, 2)),
+    Column("bracket", Integer),
+    Column("social", Boolean, nullable=False),
+    Column("chronic_reduction", Numeric(12, 2), nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("source", String(500)),
+    Column("refunded", Numeric(12, 2), nullable=False),
+    Column("overpaid", Numeric(12, 2), nullable=False),
+)
+
+
+payment_runs = Table(
+    "payment_runs",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("part", Integer, primary_key=True),
+    Column("value_date", Date, nullable=False),
+    Column("payments", Integer, nullable=False),
+    Column("amount", Numeric(14, 2), nullable=False),
+    Column("held", Integer, nullable=False),
+    Column("transfer_file", String(80)),
+)
+
+
+class PaymentsHistory:
+    name = "payments_history"
+    tables = (history, payments, maf_years, payment_runs)
+
+    async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
+        match event:
+            case CareReimbursed() as r:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=f"reimbursement:{r.certificate_id}",
+                        person_id=r.person_id,
+                        booklet_id=r.booklet_id,
+                        kind="reimbursement",
+                        day=r.care.care_date,
+                        certificate_id=r.certificate_id,
+                        provider_name=str(r.care.provider_name),
+                        code=str(r.care.code)[:6],
+                        description=str(r.care.description),
+                        fee_asked=r.fee_asked,
+                        legal_fee=r.legal_fee,
+                        supplement=r.supplement,
+                        co_payment=r.co_payment,
+                        amount=r.reimbursed,
+                        paid_to=r.paid_to,
+                        status="due" if r.reimbursed > 0 else "paid",
+                    )
+                )
+            case CoPaymentsCounted(booklet_id=booklet, year=year, counted=counted):
+                await _maf_year(conn, booklet, year, counted=counted)
+            case MafCeilingSet() as ceiling:
+                await _maf_year(
+                    conn,
+                    ceiling.booklet_id,
+                    ceiling.year,
+                    ceiling=ceiling.ceiling,
+                    bracket=ceiling.bracket,
+                    social=ceiling.social,
+                    chronic_reduction=ceiling.chronic_reduction,
+                    provisional=ceiling.provisional,
+                    source=ceiling.source,
+                )
+            case MafOverpaid(booklet_id=booklet, year=year, amount=amount):
+                await _maf_year(conn, booklet, year, overpaid=maf_years.c.overpaid + amount)
+            case MafRefundDue() as refund:
+                await _maf_year(
+                    conn,
+                    refund.booklet_id,
+                    refund.year,
+                    refunded=maf_years.c.refunded + refund.amount,
+                )
+                await conn.execute(
+                    insert(history).values(
+                        item_id=f"refund:{refund.refund_id}",
+                        person_id=refund.person_id,
+                        booklet_id=refund.booklet_id,
+                        kind="maf_refund",
+                        day=envelope.occurred_at.date(),
+                        certificate_id=refund.certificate_id,
+                        amount=refund.amount,
+                        paid_to="member",
+                        status="due",
+                    )
+                )
+            case BenefitPeriodDue() as period:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=f"benefit:{period.benefit_id}:{period.start.isoformat()}",
+                        person_id=period.person_id,
+                        booklet_id="",
+                        kind="benefit",
+                        day=period.end,
+                        amount=period.amount,
+                        paid_to="member",
+                        status="due",
+                    )
+                )
+            case PaymentMade() as paid:
+                await conn.execute(
+                    insert(payments).values(
+                        payment_id=paid.payment_id,
+                        run_id=paid.run_id,
+                        person_id=paid.person_id,
+                        payee_name=str(paid.account_holder),
+                        iban=str(paid.iban),
+                        amount=paid.amount,
+                        items=len(paid.items),
+                        value_date=paid.value_date,
+                    )
+                )
+                await _paid(conn, paid.payment_id, paid.value_date, paid.items)
+            case ProviderPaid() as paid:
+                await conn.execute(
+                    insert(payments).values(
+                        payment_id=paid.payment_id,
+                        run_id=paid.run_id,
+                        person_id=None,
+                        payee_name=paid.provider_name,
+                        iban=paid.iban,
+                        amount=paid.amount,
+                        items=len(paid.items),
+                        value_date=paid.value_date,
+                    )
+                )
+                await _paid(conn, paid.payment_id, paid.value_date, paid.items)
+            case PaymentRunCompleted() as run:
+                await conn.execute(insert(payment_runs).values(**run.model_dump()))
+            case PaymentsPersonalDataShredded() as shredded:
+                await _conceal(conn, shredded)
+            case PaymentHeld(person_id=person_id):
+                await conn.execute(
+                    update(history)
+                    .where(
+                        history.c.person_id == person_id,
+                        history.c.status == "due",
+                        history.c.paid_to == "member",
+                    )
+                    .values(status="held")
+                )
+
+
+async def _conceal(conn: AsyncConnection, shredded: PaymentsPersonalDataShredded) -> None:
+    """Erased or restricted: what the keys sealed is shown as such, here as after a rebuild."""
+    person = shredded.person_id
+    if "health" in shredded.categories:
+        await conn.execute(
+            update(history)
+            .where(history.c.person_id == person, history.c.kind == "reimbursement")
+            .values(provider_name=ERASED, code=None, description=ERASED)
+        )
+    for shown, categories in ((ERASED, shredded.categories), (RESTRICTED, shredded.restricted)):
+        if "financial" in categories:
+            await conn.execute(
+                update(payments)
+                .where(payments.c.person_id == person)
+                .values(payee_name=shown, iban=shown)
+            )
+
+
+async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values) -> None:
+    key = (maf_years.c.booklet_id == booklet_id, maf_years.c.year == year)
+    if await conn.scalar(select(func.count()).select_from(maf_years).where(*key)) == 0:
+        await conn.execute(
+            insert(maf_years).values(
+                booklet_id=booklet_id,
+                year=year,
+                counted=0,
+                social=False,
+                chronic_reduction=0,
+                provisional=False,
+                refunded=0,
+                overpaid=0,
+            )
+        )
+    await conn.execute(update(maf_years).where(*key).values(**values))
+
+
+async def _paid(conn: AsyncConnection, payment_id: str, value_date, items) -> None:
+    await conn.execute(
+        update(history)
+        .where(history.c.item_id.in_([i.item_id for i in items]))
+        .values(status="paid", payment_id=payment_id, value_date=value_date)
+    )

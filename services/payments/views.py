@@ -1,0 +1,181 @@
+"""What the payments API shows beyond the history's rows: a payment's receipt, the household's
+maximum bill, the dental care pass, the runs and what waits for an account."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.payments import receipts
+from services.payments.domain import dental
+from services.payments.domain.maf import shipped_maf_rules
+from services.payments.members import members
+from services.payments.payables import payables
+from services.payments.read_model import history, maf_years, payment_runs
+from shared.service import Runtime
+
+
+class MafStatus(BaseModel):
+    year: int
+    counted: Decimal
+    ceiling: Decimal | None
+    bracket: int | None
+    social: bool
+    chronic_reduction: Decimal
+    thresholds_crossed: list[Decimal]
+    refunded: Decimal
+    overpaid: Decimal
+    ceiling_passed: bool
+    # The year has no official figures yet: the last known year's are used.
+    provisional: bool
+    source: str | None
+
+
+class DentalYear(BaseModel):
+    year: int
+    visits: int
+
+
+class DentalPass(BaseModel):
+    years: list[DentalYear]
+    # The lower co-payment this year: reimbursed dental care last year (from age 18).
+    regular_this_year: bool | None
+    # No reimbursed dental care yet this year: a visit keeps the lower co-payment next year.
+    visit_needed_this_year: bool
+
+
+class RunView(BaseModel):
+    run_id: str
+    part: int
+    value_date: date
+    payments: int
+    amount: Decimal
+    held: int
+    transfer_file: str | None
+
+
+class Waiting(BaseModel):
+    person_id: str
+    amount: Decimal
+    items: int
+    reason: str
+
+
+async def maf_status(
+    conn: AsyncConnection, runtime: Runtime, person_id: str, year: int
+) -> MafStatus | None:
+    booklet = await conn.scalar(
+        select(members.c.booklet_id).where(members.c.person_id == person_id)
+    )
+    if booklet is None:
+        return None
+    row = (
+        await conn.execute(
+            select(maf_years).where(maf_years.c.booklet_id == booklet, maf_years.c.year == year)
+        )
+    ).first()
+    rules = shipped_maf_rules()
+    counted = row.counted if row else Decimal("0.00")
+    ceiling = row.ceiling if row else None
+    return MafStatus(
+        year=year,
+        counted=counted,
+        ceiling=ceiling,
+        bracket=row.bracket if row else None,
+        social=row.social if row else False,
+        chronic_reduction=row.chronic_reduction if row else Decimal("0.00"),
+        thresholds_crossed=list(rules.thresholds_crossed(year, counted)),
+        refunded=row.refunded if row else Decimal("0.00"),
+        overpaid=row.overpaid if row else Decimal("0.00"),
+        ceiling_passed=ceiling is not None and counted > ceiling,
+        provisional=row.provisional if row and row.ceiling is not None else rules.provisional(year),
+        source=row.source if row else None,
+    )
+
+
+async def dental_pass(conn: AsyncConnection, person_id: str, today: date) -> DentalPass | None:
+    born = await conn.scalar(select(members.c.birth_date).where(members.c.person_id == person_id))
+    if born is None:
+        return None
+    rows = await conn.execute(
+        select(history.c.day, history.c.code).where(
+            history.c.person_id == person_id, history.c.kind == "reimbursement"
+        )
+    )
+    years: dict[int, int] = {}
+    for day, code in rows:
+        if code and dental.is_dental(code):
+            years[day.year] = years.get(day.year, 0) + 1
+    return DentalPass(
+        years=[DentalYear(year=y, visits=n) for y, n in sorted(years.items(), reverse=True)],
+        regular_this_year=dental.is_regular(born, today, today.year - 1 in years),
+        visit_needed_this_year=today.year not in years,
+    )
+
+
+async def runs(conn: AsyncConnection) -> list[RunView]:
+    rows = await conn.execute(
+        select(payment_runs)
+        .order_by(payment_runs.c.value_date.desc(), payment_runs.c.part.desc())
+        .limit(200)
+    )
+    return [RunView.model_validate(row._mapping) for row in rows]
+
+
+async def waiting(conn: AsyncConnection) -> list[Waiting]:
+    query = (
+        select(payables.c.person_id, func.sum(payables.c.amount), func.count())
+        .where(payables.c.status == "held")
+        .group_by(payables.c.person_id)
+    )
+    return [
+        Waiting(person_id=p, amount=a, items=n, reason="no_iban: no bank account on file")
+        for p, a, n in await conn.execute(query)
+    ]
+
+
+async def receipt_pdf(conn, runtime: Runtime, payment, items, language: str | None) -> bytes:
+    person = (
+        await conn.execute(select(members).where(members.c.person_id == payment.person_id))
+    ).first()
+    federation = runtime.store.federation
+    fund = None
+    if person is not None and person.regional_fund in federation.fund_ids:
+        fund = federation.fund(person.regional_fund)
+    language = language or (person.language if person is not None else "nl")
+    receipt = receipts.Receipt(
+        payment_id=payment.payment_id,
+        value_date=payment.value_date,
+        person_name=payment.payee_name,
+        beneficiary_name=payment.payee_name,
+        iban=payment.iban,
+        amount=payment.amount,
+        items=tuple(
+            receipts.ReceiptItem(
+                care_date=item.day,
+                provider_name=item.provider_name or "",
+                description=item.description or _kind(item.kind, language),
+                fee=item.legal_fee or item.amount,
+                reimbursed=item.amount,
+                kind=item.kind,
+            )
+            for item in items
+        ),
+        federation=federation,
+        fund=fund,
+    )
+    return receipts.render_receipt(receipt, language)
+
+
+def _kind(kind: str, language: str) -> str:
+    names = {
+        "maf_refund": ("Terugbetaling maximumfactuur", "Remboursement maximum à facturer"),
+        "benefit": ("Uitkering arbeidsongeschiktheid", "Indemnité d'incapacité de travail"),
+        "reimbursement": ("Terugbetaling", "Remboursement"),
+    }
+    nl, fr = names.get(kind, (kind, kind))
+    return fr if language == "fr" else nl
