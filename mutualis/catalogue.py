@@ -14,13 +14,14 @@ from shared.contracts import (
     identity,
     payments,
     privacy,
+    youth_savings,
 )
 
 # The contract modules whose commands each service handles.
 CONTRACTS: dict[str, tuple[ModuleType, ...]] = {
     "identity": (identity, access),
     "dossier": (dossier, privacy, care),
-    "payments": (payments,),
+    "payments": (payments, youth_savings),
     "complaints": (complaints,),
 }
 

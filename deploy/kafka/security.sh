@@ -55,7 +55,7 @@ EVERY_SERVICE=(identity dossier payments einvoicing complaints)
 
 service identity identity dossier
 # The dossier reads its own events too: its part of the copy for an access request (DOS-12).
-service dossier identity dossier complaints
+service dossier identity dossier complaints payments
 service complaints identity dossier
 service payments identity dossier
 
@@ -69,7 +69,8 @@ allow payments Read Describe -- --topic dossier.keys
 # The keys of each service's part of a copy for an access request, for the dossier (DOS-12).
 allow identity Write Describe -- --topic identity.keys
 allow complaints Write Describe -- --topic complaints.keys
-allow dossier Read Describe -- --topic identity.keys --topic complaints.keys
+allow payments Write Describe -- --topic payments.keys
+allow dossier Read Describe -- --topic identity.keys --topic complaints.keys --topic payments.keys
 
 # Monitoring reads every service's events and reports lag (offsets of every group).
 principal monitoring

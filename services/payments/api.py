@@ -31,7 +31,7 @@ PersonId = Annotated[str, Path(max_length=64, description="The person's id")]
 class HistoryLine(BaseModel):
     item_id: str
     person_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit"]
+    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"]
     day: date
     provider_name: str | None
     code: str | None
@@ -82,12 +82,13 @@ def router(runtime: Runtime) -> APIRouter:
         person_id: Annotated[str | None, Query(max_length=64)] = None,
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
-        kind: Literal["reimbursement", "maf_refund", "benefit"] | None = None,
+        kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"] | None = None,
         page: Annotated[int, Query(ge=1)] = 1,
         size: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> HistoryPage:
-        """PAY-1: reimbursements, MAF refunds and benefits of the persons you may act on, newest
-        first; by person, period (`from`, `to`: days of the care or period) and kind."""
+        """PAY-1: reimbursements, MAF refunds, benefits and youth savings payouts of the persons
+        you may act on, newest first; by person, period (`from`, `to`: days of the care or
+        period) and kind."""
         where = []
         async with runtime.database.read() as conn:
             persons = await allowed(conn, principal)

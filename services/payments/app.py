@@ -10,14 +10,20 @@ from services.payments import (
     household_years,
     members,
     payment_runs,
+    personal_data,
+    youth_savings,
+    youth_savings_api,
 )
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.domain.tariffs import shipped_tariffs
+from services.payments.domain.youth_savings import shipped_youth_savings_rules
 from services.payments.read_model import PaymentsHistory
+from services.payments.youth_savings_read_model import YouthSavingsAccounts
 from shared import access
 from shared.eventstore import unit_of_work
 from shared.eventstore.database import Migrations
 from shared.messaging.consumer import Subscription
+from shared.privacy import exports
 from shared.service import Runtime, ServiceDefinition
 
 
@@ -29,27 +35,41 @@ async def _start(runtime: Runtime) -> None:
 
 
 def _rules(_runtime: Runtime) -> None:
-    # The tariffs and MAF ceilings are read and checked before the service takes any work:
-    # a wrong file stops it rather than reimburse on wrong figures.
+    # The tariffs, MAF ceilings and youth savings rules are read and checked before the service
+    # takes any work: a wrong file stops it rather than reimburse on wrong figures.
     shipped_tariffs()
     shipped_maf_rules()
+    shipped_youth_savings_rules()
 
 
 definition = ServiceDefinition(
     name="payments",
-    command_handlers={**certificates.HANDLERS, **household_years.HANDLERS, **benefits.HANDLERS},
-    projections=lambda: [PaymentsHistory()],
-    timer_handlers={**payment_runs.HANDLERS, **benefits.TIMER_HANDLERS},
+    command_handlers={
+        **certificates.HANDLERS,
+        **household_years.HANDLERS,
+        **benefits.HANDLERS,
+        **youth_savings.HANDLERS,
+    },
+    projections=lambda: [PaymentsHistory(), YouthSavingsAccounts()],
+    timer_handlers={
+        **payment_runs.HANDLERS,
+        **benefits.TIMER_HANDLERS,
+        **youth_savings.TIMER_HANDLERS,
+        **exports.HANDLERS,
+    },
     subscriptions=[
         access.subscription(),
         Subscription("members", ["dossier"], members.apply_dossier_event),
         Subscription("erasure", ["dossier"], erasure.apply_dossier_event),
+        # Its part of a person's copy for their access request (DOS-12).
+        exports.subscription("payments", personal_data.part_of),
     ],
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_payments"),
         access.MIGRATIONS,
+        exports.MIGRATIONS,
     ],
     on_start=_start,
-    routers=[api.router],
+    routers=[api.router, youth_savings_api.router],
     wiring=_rules,
 )

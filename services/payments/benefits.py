@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from services.payments.domain.benefit import Benefit, Period, monthly_periods
+from services.payments.domain.benefit import Benefit, Period, monthly_periods, period_item
 from services.payments.domain.payment_run import Item
 from services.payments.members import Members
 from services.payments.payables import Payables
@@ -44,7 +44,7 @@ async def on_period_over(timer: Timer, uow: UnitOfWork) -> None:
     await uow.view(Payables).owe(
         [
             Item(
-                item_id=f"benefit:{d.benefit_id}:{d.start.isoformat()}",
+                item_id=period_item(d.benefit_id, d.start),
                 kind="benefit",
                 person_id=d.person_id,
                 booklet_id=member.booklet_id if member else "",

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments import household_years
@@ -68,6 +68,20 @@ class Certificates:
     async def record(self, rows: list[dict]) -> None:
         if rows:
             await self.conn.execute(insert(certificates), rows)
+
+    async def of_person(self, person_id: str) -> dict[str, set[str]]:
+        """The person's certificates recorded, by the batch whose stream holds them."""
+        query = select(certificates.c.batch_id, certificates.c.certificate_id).where(
+            certificates.c.person_id == person_id
+        )
+        batches: dict[str, set[str]] = defaultdict(set)
+        for batch_id, certificate_id in await self.conn.execute(query):
+            batches[batch_id].add(certificate_id)
+        return dict(batches)
+
+    async def forget_dental_years(self, person_id: str) -> None:
+        """Erased: the years they went to the dentist (health) go with their care."""
+        await self.conn.execute(delete(dental_years).where(dental_years.c.person_id == person_id))
 
     async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
         query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))

@@ -116,7 +116,7 @@ class Agreement:
         return self.code == code and within and self.status in ("granted", "ended")
 
 
-# The status a person was enrolled with holds from before any care the fund reimburses.
+# A person enrolled without VT had none from before any care the fund reimburses.
 SINCE_ENROLMENT = date(1900, 1, 1)
 
 
@@ -310,10 +310,12 @@ class Members:
                 name=f"{first} {last}" if first and last else None,
             )
         )
-        if person.entitlement is not None:
-            await self.entitle(
-                person_id, SINCE_ENROLMENT, person.entitlement.increased_reimbursement
-            )
+        entitlement = person.entitlement
+        if entitlement is not None:
+            await self.entitle(person_id, SINCE_ENROLMENT, False)
+            if entitlement.increased_reimbursement:
+                since = entitlement.increased_reimbursement_since or SINCE_ENROLMENT
+                await self.entitle(person_id, since, True)
 
     async def pay_to(self, person_id: str, iban: str | None, bic: str | None) -> None:
         await self.conn.execute(
@@ -328,6 +330,12 @@ class Members:
                 person_id=person_id, since=since, increased_reimbursement=increased
             )
         )
+
+    async def forget_care(self, person_id: str) -> None:
+        """Their health data shredded (erased, or its retention ended): the GMD and medical
+        agreements the dossier shared go too."""
+        await self.conn.execute(delete(gmds).where(gmds.c.person_id == person_id))
+        await self.conn.execute(delete(agreements).where(agreements.c.person_id == person_id))
 
     async def forget_identity(self, person_id: str) -> None:
         """Erased: nothing here names or reaches the person any more; what the law keeps of

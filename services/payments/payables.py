@@ -21,12 +21,14 @@ from sqlalchemy import (
     Table,
     func,
     insert,
+    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments.domain.payment_run import Item
+from services.payments.domain.personal_data import Owed
 from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
@@ -35,7 +37,8 @@ payables = Table(
     "payables",
     metadata,
     Column("item_id", String(160), primary_key=True),
-    Column("kind", String(16), nullable=False),  # reimbursement | maf_refund | benefit
+    # reimbursement | maf_refund | benefit | youth_savings
+    Column("kind", String(16), nullable=False),
     Column("person_id", String(64), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False),
     Column("amount", Numeric(12, 2), nullable=False),
@@ -139,6 +142,38 @@ class Payables:
                 .values(status="held")
             )
 
+    async def owed_to(self, person_id: str) -> list[Owed]:
+        """Every item decided for the person (their care, refunds, benefit months), paid or
+        not: what their copy shows (DOS-12)."""
+        query = select(payables).where(payables.c.person_id == person_id)
+        return [
+            Owed(
+                item_id=row.item_id,
+                kind=row.kind,
+                booklet_id=row.booklet_id,
+                amount=row.amount,
+                due_on=row.due_on,
+                status=row.status,
+                payment_id=row.payment_id,
+                certificate_id=row.certificate_id,
+            )
+            for row in await self.conn.execute(query)
+        ]
+
+    async def payment_ids(self, person_id: str, booklet_id: str | None) -> list[str]:
+        """The payments that paid an item of the person or of their booklet: a payment made to
+        the person paid some of these (their own, or as holder their dependants')."""
+        whose = payables.c.person_id == person_id
+        if booklet_id:
+            whose = or_(whose, payables.c.booklet_id == booklet_id)
+        query = (
+            select(payables.c.payment_id)
+            .where(whose, payables.c.payment_id.is_not(None))
+            .distinct()
+            .order_by(payables.c.payment_id)
+        )
+        return list(await self.conn.scalars(query))
+
     async def waiting(self) -> list[tuple[str, Decimal, int]]:
         """Per person, what waits for an account: (person id, amount, items)."""
         query = (
@@ -147,3 +182,22 @@ class Payables:
             .group_by(payables.c.person_id)
         )
         return [tuple(row) for row in await self.conn.execute(query)]
+
+
+class TransferFiles:
+    """The bank files of the runs, as kept: what an erasure rewrites without the person."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def of_runs(self, run_ids: Iterable[str]) -> dict[str, bytes]:
+        """The files of these runs, by name."""
+        query = select(transfer_files.c.name, transfer_files.c.content).where(
+            transfer_files.c.run_id.in_(set(run_ids))
+        )
+        return {name: content for name, content in await self.conn.execute(query)}
+
+    async def rewrite(self, name: str, content: bytes) -> None:
+        await self.conn.execute(
+            update(transfer_files).where(transfer_files.c.name == name).values(content=content)
+        )

@@ -155,7 +155,7 @@ async def _transfer_file(
 ) -> str | None:
     transfers = [
         sepa.Transfer(
-            end_to_end_id=p.payment_id.replace("-", ""),
+            end_to_end_id=end_to_end_id(p.payment_id),
             creditor_name=p.account.name,
             iban=p.account.iban,
             bic=p.account.bic,
@@ -165,7 +165,7 @@ async def _transfer_file(
         for p in plan.members
     ] + [
         sepa.Transfer(
-            end_to_end_id=p.payment_id.replace("-", ""),
+            end_to_end_id=end_to_end_id(p.payment_id),
             creditor_name=p.name,
             iban=p.iban,
             bic=None,
@@ -201,6 +201,11 @@ async def _transfer_file(
         )
     )
     return name
+
+
+def end_to_end_id(payment_id: str) -> str:
+    """The payment's id in the transfer file, returned on the payee's statement."""
+    return payment_id.replace("-", "")
 
 
 def _cents(amount: Decimal) -> int:

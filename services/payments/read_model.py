@@ -1,7 +1,8 @@
 """The financial history (PAY-1): one line per thing the fund owes or paid a person — a
-reimbursed service with what its certificate carries, a MAF refund, a benefit period — with
-where it stands (due, waiting for an account, paid) and the payment that paid it; and one row
-per payment, for its detail and receipt (PAY-2). Rebuilt from payments' own events."""
+reimbursed service with what its certificate carries, a MAF refund, a benefit period, a youth
+savings payout (DOS-7) — with where it stands (due, waiting for an account, paid) and the
+payment that paid it; and one row per payment, for its detail and receipt (PAY-2). Rebuilt
+from payments' own events."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     func,
     insert,
     select,
@@ -21,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.payments.domain.benefit import period_item
+from services.payments.domain.personal_data import RESTRICTED
 from shared.contracts import Event, EventEnvelope
 from shared.contracts.payments import (
     BenefitPeriodDue,
@@ -35,10 +39,10 @@ from shared.contracts.payments import (
     PaymentsPersonalDataShredded,
     ProviderPaid,
 )
+from shared.contracts.youth_savings import YouthSavingsPayoutDue
 from shared.privacy.marking import ERASED
 
 metadata = MetaData()
-RESTRICTED = "restricted"
 
 history = Table(
     "history",
@@ -46,8 +50,10 @@ history = Table(
     Column("item_id", String(160), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # reimbursement | maf_refund | benefit
-    # The day it is about: the care, the benefit period's end, the refund's decision.
+    # reimbursement | maf_refund | benefit | youth_savings
+    Column("kind", String(16), nullable=False),
+    # The day it is about: the care, the benefit period's end, the refund's decision, the end
+    # of a youth savings.
     Column("day", Date, nullable=False, index=True),
     Column("certificate_id", String(64)),
     Column("provider_name", String(100)),
@@ -90,7 +96,7 @@ maf_years = Table(
     Column("social", Boolean, nullable=False),
     Column("chronic_reduction", Numeric(12, 2), nullable=False),
     Column("provisional", Boolean, nullable=False),
-    Column("source", String(500)),
+    Column("source", Text),
     Column("refunded", Numeric(12, 2), nullable=False),
     Column("overpaid", Numeric(12, 2), nullable=False),
 )
@@ -175,12 +181,25 @@ class PaymentsHistory:
             case BenefitPeriodDue() as period:
                 await conn.execute(
                     insert(history).values(
-                        item_id=f"benefit:{period.benefit_id}:{period.start.isoformat()}",
+                        item_id=period_item(period.benefit_id, period.start),
                         person_id=period.person_id,
                         booklet_id="",
                         kind="benefit",
                         day=period.end,
                         amount=period.amount,
+                        paid_to="member",
+                        status="due",
+                    )
+                )
+            case YouthSavingsPayoutDue() as payout if payout.amount > 0:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=f"youth_savings:{payout.person_id}",
+                        person_id=payout.person_id,
+                        booklet_id=payout.booklet_id,
+                        kind="youth_savings",
+                        day=payout.ended_on,
+                        amount=payout.amount,
                         paid_to="member",
                         status="due",
                     )

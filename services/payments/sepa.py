@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from sepaxml import SepaTransfer
@@ -41,6 +42,11 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 MAX_AMOUNT_CENTS = 99_999_999_999  # 999 999 999,99 €: the SCT maximum
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 _SEPA_ID = re.compile(r"(?!/)(?!.*//)[A-Za-z0-9/\-?:().,'+]{1,35}(?<!/)")
+# One transfer of a file as sepaxml writes it, and in it the creditor's name and account.
+_TRANSFER = re.compile(rb"<CdtTrfTxInf>.*?</CdtTrfTxInf>", re.DOTALL)
+_END_TO_END_ID = re.compile(rb"<EndToEndId>([^<]*)</EndToEndId>")
+_CREDITOR_NAME = re.compile(rb"(<Cdtr>\s*<Nm>)[^<]*(</Nm>)")
+_CREDITOR_IBAN = re.compile(rb"(<CdtrAcct>\s*<Id>\s*<IBAN>)[^<]*(</IBAN>)")
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,25 @@ def summary(xml: bytes) -> tuple[int, int]:
             f"the file holds {len(amounts)} for {sum(amounts)}"
         )
     return count, total
+
+
+def conceal_creditors(xml: bytes, end_to_end_ids: Collection[str], shown: str) -> bytes:
+    """The file with the creditor's name and account of the transfers `end_to_end_ids` shown
+    as `shown` ("restricted", "erased"): a person's data gone from the copy the fund keeps,
+    once erased, while every amount and id stays and the rest of the file is unchanged byte
+    for byte. The file no longer validates for those transfers: it is a record, not one to
+    send again."""
+    wanted = {end_to_end_id.encode() for end_to_end_id in end_to_end_ids}
+    word = escape(shown).encode()
+
+    def conceal(transfer: re.Match[bytes]) -> bytes:
+        found = _END_TO_END_ID.search(transfer[0])
+        if found is None or found[1] not in wanted:
+            return transfer[0]
+        block = _CREDITOR_NAME.sub(lambda field: field[1] + word + field[2], transfer[0])
+        return _CREDITOR_IBAN.sub(lambda field: field[1] + word + field[2], block)
+
+    return _TRANSFER.sub(conceal, xml)
 
 
 def sepa_text(value: str, limit: int) -> str:

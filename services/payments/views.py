@@ -175,6 +175,7 @@ def _kind(kind: str, language: str) -> str:
     names = {
         "maf_refund": ("Terugbetaling maximumfactuur", "Remboursement maximum à facturer"),
         "benefit": ("Uitkering arbeidsongeschiktheid", "Indemnité d'incapacité de travail"),
+        "youth_savings": ("Jongerensparen", "Épargne jeunes"),
         "reimbursement": ("Terugbetaling", "Remboursement"),
     }
     nl, fr = names.get(kind, (kind, kind))

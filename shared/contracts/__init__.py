@@ -33,4 +33,5 @@ from shared.contracts import (  # noqa: F401
     identity,
     payments,
     privacy,
+    youth_savings,
 )

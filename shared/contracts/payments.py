@@ -289,12 +289,13 @@ class BenefitPeriodDue(Event):
 
 
 class PaidItem(BaseModel):
-    """One thing a payment pays: a reimbursement, a MAF refund, a benefit period."""
+    """One thing a payment pays: a reimbursement, a MAF refund, a benefit period, the payout
+    of a youth savings (DOS-7)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     item_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit"]
+    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"]
     person_id: str
     amount: Money
     certificate_id: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -138,8 +138,11 @@ class InMemoryUnitOfWork:
         self.appended.extend(recorded)
         return recorded
 
-    async def read_stream(self, stream_id: str) -> list[EventEnvelope]:
-        return list(self._work.streams.get(stream_id, []))
+    async def read_stream(
+        self, stream_id: str, only: Callable[[EventEnvelope], bool] | None = None
+    ) -> list[EventEnvelope]:
+        stored = self._work.streams.get(stream_id, [])
+        return [e for e in stored if only is None or only(e)]
 
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))

@@ -27,8 +27,13 @@ from shared.settings import KafkaSettings
 
 # Which service publishes the events of a contracts module (shared/contracts/<module>.py). The
 # privacy rights and a person's care are the dossier's (PersonalDataExported is also every
-# exporting service's).
-PUBLISHER_OF_MODULE = {"access": "identity", "privacy": "dossier", "care": "dossier"}
+# exporting service's); youth savings are payments'.
+PUBLISHER_OF_MODULE = {
+    "access": "identity",
+    "privacy": "dossier",
+    "care": "dossier",
+    "youth_savings": "payments",
+}
 
 
 def document(service, kafka: KafkaSettings) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def mutualis(*args: str, env: dict) -> subprocess.CompletedProcess:
     [
         (
             ["staff", "send", "complaint", "RegisterComplaint", "{}"],
-            "no service 'complaint'; one of: identity, dossier, complaints",
+            "no service 'complaint'; one of: identity, dossier, payments, complaints",
         ),
         (
             ["staff", "send", "complaints", "RegisterComplain", "{}"],

@@ -26,7 +26,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    names = ("broker", "idp", "identity", "dossier", "complaints", "monitoring")
+    names = ("broker", "idp", "identity", "dossier", "complaints", "payments", "monitoring")
     ports = {name: free_port() for name in names}
     env = {
         **os.environ,
@@ -36,6 +36,7 @@ def system(tmp_path_factory):
         "IDENTITY_PORT": str(ports["identity"]),
         "DOSSIER_PORT": str(ports["dossier"]),
         "COMPLAINTS_PORT": str(ports["complaints"]),
+        "PAYMENTS_PORT": str(ports["payments"]),
         "MONITORING_PORT": str(ports["monitoring"]),
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
@@ -309,6 +310,7 @@ def test_dos12_a_demo_member_downloads_a_copy_of_their_data_is_erased_and_is_on_
     )
     assert copy.status_code == 200, copy.text
     parts = copy.json()["parts"]
+    assert set(parts) == {"dossier", "identity", "complaints", "payments"}
     assert parts["dossier"]["national_register_number"] == member
     assert [a["login"] for a in parts["identity"]["portal_accounts"]] == [member]
     assert [c["subject"] for c in parts["complaints"]["complaints"]] == [complaint["subject"]]

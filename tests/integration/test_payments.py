@@ -8,11 +8,9 @@ another's."""
 
 from __future__ import annotations
 
-import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pypdf
 from sqlalchemy import select
@@ -25,61 +23,16 @@ from services.payments.members import gmds, members
 from services.payments.payables import payables, transfer_files
 from services.payments.payment_runs import next_run_day
 from shared.access.persons import Persons
-from shared.clock import BRUSSELS, brussels_day
+from shared.clock import brussels_day
 from shared.contracts import Actor
 from shared.contracts.access import AccessGranted
 from tests.support import dossier as facts
 from tests.support.http import bearer, client
+from tests.support.payments import DENTIST, GP, csv_file, line, run_payments
 from tests.support.services import running
 from tests.support.waiting import eventually
 
 D = Decimal
-FIELDS = [
-    "certificate_id",
-    "national_register_number",
-    "care_date",
-    "provider_riziv_number",
-    "provider_name",
-    "code",
-    "fee_asked",
-    "supplement",
-    "third_party_payment",
-    "provider_iban",
-]
-GP = ("10005549004", "Dr. An Wouters")
-DENTIST = ("30005563001", "Tandarts Bart Claes")
-
-
-def csv_file(path: Path, rows: list[dict]) -> Path:
-    with path.open("w", newline="") as file:
-        writer = csv.DictWriter(file, FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def line(cid: str, nrn: str, day: date, provider=GP, code="101076", fee="33.73", **more) -> dict:
-    riziv, name = provider
-    return {
-        "certificate_id": cid,
-        "national_register_number": nrn,
-        "care_date": day.isoformat(),
-        "provider_riziv_number": riziv,
-        "provider_name": name,
-        "code": code,
-        "fee_asked": fee,
-        "supplement": "0.00",
-        "third_party_payment": "false",
-        **more,
-    }
-
-
-async def run_payments(payments, clock, day: date) -> None:
-    """Moves the clock to the day's run time and fires the run (every part)."""
-    clock.set(datetime.combine(day, time(18, 1), BRUSSELS))
-    while await payments.scheduler.fire_due():
-        pass
-    await payments.projector.run_until_caught_up()
 
 
 async def test_pay1_pay2_pay6_certificates_in_reimbursed_paid_once_and_shown_to_their_members(

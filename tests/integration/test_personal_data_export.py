@@ -1,18 +1,21 @@
 """DOS-12 (issue 10, item 4): a member asks for a copy of their data (access, portability) and
 downloads it as JSON, one part per service, theirs only; another member's token gets 404.
-When the dossier records `PersonalDataRequested`, the dossier, identity and complaints each record
-`PersonalDataExported` with their part of the person's copy; the part is sealed under the
-request on every events topic, identity and complaints share the key of theirs with the dossier
-alone (through `identity.keys` and `complaints.keys`), and the dossier opens each part: the
-person's booklet, portal account and complaint, nothing of another member. A month later
-every service shreds its key of the copy, and the dossier's copies of the others' go with them.
+When the dossier records `PersonalDataRequested`, the dossier, identity, complaints and
+payments each record `PersonalDataExported` with their part of the person's copy; the part is
+sealed under the request on every events topic, the other services share the key of theirs
+with the dossier alone (through `identity.keys`, `complaints.keys` and `payments.keys`), and
+the dossier opens each part: the person's booklet, portal account, complaint, reimbursed care
+and the payment into their account, nothing of another member, nor the care of the daughter
+whose reimbursement went into that account. A month later every service shreds its key of the
+copy, and the dossier's copies of the others' go with them.
 
-Real broker, real databases (both backends), the three services as they are wired."""
+Real broker, real databases (both backends), the four services as they are wired."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal as D
 
 from sqlalchemy import select
 
@@ -20,12 +23,17 @@ from services.complaints.app import definition as complaints_service
 from services.dossier.app import definition as dossier_service
 from services.identity.adapters.members import Members
 from services.identity.app import definition as identity_service
+from services.payments.app import definition as payments_service
+from services.payments.members import members as payments_members
+from services.payments.payment_runs import next_run_day
+from shared.clock import brussels_day
 from shared.contracts import EventEnvelope
 from shared.contracts.privacy import PersonalDataExported, PersonalDataRequested
 from shared.eventstore import PendingEvent, unit_of_work
 from shared.eventstore.schema import data_keys
 from shared.messaging.topics import events_topic, keys_topic
 from shared.privacy.marking import ERASED_KEY, SEALED_KEY
+from tests.integration.test_payments import DENTIST, GP, run_payments
 from tests.support import dossier as facts
 from tests.support.http import bearer, client
 from tests.support.identity_provider import register_with_digital_key
@@ -50,23 +58,26 @@ JANS_COMPLAINT = {
     "description": "De terugbetaling van mijn bril duurt al drie maanden.",
     "channel": "phone",
 }
-# What is Lien's or Jan's and never in a copy made for Griet.
+# What is Lien's or Jan's and never in a copy made for Griet (Lien's dentist is a Claes too).
 NOT_GRIETS = (LIEN, "Lien", JAN, "Claes", JANS_COMPLAINT["subject"], "Molenstraat")
-SERVICES = ("dossier", "identity", "complaints")
+SERVICES = ("dossier", "identity", "complaints", "payments")
 
 
 async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_for_the_dossier(
     new_database, kafka, signer, provider, clock
 ):
+    signer.clock = clock  # the payment run moves it on
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(identity_service, await new_database("identity"), kafka, clock) as identity,
         running(complaints_service, await new_database("complaints"), kafka, clock) as complaints,
+        running(payments_service, await new_database("payments"), kafka, clock) as payments,
         client(identity) as identity_api,
         client(complaints) as complaints_api,
     ):
         await signer.known_by(dossier)
         await signer.known_by(complaints)
+        await signer.known_by(payments)
 
         async def staff(service: str, command: str, payload: dict, role="member_services"):
             sent = await signer.send(service, command, payload, role)
@@ -106,6 +117,23 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
                 return await Members(conn).find(nrn)
 
         assert await eventually(lambda: member(GRIET)) and await eventually(lambda: member(JAN))
+
+        # Griet's visit to her GP and Lien's to the dentist are reimbursed; Lien has no account
+        # of her own, so the day's run pays both into Griet's.
+        async def known_to_payments() -> bool:
+            async with payments.database.read() as conn:
+                rows = await conn.execute(
+                    select(payments_members.c.person_id, payments_members.c.iban)
+                )
+                known = dict(rows.all())
+            return known.get(griet_id) == contact["iban"] and lien_id in known
+
+        assert await eventually(known_to_payments), "payments never learnt Griet and Lien"
+        care_date = brussels_day(clock.now()) - timedelta(days=3)
+        await staff("payments", "RecordCareCertificate", _certificate("c-g", GRIET, care_date))
+        lien_at_the_dentist = _certificate("c-l", LIEN, care_date, DENTIST, "371615", "49.50")
+        await staff("payments", "RecordCareCertificate", lien_at_the_dentist)
+        await run_payments(payments, clock, next_run_day(clock.now()))
 
         # Both have a portal account (their national register number is the login).
         accounts = {}
@@ -158,7 +186,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
             jans_try = await dossier_api.get(export, headers=bearer(tokens[JAN]))
 
         async def answered_by_all() -> bool:
-            runtimes = (dossier, identity, complaints)
+            runtimes = (dossier, identity, complaints, payments)
             answers = [await recorded(r, PersonalDataExported.type_name) for r in runtimes]
             return all(len(a) == 1 for a in answers)
 
@@ -166,12 +194,13 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
 
         async def dossier_holds_their_keys() -> dict:
             held = await _export_keys(dossier, request_id)
-            return held if held.get("identity") and held.get("complaints") else {}
+            return held if all(held.get(s) for s in SERVICES[1:]) else {}
 
         held = await eventually(dossier_holds_their_keys)
-        assert held == {"dossier": True, "identity": True, "complaints": True}
+        assert held == dict.fromkeys(SERVICES, True)
         assert await _export_keys(identity, request_id) == {"identity": True}
         assert await _export_keys(complaints, request_id) == {"complaints": True}
+        assert await _export_keys(payments, request_id) == {"payments": True}
 
         # What the topics carry: the parts sealed, the keys wrapped for the dossier.
         published = {s: await _exported_on(kafka, s) for s in SERVICES}
@@ -192,7 +221,12 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
             return await _export_keys(dossier, request_id) == dict.fromkeys(SERVICES, False)
 
         assert await eventually(all_shredded), await _export_keys(dossier, request_id)
-        assert await _export_keys(identity, request_id) == {"identity": False}
+        for runtime, service in ((identity, "identity"), (payments, "payments")):
+            # Each service's own timer shreds its key; the dossier may shred its copy first.
+            async def shredded_by_itself(runtime=runtime, service=service) -> bool:
+                return await _export_keys(runtime, request_id) == {service: False}
+
+            assert await eventually(shredded_by_itself), service
         async with dossier.database.read() as conn:
             after = {
                 s: (await dossier.store.open(conn, [envelope]))[0].payload["part"]
@@ -206,7 +240,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
             griet_id,
         )
         assert envelope.payload["service"] == service
-        for secret in (GRIET, "Vandekerckhove", "griet.v@example.org", "Kinesitherapie"):
+        for secret in (GRIET, "Vandekerckhove", "griet.v@example.org", "Kinesitherapie", GP[1]):
             assert secret.encode() not in raw, (service, secret)
     # What Griet downloads is what the dossier opened from each service's part; Jan gets 404.
     assert download.json()["parts"] == parts and download.json()["person_id"] == griet_id
@@ -238,6 +272,27 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
     assert filed_by_griet["subject"] == GRIETS_COMPLAINT["subject"]
     assert filed_by_griet["description"] == GRIETS_COMPLAINT["description"]
 
+    paid = parts["payments"]
+    [gp_visit] = paid["reimbursements"]
+    assert (gp_visit["certificate_id"], gp_visit["care_date"]) == ("c-g", care_date.isoformat())
+    assert (gp_visit["provider_name"], gp_visit["code"]) == (GP[1], "101076")
+    assert gp_visit["description"] and gp_visit["fee_asked"] == "33.73"
+    assert (gp_visit["status"], gp_visit["paid_into"]) == ("paid", griet_id)
+    [payment] = paid["payments"]
+    assert (payment["iban"], payment["account_holder"]) == (contact["iban"], "Griet Vandekerckhove")
+    assert payment["payment_id"] == gp_visit["payment_id"]
+    assert payment["value_date"] == gp_visit["value_date"]
+    # Lien's reimbursement went into Griet's account: the payment shows whose it was, by id.
+    assert sorted((i["certificate_id"], i["person_id"]) for i in payment["items"]) == [
+        ("c-g", griet_id),
+        ("c-l", lien_id),
+    ]
+    assert sum(D(i["amount"]) for i in payment["items"]) == D(payment["amount"])
+    assert (paid["maf_refunds"], paid["benefits"]) == ([], [])
+    [bill] = paid["maximum_bill"]
+    assert (bill["year"], bill["chronic_illness_recognised"]) == (care_date.year, False)
+    assert D(bill["co_payments_counted"]) == D(gp_visit["co_payment"])  # Lien's was nil
+
     copy = str(parts)
     for theirs in (*NOT_GRIETS, accounts[JAN]):
         assert theirs not in copy, theirs
@@ -245,7 +300,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
         assert secret not in copy, secret
 
     # Shredded: every part now reads as erased, at the dossier too.
-    assert after == dict.fromkeys(SERVICES, {ERASED_KEY: "export"})
+    assert after == {service: {ERASED_KEY: "export"} for service in SERVICES}
 
 
 def _griet():
@@ -256,6 +311,20 @@ def _griet():
 
 def _json(person) -> dict:
     return person.model_dump(mode="json")
+
+
+def _certificate(cid, nrn, day, provider=GP, code="101076", fee="33.73") -> dict:
+    riziv, name = provider
+    certificate = {
+        "certificate_id": cid,
+        "national_register_number": nrn,
+        "care_date": day.isoformat(),
+        "provider_riziv_number": riziv,
+        "provider_name": name,
+        "code": code,
+        "fee_asked": fee,
+    }
+    return {"certificate": certificate}
 
 
 async def _record_request(dossier, request_id: str, person_id: str) -> None:
@@ -284,8 +353,13 @@ async def _export_keys(runtime, request_id: str) -> dict[str, bool]:
 async def _exported_on(kafka, service: str) -> tuple[EventEnvelope, bytes]:
     """The service's `PersonalDataExported` as its events topic carries it, read by a plain
     consumer, and the record's bytes."""
-    records = await everything_on(kafka.bootstrap_servers, events_topic(kafka, service))
-    [record] = [r for r in records if b'"PersonalDataExported"' in r.value]
+
+    async def exported():
+        records = await everything_on(kafka.bootstrap_servers, events_topic(kafka, service))
+        return [r for r in records if b'"PersonalDataExported"' in r.value]
+
+    # Read again if a busy broker kept a partition quiet longer than everything_on waits.
+    [record] = await eventually(exported)
     return EventEnvelope.model_validate_json(record.value), record.value
 
 
@@ -296,6 +370,7 @@ async def test_dos12_an_erasure_shreds_the_copies_made_of_the_person_in_every_se
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(identity_service, await new_database("identity"), kafka, clock) as identity,
         running(complaints_service, await new_database("complaints"), kafka, clock) as complaints,
+        running(payments_service, await new_database("payments"), kafka, clock) as payments,
     ):
         await signer.known_by(dossier)
         sent = await signer.send(
@@ -320,6 +395,7 @@ async def test_dos12_an_erasure_shreds_the_copies_made_of_the_person_in_every_se
                 await _export_keys(dossier, request_id) == dict.fromkeys(SERVICES, False)
                 and await _export_keys(identity, request_id) == {"identity": False}
                 and await _export_keys(complaints, request_id) == {"complaints": False}
+                and await _export_keys(payments, request_id) == {"payments": False}
             )
 
         assert await eventually(shredded_everywhere), await _export_keys(dossier, request_id)

@@ -42,6 +42,7 @@ LOTTE = facts.insz(date(2014, 5, 3), 12)
 PARTS = {
     "identity": {"accounts": [{"login": "els.peeters", "registered_on": "2026-01-05"}]},
     "complaints": {"complaints": [{"file_number": "2026-000001", "subject": "Refund"}]},
+    "payments": {"payments": [{"value_date": "2026-01-06", "amount": "21.50", "items": []}]},
 }
 
 
@@ -233,6 +234,7 @@ async def test_dos12_a_member_asks_for_a_copy_and_downloads_it_once_every_servic
 
         await publish_part(kafka, "complaints", request_id, els)
         await publish_part(kafka, "identity", request_id, els)
+        await publish_part(kafka, "payments", request_id, els)
 
         async def complete():
             response = await api.get(f"{path}/export", headers=bearer(els_token))
@@ -256,8 +258,8 @@ async def test_dos12_a_member_asks_for_a_copy_and_downloads_it_once_every_servic
     assert followed.json()["status"] == "open" and followed.json()["right"] == "access"
     assert incomplete.status_code == 409
     assert incomplete.json()["code"] == "copy_incomplete"
-    # The dossier makes its own part at once; identity and complaints are not running here.
-    assert "identity, complaints" in incomplete.json()["detail"]
+    # The dossier makes its own part at once; the other services are not running here.
+    assert "identity, complaints, payments" in incomplete.json()["detail"]
     # Jan learns nothing of Els's request: answered as for one that does not exist.
     assert [(r.status_code, r.json()["code"]) for r in others] == [(404, "no_such_request")] * 4
     assert jan_lists.json() == []
@@ -267,7 +269,7 @@ async def test_dos12_a_member_asks_for_a_copy_and_downloads_it_once_every_servic
         "requested_at": followed.json()["received_at"],
     }
     parts = copy.json()["parts"]
-    assert (parts["identity"], parts["complaints"]) == (PARTS["identity"], PARTS["complaints"])
+    assert {s: parts[s] for s in PARTS} == PARTS
     assert (parts["dossier"]["person_id"], parts["dossier"]["booklet_id"]) == (els, "b-1")
     # The dossier's own part was sealed in its store and opened when read back from its topic.
     assert set(own_part_stored) == {"$sealed"}

@@ -23,7 +23,7 @@ from services.identity.app import definition as identity_service
 from services.monitoring import complaint_deadlines, payment_figures, privacy_deadlines
 from services.monitoring import read_model as monitoring_read_model
 from services.monitoring.app import definition as monitoring_service
-from services.payments import certificates, payables
+from services.payments import certificates, payables, youth_savings_read_model
 from services.payments import members as payment_members
 from services.payments import read_model as payments_read_model
 from services.payments.app import definition as payments_service
@@ -58,6 +58,7 @@ SERVICES = {
             certificates.metadata,
             payables.metadata,
             payments_read_model.metadata,
+            youth_savings_read_model.metadata,
         ],
     ),
     "complaints": (complaints_service, [complaints_read_model.metadata]),

@@ -11,9 +11,9 @@ from datetime import datetime
 import pytest
 
 from services.dossier import privacy_timers
+from services.dossier.copies import assemble
 from services.dossier.domain.privacy_request import PrivacyRequest
 from services.dossier.export_parts import EXPORTING_SERVICES, Exports
-from services.dossier.copies import assemble
 from services.dossier.open_requests import OpenRequests
 from services.dossier.person_index import KnownPersons, PersonIndex
 from shared.access.persons import Persons
@@ -31,6 +31,7 @@ PARTS = {
     "dossier": {"booklet": {"first_name": "Els"}},
     "identity": {"accounts": [{"login": "els"}]},
     "complaints": {"complaints": []},
+    "payments": {"payments": []},
 }
 
 
@@ -143,7 +144,7 @@ async def test_dos12_a_part_delivered_twice_is_kept_once_and_the_request_answere
     await deliver(store, dossier_part)
     await deliver(store, dossier_part)  # redelivered: the same event
     await deliver(store, part("dossier", request_id, els, part={"booklet": "changed"}))
-    for service in ("identity", "complaints", "identity"):
+    for service in ("identity", "complaints", "payments", "identity"):
         await deliver(store, part(service, request_id, els))
 
     assert (await exports.parts_of(request_id))["dossier"] == PARTS["dossier"]

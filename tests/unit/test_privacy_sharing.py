@@ -41,10 +41,16 @@ def test_principle7_dos4_dos5_payments_reads_who_the_dossiers_persons_are_their_
     assert not {("dossier", "financial"), ("dossier", "health")} & readable_by("identity")
 
 
-def test_dos12_only_the_dossier_reads_the_parts_of_a_copy_identity_and_complaints_make():
-    assert readable_by("dossier") == {("identity", "export"), ("complaints", "export")}
+def test_dos12_only_the_dossier_reads_the_parts_of_a_copy_the_other_services_make():
+    assert readable_by("dossier") == {
+        ("identity", "export"),
+        ("complaints", "export"),
+        ("payments", "export"),
+    }
     assert shared_categories("identity") == shared_categories("complaints") == {"export"}
+    assert shared_categories("payments") == {"export"}
     assert ("identity", "export") not in readable_by("complaints")
+    assert ("payments", "export") not in readable_by("identity")
 
 
 def test_principle7_sharing_keys_are_their_owners_alone_and_never_overwritten(folder):

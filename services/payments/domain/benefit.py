@@ -41,6 +41,16 @@ def monthly_periods(start: date, end: date) -> list[Period]:
     return periods
 
 
+def period_item(benefit_id: str, start: date) -> str:
+    """The payable item of a benefit's month (or part) starting on `start`."""
+    return f"benefit:{benefit_id}:{start.isoformat()}"
+
+
+def benefit_of_item(item_id: str) -> str:
+    """The benefit a period's item (`period_item`) is of."""
+    return item_id.removeprefix("benefit:").rpartition(":")[0]
+
+
 @dataclass
 class Benefit(Aggregate):
     benefit_id: str

@@ -26,6 +26,18 @@ from shared.contracts.payments import (
 ZERO = Decimal("0.00")
 
 
+def refund_id(booklet_id: str, year: int, sequence: str) -> str:
+    """A refund of the household's maximum bill of `year`: its certificate, or its place."""
+    return f"maf:{booklet_id}:{year}:{sequence}"
+
+
+def year_of_refund(booklet_id: str, refund: str) -> int | None:
+    """The year of the maximum bill a refund id of the booklet names (`refund_id`)."""
+    rest = refund.removeprefix(f"maf:{booklet_id}:")
+    year = rest.partition(":")[0]
+    return int(year) if rest != refund and year.isdigit() else None
+
+
 @dataclass(frozen=True)
 class CoPayment:
     certificate_id: str
@@ -116,7 +128,7 @@ class HouseholdYear(Aggregate):
         # A catch-up refund is named by its place in the stream: one per ceiling change.
         sequence = certificate_id or f"ceiling-{self.version + len(self.pending)}"
         return MafRefundDue(
-            refund_id=f"maf:{self.booklet_id}:{self.year}:{sequence}",
+            refund_id=refund_id(self.booklet_id, self.year, sequence),
             booklet_id=self.booklet_id,
             year=self.year,
             person_id=person_id,

@@ -6,7 +6,8 @@ request, shared with the dossier alone (sharing.yaml); a month after it was made
 timer shreds the key (retention.yaml: `export`), and so does the person's erasure.
 
 What the service holds of the person is its own `PartOf` (a part builder per service); an
-unknown or erased person gets an empty part, still recorded, so the request completes.
+unknown person gets an empty part, still recorded, so the request completes, and an erased one
+what the law keeps of them (payments' books, restricted), most often nothing.
 Answered once: the stream holds one event, and a request taken again (a redelivery, the same
 request published twice) records nothing and makes no second key."""
 

@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.Column("social", sa.Boolean, nullable=False),
         sa.Column("chronic_reduction", Money, nullable=False),
         sa.Column("provisional", sa.Boolean, nullable=False),
-        sa.Column("source", sa.String(500)),
+        sa.Column("source", sa.Text),
         sa.Column("refunded", Money, nullable=False),
         sa.Column("overpaid", Money, nullable=False),
     )
