@@ -346,6 +346,23 @@ def demo_seed() -> None:
         click.echo(f"{len(refused)} commands refused (already seeded?): {refused[0]}", err=True)
 
 
+@demo.command("certificates")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def demo_certificates(file: Path) -> None:
+    """Write the sample file of care certificates for today's demo households (CSV, as
+    `mutualis payments import` reads it): one line is for nobody the fund knows and is refused."""
+    import csv
+
+    from mutualis import demo as data
+
+    rows = data.certificates(_clock().now().date())
+    with file.open("w", newline="") as out:
+        writer = csv.DictWriter(out, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    click.echo(f"{len(rows)} certificates written to {file}")
+
+
 @staff.command("complaints-report")
 @click.argument("start", type=click.DateTime(["%Y-%m-%d"]))
 @click.argument("end", type=click.DateTime(["%Y-%m-%d"]))

@@ -92,27 +92,100 @@ def home(addresses: list[Address], federation: Federation) -> tuple[Address, Reg
     raise LookupError(f"no fund of the {federation.id} federation serves {postal_codes}")
 
 
+# The bank account each household's holder is paid on (DOS-2); the Janssens have given none
+# yet, so their reimbursements wait for one (PAY-6).
+ACCOUNTS = {"demo-peeters": "BE68539007547034", "demo-dubois": "BE71096123456769"}
+# The demo's care providers: (RIZIV/INAMI number, name).
+GP = ("10005549004", "Dr. An Wouters")
+DENTIST = ("30005563001", "Tandarts Bart Claes")
+PHYSIOTHERAPIST = ("50005577001", "Kine Sara Maes")
+
+
 async def seed(send: Send, federation: Federation, today: date) -> list[CommandOutcome]:
-    """Enrols every household (a household already there is refused and left as it is)."""
+    """Enrols every household (a household already there is refused and left as it is), gives
+    the holders their bank account and the Peeters holder a GMD at the demo GP (DOS-4)."""
     outcomes = []
     for (_, _, language, addresses, _), household in zip(HOUSEHOLDS, households(today)):
         address, fund = home(addresses, federation)
         holder, *dependants = household
-        outcomes.append(
-            await send(
-                "EnrolMember",
-                {
-                    "booklet_id": holder.booklet_id,
-                    "holder": _person(holder, language, address, fund.id),
-                },
-            )
+        enrolled = await send(
+            "EnrolMember",
+            {
+                "booklet_id": holder.booklet_id,
+                "holder": _person(holder, language, address, fund.id),
+            },
         )
+        outcomes.append(enrolled)
+        if enrolled.status != "accepted":
+            continue  # there already: left as it is
         for dependant in dependants:
             person = _person(dependant, language, address, fund.id)
             outcomes.append(
                 await send("AddDependant", {"booklet_id": holder.booklet_id, "dependant": person})
             )
+        if iban := ACCOUNTS.get(holder.booklet_id):
+            account = {"national_register_number": holder.national_register_number, "iban": iban}
+            outcomes.append(
+                await send("ChangeContactDetails", {"booklet_id": holder.booklet_id, **account})
+            )
+    els = households(today)[0][0]
+    if outcomes[0].status != "accepted":
+        return outcomes
+    gmd = {
+        "booklet_id": els.booklet_id,
+        "national_register_number": els.national_register_number,
+        "gp_riziv_number": GP[0],
+        "gp_name": GP[1],
+        "start_date": (today - timedelta(days=400)).isoformat(),
+        "advantage": "consultations_and_home_visits",
+    }
+    outcomes.append(await send("RecordGmd", gmd))
     return outcomes
+
+
+def certificates(today: date) -> list[dict[str, str]]:
+    """The sample electronic batch of care certificates for the demo households (as
+    `mutualis payments import` reads it): GP visits, a dentist, physiotherapy, a third-party
+    payment, and one line for a person the fund does not know, refused with its reason."""
+    (els, lotte, _jonas, mats), (claire, hugo, *_), (bram, noor) = households(today)
+    day = today - timedelta(days=3)
+
+    def line(n: int, person: DemoPerson | str, provider, code: str, fee: str, **more) -> dict:
+        nrn = person if isinstance(person, str) else person.national_register_number
+        return {
+            "certificate_id": f"demo-{today:%Y%m%d}-{n:03d}",
+            "national_register_number": nrn,
+            "care_date": (day - timedelta(days=n)).isoformat(),
+            "provider_riziv_number": provider[0],
+            "provider_name": provider[1],
+            "code": code,
+            "fee_asked": fee,
+            "supplement": more.pop("supplement", "0.00"),
+            "third_party_payment": "false",
+            "provider_iban": "",
+            **more,
+        }
+
+    stranger = national_register_number(date(1970, 1, 1), 999)
+    return [
+        line(1, els, GP, "101076", "33.73"),
+        line(2, lotte, DENTIST, "371615", "49.50"),
+        line(3, mats, GP, "101076", "33.73"),
+        line(4, els, PHYSIOTHERAPIST, "560011", "30.00"),
+        line(5, claire, GP, "103132", "48.57", supplement="5.00"),
+        line(6, hugo, DENTIST, "371615", "49.50"),
+        line(7, bram, GP, "101076", "33.73"),
+        line(
+            8,
+            noor,
+            GP,
+            "101076",
+            "33.73",
+            third_party_payment="true",
+            provider_iban="BE71096123456769",
+        ),
+        line(9, stranger, GP, "101076", "33.73"),
+    ]
 
 
 def national_register_number(born: date, serial: int) -> str:
