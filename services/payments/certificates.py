@@ -122,6 +122,9 @@ class _Known:
     entitlements: dict[str, list[tuple[date, bool]]]
     gmds: dict[str, list[Gmd]]
     agreements: dict[str, list[Agreement]]
+    # (person, year) of reimbursed dental care: on file, and then also decided in this batch,
+    # so a later line sees an earlier one (last year's visit coming in before this year's).
+    dental_on_file: frozenset[tuple[str, int]]
     dental: set[tuple[str, int]]
 
 
@@ -144,7 +147,10 @@ async def _decide(
             if certificate.certificate_id in seen:
                 raise NotReimbursed("the certificate is listed twice")
             seen.add(certificate.certificate_id)
-            decided.append(_reimburse(certificate, known, tariffs, today))
+            reimbursed = _reimburse(certificate, known, tariffs, today)
+            decided.append(reimbursed)
+            if dental.is_dental(certificate.code):
+                known.dental.add((reimbursed.person_id, certificate.care_date.year))
         except NotReimbursed as refusal:
             decided.append(
                 CareCertificateRefused(
@@ -168,12 +174,14 @@ async def _load(ctx: CommandContext, lines: list[NumberedCertificate]) -> _Known
     view = ctx.uow.view(Members)
     by_number = await view.find_all({n.certificate.national_register_number for n in lines})
     persons = {m.person_id for m in by_number.values()}
+    dental_years = await ctx.uow.view(Certificates).dental_years(persons)
     return _Known(
         members=by_number,
         entitlements=await view.entitlement_history(persons),
         gmds=await view.gmds(persons),
         agreements=await view.agreements(persons),
-        dental=await ctx.uow.view(Certificates).dental_years(persons),
+        dental_on_file=frozenset(dental_years),
+        dental=set(dental_years),
     )
 
 
@@ -248,7 +256,7 @@ async def _book(
     )
     await ctx.uow.view(Certificates).visited_dentist(
         {(r.person_id, r.care.care_date.year) for r in reimbursed if dental.is_dental(r.care.code)}
-        - known.dental
+        - known.dental_on_file
     )
     items = [
         Item(

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from services.payments.domain import dental
+from services.payments.domain.nomensoft import load_riziv_export
 from services.payments.domain.tariffs import (
     Condition,
     MissingFact,
@@ -22,7 +23,6 @@ from services.payments.domain.tariffs import (
     TariffDataError,
     TariffRow,
     UnknownTariff,
-    load_riziv_export,
     load_tariffs,
     provider_kind,
     shipped_tariffs,
