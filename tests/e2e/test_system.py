@@ -338,49 +338,6 @@ def test_dos12_a_demo_member_downloads_a_copy_of_their_data_is_erased_and_is_on_
         assert secret not in dumped.stdout, secret
 
 
-def test_pay1_pay2_dos6_the_readme_money_walk_through(system, tmp_path):
-    """Issue 11, "done means": a newcomer seeds the demo, imports the sample certificate file,
-    moves the clock past the payment run, and sees the payments, a receipt PDF and the
-    household's MAF status through the API."""
-    ports, env = system
-    assert mutualis("demo", "seed", env=env, timeout=180).returncode in (0, 1)
-    # Els Peeters is blocked by the test of ID-4: Claire Dubois, whose account is on file.
-    claire = _demo_person(env, "demo-dubois", "Claire")
-    identity, payments = (f"http://127.0.0.1:{ports[s]}" for s in ("identity", "payments"))
-    _eventually(lambda: _register(ports, claire), lambda r: r.status_code in (201, 409))
-
-    sample = tmp_path / "certificates.csv"
-    assert mutualis("demo", "certificates", str(sample), env=env).returncode == 0
-    imported = mutualis("payments", "import", str(sample), "--json", env=env, timeout=180)
-    assert imported.returncode == 1, imported.stderr  # one line is for nobody the fund knows
-    report = json.loads(imported.stdout)
-    # Line 10 is for nobody the fund knows; Bram Janssens's, line 8, was erased by the test
-    # of DOS-12 (a fresh system reimburses the eight others).
-    refused = {r["line"]: r["reason"] for r in report["refused"]}
-    assert set(refused) <= {8, 10} and 10 in refused, refused
-    assert all("no member" in reason for reason in refused.values()), refused
-    assert (report["lines"], report["reimbursed"]) == (9, 9 - len(refused))
-    again = json.loads(mutualis("payments", "import", str(sample), "--json", env=env).stdout)
-    assert (again["reimbursed"], again["already_recorded"]) == (0, report["reimbursed"])
-
-    assert mutualis("clock", "advance", "1", env=env).returncode == 0
-    token = _log_in(identity, claire, PASSWORD).json()["access_token"]
-    history = _eventually(
-        lambda: httpx.get(f"{payments}/history", headers=_bearer(token), timeout=10),
-        lambda r: r.status_code == 200 and any(l["status"] == "paid" for l in r.json()["lines"]),
-        timeout=60,
-    ).json()
-    paid = [line for line in history["lines"] if line["status"] == "paid"]
-    receipt = httpx.get(
-        f"{payments}/payments/{paid[0]['payment_id']}/receipt", headers=_bearer(token), timeout=10
-    )
-    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
-    maf = httpx.get(
-        f"{payments}/persons/{paid[0]['person_id']}/maf", headers=_bearer(token), timeout=10
-    )
-    assert maf.status_code == 200 and maf.json()["counted"] != "0.00"
-
-
 def test_cmp_a_portal_complaint_is_acknowledged_its_missed_status_message_seen_by_monitoring(
     system, tmp_path
 ):

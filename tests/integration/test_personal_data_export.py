@@ -204,10 +204,16 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
 
         # What the topics carry: the parts sealed, the keys wrapped for the dossier.
         published = {s: await _exported_on(kafka, s) for s in SERVICES}
-        shared = {
-            s: await everything_on(kafka.bootstrap_servers, keys_topic(kafka, s))
-            for s in SERVICES[1:]
-        }
+
+        async def keys_on_topics() -> dict:
+            # Each service's relay publishes its key of the copy on its own time.
+            read = {
+                s: await everything_on(kafka.bootstrap_servers, keys_topic(kafka, s))
+                for s in SERVICES[1:]
+            }
+            return read if all(read.values()) else {}
+
+        shared = await eventually(keys_on_topics, timeout=60)
         async with dossier.database.read() as conn:
             parts = {
                 s: (await dossier.store.open(conn, [envelope]))[0].payload["part"]
