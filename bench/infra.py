@@ -26,6 +26,8 @@ class Sizes:
     rebuild: int  # events a projection rebuild applies
     latency: int  # commands timed one at a time
     warmup: int  # events written untimed before the clock starts (at least 10 transactions)
+    certificates: int = 1_000_000  # care certificates the payments bench imports and pays
+    members: int = 100_000  # persons they are for
 
     @classmethod
     def full(cls) -> "Sizes":
@@ -35,7 +37,7 @@ class Sizes:
     @classmethod
     def quick(cls) -> "Sizes":
         return cls(single=100, concurrent=25, batches=10, history=500, relay=2_000,
-                   rebuild=2_000, latency=20, warmup=10)
+                   rebuild=2_000, latency=20, warmup=10, certificates=20_000, members=5_000)
 
 
 @dataclass
