@@ -115,8 +115,11 @@ async def figures(backends: Backends, options: Options) -> tuple[list[Figure], l
     dossier = await _dossier_store(backends, population, today)
     try:
         share = payments_baseline.certificate_share(
-            path, Signer(backends.kafka).sender("member_services"), SystemClock(),
-            backends.kafka, options.batch,
+            path,
+            Signer(backends.kafka).sender("member_services"),
+            SystemClock(),
+            backends.kafka,
+            options.batch,
         )
         _progress(f"raw aiokafka baseline: {options.certificates:,} messages of {share} bytes")
         raw = await payments_baseline.produce_and_consume(
@@ -192,7 +195,9 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
         answered += lines
         while marks and answered >= marks[0]:
             result.rss.append((marks.pop(0), probe.memory()[0]))
-            _progress(f"{result.backend}: {answered:,} answered, RSS {result.rss[-1][1] / MIB:.0f} MiB")
+            _progress(
+                f"{result.backend}: {answered:,} answered, RSS {result.rss[-1][1] / MIB:.0f} MiB"
+            )
 
     probe.reset_peak()
     stop = asyncio.Event()
@@ -286,8 +291,14 @@ def _set_clock(path: Path, when: datetime) -> None:
     path.write_text(str((when - datetime.now(UTC)).total_seconds()))
 
 
-def _start_service(backends: Backends, backend: str, url: str, kafka: KafkaSettings,
-                   clock_file: Path, options: Options):
+def _start_service(
+    backends: Backends,
+    backend: str,
+    url: str,
+    kafka: KafkaSettings,
+    clock_file: Path,
+    options: Options,
+):
     # Kept with the profile when profiling (the run's temp folder goes at the end).
     log = (options.profile / backend if options.profile else backends.tmp) / "service.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -397,14 +408,21 @@ def _figures(options: Options, measured: list[Measured], raw: float) -> list[Fig
     for m in measured:
         base = [Baseline("raw aiokafka produce+consume", raw)]
         result += [
-            Figure("5a", f"certificates end to end, {n:,}", m.backend, "cert/s", n / m.total_s, base),
-            Figure("5b", "  import → reimbursed (outcomes in)", m.backend, "cert/s", n / m.import_s),
+            Figure(
+                "5a", f"certificates end to end, {n:,}", m.backend, "cert/s", n / m.total_s, base
+            ),
+            Figure(
+                "5b", "  import → reimbursed (outcomes in)", m.backend, "cert/s", n / m.import_s
+            ),
             Figure("5c", "  payment run, all parts", m.backend, "cert/s", n / m.run_s),
             Figure("5d", "  then history projection caught up", m.backend, "s", m.projection_s),
             Figure("5e", "service peak RSS, import to end", m.backend, "MiB", m.peak / MIB),
             Figure(
-                "5f", f"service RSS at {m.rss[0][0]:,} → {m.rss[-1][0]:,} answered", m.backend,
-                "MiB", m.rss[0][1] / MIB,
+                "5f",
+                f"service RSS at {m.rss[0][0]:,} → {m.rss[-1][0]:,} answered",
+                m.backend,
+                "MiB",
+                m.rss[0][1] / MIB,
             ),
             Figure("", "", m.backend, "MiB", m.rss[-1][1] / MIB),
         ]

@@ -37,12 +37,13 @@ def certificate_share(path, sender: Sender, clock: Clock, kafka: KafkaSettings, 
         if len(certificates) == batch:
             break
     command = ImportCareCertificates(batch_id="bench-size", certificates=certificates)
-    key = public_record(
-        "payments", epoch_of(clock.now()), X25519PrivateKey.generate().public_key()
-    )
+    key = public_record("payments", epoch_of(clock.now()), X25519PrivateKey.generate().public_key())
     envelope = sender.envelope(
-        commands_topic(kafka, "payments"), command.type_name, command.model_dump(mode="json"),
-        clock, key,
+        commands_topic(kafka, "payments"),
+        command.type_name,
+        command.model_dump(mode="json"),
+        clock,
+        key,
     )
     return len(envelope.model_dump_json().encode()) // len(certificates)
 

@@ -158,8 +158,12 @@ def population(persons: int, today: date) -> Population:
             else:  # a child
                 born = today - timedelta(days=rng.randrange(30, 25 * 365))
             dependants.append(member(min(born, today - timedelta(days=30)), last_name))
-        iban = belgian_iban(rng.randrange(10**9, 10**10)) if rng.random() < HOLDERS_WITH_IBAN else None
-        households.append(Household(f"bench-{len(households):06d}", holder, tuple(dependants), iban))
+        iban = (
+            belgian_iban(rng.randrange(10**9, 10**10)) if rng.random() < HOLDERS_WITH_IBAN else None
+        )
+        households.append(
+            Household(f"bench-{len(households):06d}", holder, tuple(dependants), iban)
+        )
         made += size
     return Population(households, gps, physios, dentists)
 
@@ -202,8 +206,13 @@ def certificates(population: Population, count: int, today: date, run: str) -> I
             code, provider = PHYSIOTHERAPY, rng.choice(population.physiotherapists)
             third_party = rng.random() < THIRD_PARTY_SHARE
         else:
-            age = care_date.year - person.birth_date.year - (
-                (care_date.month, care_date.day) < (person.birth_date.month, person.birth_date.day)
+            age = (
+                care_date.year
+                - person.birth_date.year
+                - (
+                    (care_date.month, care_date.day)
+                    < (person.birth_date.month, person.birth_date.day)
+                )
             )
             code, provider = _dental_code(rng, age), rng.choice(population.dentists)
             third_party = rng.random() < THIRD_PARTY_SHARE

@@ -96,7 +96,9 @@ class Probe:
                 if seen != last:
                     moved, last = now, seen
                 elif now - moved > stall:
-                    raise TimeoutError(f"{what}: stuck at {seen} for {stall:.0f} s (log: {self.log})")
+                    raise TimeoutError(
+                        f"{what}: stuck at {seen} for {stall:.0f} s (log: {self.log})"
+                    )
             await asyncio.sleep(poll)
         return time.perf_counter()
 
@@ -111,7 +113,9 @@ class Probe:
     # --- what the service has done ------------------------------------------------------------
 
     async def signing_key_known(self, key_id: str) -> bool:
-        found = await self.scalar("SELECT count(*) FROM access_signing_keys WHERE key_id = :k", k=key_id)
+        found = await self.scalar(
+            "SELECT count(*) FROM access_signing_keys WHERE key_id = :k", k=key_id
+        )
         return bool(found)
 
     async def members(self) -> tuple[int, int, int]:

@@ -84,7 +84,10 @@ class Profile:
             self.profile.disable()
             self.profile.dump_stats(f"{base}.prof")
             self.profile = None
-        steps = {"seconds": round(time.perf_counter() - self.began, 3), "steps": self.timings.stop()}
+        steps = {
+            "seconds": round(time.perf_counter() - self.began, 3),
+            "steps": self.timings.stop(),
+        }
         Path(f"{base}.steps.json").write_text(json.dumps(steps, indent=1))
         counts = [
             {"statement": s, "count": n, "seconds": round(self.seconds[s], 3)}

@@ -90,7 +90,9 @@ class Timings:
             except (ImportError, AttributeError):
                 missing.append(f"{module_name}.{attribute}")
                 continue
-            setattr(owner, name, self._wrap(f"{module_name.rsplit('.', 1)[-1]}.{attribute}", original))
+            setattr(
+                owner, name, self._wrap(f"{module_name.rsplit('.', 1)[-1]}.{attribute}", original)
+            )
         return missing
 
     def _wrap(self, label: str, original):
