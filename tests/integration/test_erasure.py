@@ -244,11 +244,7 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
             topics += [events_topic(kafka, service), f"{events_topic(kafka, service)}.dlq"]
             topics += [outcomes_topic(kafka, service)]
         topics += [commands_topic(kafka, s) for s in SERVICES if s != "monitoring"]
-        records = [
-            record
-            for topic in topics
-            for record in await everything_on(kafka.bootstrap_servers, topic)
-        ]
+        records = await everything_on(kafka.bootstrap_servers, *topics)
         published = b"".join(record.value or b"" for record in records)
     assert len(records) >= 15  # enrolments, changes, the account, the complaint, the erasure
 

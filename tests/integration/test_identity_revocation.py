@@ -87,6 +87,8 @@ async def test_issue8_5_a_block_voids_earlier_tokens_and_an_unblock_does_not_rev
 
         block = BlockAccess(account_id=account_id, reason="suspected_fraud")
         assert (await execute(identity, clerk, block)).status == "accepted"
+        # Refused first: a new token accepted before the block arrived would prove nothing.
+        await _refused_everywhere(services, before["access_token"])
         unblock = UnblockAccess(account_id=account_id)
         assert (await execute(identity, clerk, unblock)).status == "accepted"
 
@@ -114,6 +116,7 @@ async def test_issue8_5_the_lockout_by_wrong_passwords_revokes_the_sessions_too(
         refreshed = await api.post(
             "/token/refresh", json={"refresh_token": before["refresh_token"]}
         )
+        await _refused_everywhere(services, before["access_token"])
         unblock = UnblockAccess(account_id=account_id)
         assert (await execute(identity, staff("member_services"), unblock)).status == "accepted"
         clock.advance(timedelta(seconds=1))

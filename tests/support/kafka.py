@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -17,13 +17,13 @@ async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float =
     timeout passed: then whatever arrived, so the assertion says what was missing)."""
     deadline = time.monotonic() + timeout
     return await _read(
-        bootstrap, topic, lambda records: len(records) >= at_least or time.monotonic() >= deadline
+        bootstrap, [topic], lambda records: len(records) >= at_least or time.monotonic() >= deadline
     )
 
 
-async def everything_on(bootstrap: str, topic: str, quiet: float = 1.5) -> list:
-    """Every record of `topic` from the beginning: read until nothing more came for `quiet`
-    seconds (end offsets are not to be trusted on the local broker)."""
+async def everything_on(bootstrap: str, *topics: str, quiet: float = 1.5) -> list:
+    """Every record of `topics` from the beginning, read by one consumer until nothing more came
+    for `quiet` seconds (end offsets are not to be trusted on the local broker)."""
     seen, last_new = 0, time.monotonic()
 
     def quiet_long_enough(records: list) -> bool:
@@ -32,13 +32,13 @@ async def everything_on(bootstrap: str, topic: str, quiet: float = 1.5) -> list:
             seen, last_new = len(records), time.monotonic()
         return time.monotonic() - last_new >= quiet
 
-    return await _read(bootstrap, topic, quiet_long_enough)
+    return await _read(bootstrap, topics, quiet_long_enough)
 
 
-async def _read(bootstrap: str, topic: str, done: Callable[[list], bool]) -> list:
-    """Records of `topic` from the beginning, fetched until `done` says so of those read."""
+async def _read(bootstrap: str, topics: Sequence[str], done: Callable[[list], bool]) -> list:
+    """Records of `topics` from the beginning, fetched until `done` says so of those read."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        *topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
     records: list = []

@@ -144,9 +144,10 @@ class Signer:
         assert await eventually(known), f"{runtime.definition.name} never learnt the test key"
 
     async def send(
-        self, service: str, command: str, payload: dict, role: str = "admin", timeout: float = 30
+        self, service: str, command: str, payload: dict, role: str = "admin", timeout: float = 60
     ) -> CommandOutcome:
-        """Sends a command over Kafka as a staff member with `role`."""
+        """Sends a command over Kafka as a staff member with `role`. The timeout is a ceiling for
+        four test workers on two cores, not an expected wait."""
         return await send_command(
             self.kafka, service, command, payload, self.sender(role), timeout, self.clock
         )
