@@ -7,13 +7,14 @@ refunds to pay."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from services.payments.domain.entitlement import vt_in_year
 from services.payments.domain.household_year import CoPayment, HouseholdYear
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.domain.payment_run import Item
-from services.payments.members import Members
+from services.payments.members import Member, Members
 from services.payments.payables import Payables
 from shared.clock import brussels_day
 from shared.contracts.payments import MafRefundDue, RecognizeChronicIllness, SetIncomeBracket
@@ -24,17 +25,20 @@ from shared.refusal import Refused
 async def count(
     ctx: CommandContext, by_year: Mapping[tuple[str, int], list[CoPayment]], today: date
 ) -> None:
-    for (booklet_id, year), co_payments in sorted(by_year.items()):
-        household = await ctx.aggregates.get(HouseholdYear, booklet_id, year)
-        await _settle_ceiling(ctx, household, household.bracket)
-        household.count(co_payments)
-        await _save(ctx, household, today)
+    """A batch's co-payments, counted on each household's year: every household read at once."""
+    keys = sorted(by_year)
+    households = await ctx.aggregates.get_many(HouseholdYear, keys)
+    known = await _Households.read(ctx, {booklet_id for booklet_id, _ in keys})
+    for household in households:
+        known.settle_ceiling(household, household.bracket)
+        household.count(by_year[(household.booklet_id, household.year)])
+    await _save(ctx, households, today)
 
 
 async def set_income_bracket(command: SetIncomeBracket, ctx: CommandContext) -> None:
     household = await ctx.aggregates.get(HouseholdYear, command.booklet_id, command.year)
     await _settle_ceiling(ctx, household, command.bracket)
-    await _save(ctx, household, brussels_day(ctx.now))
+    await _save(ctx, [household], brussels_day(ctx.now))
 
 
 async def recognize_chronic_illness(command: RecognizeChronicIllness, ctx: CommandContext) -> None:
@@ -44,7 +48,7 @@ async def recognize_chronic_illness(command: RecognizeChronicIllness, ctx: Comma
     household = await ctx.aggregates.get(HouseholdYear, member.booklet_id, command.year)
     household.recognize_chronic_illness(member.person_id)
     await _settle_ceiling(ctx, household, household.bracket)
-    await _save(ctx, household, brussels_day(ctx.now))
+    await _save(ctx, [household], brussels_day(ctx.now))
 
 
 HANDLERS = {
@@ -53,27 +57,46 @@ HANDLERS = {
 }
 
 
+@dataclass(frozen=True)
+class _Households:
+    """The persons of some booklets and their VT histories: what their ceilings depend on."""
+
+    persons: dict[str, list[Member]]
+    entitlements: dict[str, list[tuple[date, bool]]]
+
+    @classmethod
+    async def read(cls, ctx: CommandContext, booklet_ids: set[str]) -> _Households:
+        members = ctx.uow.view(Members)
+        persons = await members.households(booklet_ids)
+        everyone = {p.person_id for household in persons.values() for p in household}
+        return cls(persons, await members.entitlement_history(everyone))
+
+    def settle_ceiling(self, household: HouseholdYear, bracket: int | None) -> None:
+        persons = self.persons[household.booklet_id]
+        holder = next((p.person_id for p in persons if p.role == "holder"), None)
+        if holder is None:
+            raise Refused(f"no booklet {household.booklet_id} is known to payments")
+        ceiling = shipped_maf_rules().ceiling(
+            household.year,
+            bracket=bracket,
+            vt_household=any(
+                vt_in_year(self.entitlements.get(p.person_id, []), household.year) for p in persons
+            ),
+            chronic=bool(household.chronically_ill),
+        )
+        household.set_ceiling(ceiling, holder)
+
+
 async def _settle_ceiling(
     ctx: CommandContext, household: HouseholdYear, bracket: int | None
 ) -> None:
-    members = ctx.uow.view(Members)
-    persons = await members.household(household.booklet_id)
-    holder = next((p.person_id for p in persons if p.role == "holder"), None)
-    if holder is None:
-        raise Refused(f"no booklet {household.booklet_id} is known to payments")
-    history = await members.entitlement_history({p.person_id for p in persons})
-    ceiling = shipped_maf_rules().ceiling(
-        household.year,
-        bracket=bracket,
-        vt_household=any(vt_in_year(h, household.year) for h in history.values()),
-        chronic=bool(household.chronically_ill),
-    )
-    household.set_ceiling(ceiling, holder)
+    known = await _Households.read(ctx, {household.booklet_id})
+    known.settle_ceiling(household, bracket)
 
 
-async def _save(ctx: CommandContext, household: HouseholdYear, today: date) -> None:
-    refunds = [e for e in household.pending if isinstance(e, MafRefundDue)]
-    await ctx.aggregates.save(household)
+async def _save(ctx: CommandContext, households: list[HouseholdYear], today: date) -> None:
+    refunds = [e for h in households for e in h.pending if isinstance(e, MafRefundDue)]
+    await ctx.aggregates.save(*households)
     await ctx.uow.view(Payables).owe(
         [
             Item(

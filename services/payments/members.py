@@ -221,8 +221,15 @@ class Members:
         return {row.booklet_id: Member(**row._mapping) for row in await self.conn.execute(query)}
 
     async def household(self, booklet_id: str) -> list[Member]:
-        query = select(members).where(members.c.booklet_id == booklet_id)
-        return [Member(**row._mapping) for row in await self.conn.execute(query)]
+        return (await self.households({booklet_id}))[booklet_id]
+
+    async def households(self, booklet_ids: set[str]) -> dict[str, list[Member]]:
+        """The persons of each booklet, read at once (a batch's households)."""
+        found: dict[str, list[Member]] = {b: [] for b in booklet_ids}
+        query = select(members).where(members.c.booklet_id.in_(booklet_ids))
+        for row in await self.conn.execute(query):
+            found[row.booklet_id].append(Member(**row._mapping))
+        return found
 
     async def entitlement_history(self, person_ids: set[str]) -> dict[str, list[tuple[date, bool]]]:
         """Per person, their VT status from each day it changed on, in order."""

@@ -17,7 +17,13 @@ from typing import Any, TypeVar
 
 from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
-from shared.eventstore.store import DuplicateEvent, PendingEvent, Position, WrongExpectedVersion
+from shared.eventstore.store import (
+    Append,
+    DuplicateEvent,
+    PendingEvent,
+    Position,
+    WrongExpectedVersion,
+)
 from shared.eventstore.unit_of_work import Timer
 from shared.privacy.marking import CATEGORIES, Category
 from shared.reference import Federation, load_federation
@@ -143,6 +149,29 @@ class InMemoryUnitOfWork:
     ) -> list[EventEnvelope]:
         stored = self._work.streams.get(stream_id, [])
         return [e for e in stored if only is None or only(e)]
+
+    async def append_many(
+        self,
+        appends: Sequence[Append],
+        *,
+        correlation_id: str,
+        causation_id: str | None = None,
+        actor: Actor | None = None,
+    ) -> list[EventEnvelope]:
+        recorded = []
+        for a in appends:
+            recorded += await self.append(
+                a.stream_id,
+                a.expected_version,
+                a.pending,
+                correlation_id=correlation_id,
+                causation_id=causation_id,
+                actor=actor,
+            )
+        return recorded
+
+    async def read_streams(self, stream_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
+        return {s: list(self._work.streams.get(s, [])) for s in stream_ids}
 
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))

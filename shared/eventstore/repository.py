@@ -6,12 +6,12 @@ a timer, an event), so doing the same work again stores nothing twice."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from shared.aggregate import Aggregate
 from shared.contracts import Actor, EventEnvelope, events
-from shared.eventstore.store import PendingEvent
+from shared.eventstore.store import Append, PendingEvent
 from shared.eventstore.unit_of_work import Timer
 
 A = TypeVar("A", bound=Aggregate)
@@ -73,10 +73,22 @@ class Repository:
         history = await self.uow.read_stream(stream)
         return kind.rebuild(*key, history=[(events.decode(e), e.occurred_at) for e in history])
 
+    async def get_many(self, kind: type[A], keys: Iterable[tuple]) -> list[A]:
+        """The aggregates with these keys, in their order, their streams read in one query."""
+        keys = list(keys)
+        streams = await self.uow.read_streams(kind.stream(*key) for key in keys)
+        return [
+            kind.rebuild(
+                *key,
+                history=[(events.decode(e), e.occurred_at) for e in streams[kind.stream(*key)]],
+            )
+            for key in keys
+        ]
+
     async def save(self, *aggregates: Aggregate) -> list[EventEnvelope]:
-        """Appends each aggregate's recorded events; WrongExpectedVersion if its stream grew
-        since it was loaded."""
-        stored = []
+        """Appends each aggregate's recorded events, all in one append; WrongExpectedVersion if
+        a stream grew since its aggregate was loaded."""
+        appends = []
         for aggregate in aggregates:
             stream = aggregate.stream_id
             first = self._saved.get(stream, 0)
@@ -85,13 +97,13 @@ class Repository:
                 for n, event in enumerate(aggregate.pending, start=first)
             ]
             self._saved[stream] = first + len(pending)
-            stored += await self.uow.append(
-                stream,
-                aggregate.version,
-                pending,
-                correlation_id=self.correlation_id,
-                causation_id=self.causation_id,
-                actor=self.actor,
-            )
+            appends.append(Append(stream, aggregate.version, pending))
+        stored = await self.uow.append_many(
+            appends,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            actor=self.actor,
+        )
+        for aggregate in aggregates:
             aggregate.saved()
         return stored

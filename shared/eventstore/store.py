@@ -13,7 +13,7 @@ transaction id is always 0.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -66,6 +66,15 @@ class PendingEvent:
 
 
 @dataclass(frozen=True)
+class Append:
+    """Events for one stream, expected at a version (None: any)."""
+
+    stream_id: str
+    expected_version: int | None
+    pending: Sequence[PendingEvent]
+
+
+@dataclass(frozen=True)
 class RecordedEvent:
     position: Position
     envelope: EventEnvelope
@@ -115,20 +124,59 @@ class EventStore:
     ) -> list[EventEnvelope]:
         """Appends within the caller's transaction. `expected_version` None means "any".
         Re-appending events that are all stored already changes nothing and returns []."""
-        if not pending:
+        return await self.append_many(
+            conn,
+            [Append(stream_id, expected_version, pending)],
+            occurred_at=occurred_at,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            actor=actor,
+        )
+
+    async def append_many(
+        self,
+        conn: AsyncConnection,
+        appends: Sequence[Append],
+        *,
+        occurred_at: datetime,
+        correlation_id: str,
+        causation_id: str | None = None,
+        actor: Actor | None = None,
+    ) -> list[EventEnvelope]:
+        """`append` to several streams at once (a batch's aggregates): their versions read, their
+        events sealed and inserted together. Each stream is checked as `append` checks it."""
+        appends = [a for a in appends if a.pending]
+        if not appends:
             return []
-        ids = [p.event_id for p in pending]
-        current, already = (
-            await conn.execute(select(_version_of(stream_id), _stored_count(ids)))
-        ).one()
-        if already:
-            if already == len(ids):
-                return []
-            raise DuplicateEvent(f"{already} of the {len(ids)} events are already stored")
-        if expected_version is not None and current != expected_version:
-            raise WrongExpectedVersion(stream_id, expected_version, current)
-        payloads = await sealed_payloads(
-            conn, self.kek, self.producer, [p.event for p in pending], occurred_at
+        versions = await _versions(conn, {a.stream_id for a in appends})
+        already = set(
+            await conn.scalars(
+                select(events.c.event_id).where(
+                    events.c.event_id.in_([p.event_id for a in appends for p in a.pending])
+                )
+            )
+        )
+        kept: list[Append] = []
+        for a in appends:
+            stored = sum(p.event_id in already for p in a.pending)
+            if stored == len(a.pending):
+                continue
+            if stored:
+                raise DuplicateEvent(f"{stored} of the {len(a.pending)} events are already stored")
+            current = versions.get(a.stream_id, 0)
+            if a.expected_version is not None and current != a.expected_version:
+                raise WrongExpectedVersion(a.stream_id, a.expected_version, current)
+            kept.append(a)
+        if not kept:
+            return []
+        payloads = iter(
+            await sealed_payloads(
+                conn,
+                self.kek,
+                self.producer,
+                [p.event for a in kept for p in a.pending],
+                occurred_at,
+            )
         )
         envelopes = [
             EventEnvelope(
@@ -136,20 +184,22 @@ class EventStore:
                 type=p.event.type_name,
                 version=p.event.version,
                 occurred_at=occurred_at,
-                stream_id=stream_id,
-                stream_version=current + n,
+                stream_id=a.stream_id,
+                stream_version=versions.get(a.stream_id, 0) + n,
                 correlation_id=correlation_id,
                 causation_id=causation_id,
                 producer=self.producer,
                 actor=actor,
-                payload=payload,
+                payload=next(payloads),
             )
-            for n, (p, payload) in enumerate(zip(pending, payloads, strict=True), start=1)
+            for a in kept
+            for n, p in enumerate(a.pending, start=1)
         ]
         try:
             await conn.execute(insert(events), [e.model_dump() for e in envelopes])
-        except IntegrityError as error:
-            raise WrongExpectedVersion(stream_id, expected_version, None) from error
+        except IntegrityError as error:  # a concurrent writer took a version after ours read
+            streams = ", ".join(a.stream_id for a in kept)
+            raise WrongExpectedVersion(streams, kept[0].expected_version, None) from error
         return envelopes
 
     async def open(
@@ -165,6 +215,20 @@ class EventStore:
             select(events).where(events.c.stream_id == stream_id).order_by(events.c.stream_version)
         )
         return [_envelope(row) for row in rows]
+
+    async def read_streams(
+        self, conn: AsyncConnection, stream_ids: Iterable[str]
+    ) -> dict[str, list[EventEnvelope]]:
+        """Several streams as stored, in one query: each in order, an empty one empty."""
+        found: dict[str, list[EventEnvelope]] = {s: [] for s in stream_ids}
+        rows = await conn.execute(
+            select(events)
+            .where(events.c.stream_id.in_(found))
+            .order_by(events.c.stream_id, events.c.stream_version)
+        )
+        for row in rows:
+            found[row.stream_id].append(_envelope(row))
+        return found
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         return (await conn.execute(select(_version_of(stream_id)))).scalar_one()
@@ -192,16 +256,22 @@ class EventStore:
         ]
 
 
+async def _versions(conn: AsyncConnection, stream_ids: set[str]) -> dict[str, int]:
+    """The version of each of these streams that has events."""
+    rows = await conn.execute(
+        select(events.c.stream_id, func.max(events.c.stream_version))
+        .where(events.c.stream_id.in_(stream_ids))
+        .group_by(events.c.stream_id)
+    )
+    return {stream_id: version for stream_id, version in rows}
+
+
 def _version_of(stream_id: str):
     return (
         select(func.coalesce(func.max(events.c.stream_version), 0))
         .where(events.c.stream_id == stream_id)
         .scalar_subquery()
     )
-
-
-def _stored_count(event_ids: list[str]):
-    return select(func.count()).where(events.c.event_id.in_(event_ids)).scalar_subquery()
 
 
 def _envelope(row) -> EventEnvelope:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
-from shared.eventstore.store import EventStore, PendingEvent, Position
+from shared.eventstore.store import Append, EventStore, PendingEvent, Position
 from shared.privacy import keys
 from shared.privacy.marking import Category
 
@@ -69,6 +69,25 @@ class UnitOfWork:
         self.appended.extend(recorded)
         return recorded
 
+    async def append_many(
+        self,
+        appends: Sequence[Append],
+        *,
+        correlation_id: str,
+        causation_id: str | None = None,
+        actor: Actor | None = None,
+    ) -> list[EventEnvelope]:
+        recorded = await self.store.append_many(
+            self.conn,
+            appends,
+            occurred_at=self.clock.now(),
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            actor=actor,
+        )
+        self.appended.extend(recorded)
+        return recorded
+
     def view(self, port: type[P]) -> P:
         """The read-model adapter `port` (a class taking the connection) in this unit of work:
         the one way a handler reads or keeps a table besides its aggregates, which a handler's
@@ -90,6 +109,12 @@ class UnitOfWork:
         opened, so a long stream of many persons' events opens no other person's data."""
         stored = await self.store.read_stream(self.conn, stream_id)
         return await self.open([e for e in stored if only is None or only(e)])
+
+    async def read_streams(self, stream_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
+        """Several streams, opened, read at once (a batch's aggregates)."""
+        stored = await self.store.read_streams(self.conn, stream_ids)
+        opened = iter(await self.open([e for stream in stored.values() for e in stream]))
+        return {s: [next(opened) for _ in stream] for s, stream in stored.items()}
 
     async def open(self, envelopes: Sequence[EventEnvelope]) -> list[EventEnvelope]:
         """Events as this service reads them: personal fields opened where it holds the key."""

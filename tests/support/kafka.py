@@ -21,15 +21,21 @@ async def read_topic(bootstrap: str, topic: str, at_least: int, timeout: float =
     )
 
 
-async def everything_on(bootstrap: str, *topics: str, quiet: float = 1.5) -> list:
+async def everything_on(
+    bootstrap: str, *topics: str, quiet: float = 1.5, first_within: float = 30.0
+) -> list:
     """Every record of `topics` from the beginning, read by one consumer until nothing more came
-    for `quiet` seconds (end offsets are not to be trusted on the local broker)."""
-    seen, last_new = 0, time.monotonic()
+    for `quiet` seconds after the first (end offsets are not to be trusted on the local broker,
+    and a busy one can take seconds to send anything); [] if nothing came in `first_within`."""
+    started = time.monotonic()
+    seen, last_new = 0, started
 
     def quiet_long_enough(records: list) -> bool:
         nonlocal seen, last_new
         if len(records) > seen:
             seen, last_new = len(records), time.monotonic()
+        if not records:
+            return time.monotonic() - started >= first_within
         return time.monotonic() - last_new >= quiet
 
     return await _read(bootstrap, topics, quiet_long_enough)
