@@ -56,18 +56,12 @@ class UnitOfWork:
         causation_id: str | None = None,
         actor: Actor | None = None,
     ) -> list[EventEnvelope]:
-        recorded = await self.store.append(
-            self.conn,
-            stream_id,
-            expected_version,
-            pending,
-            occurred_at=self.clock.now(),
+        return await self.append_many(
+            [Append(stream_id, expected_version, pending)],
             correlation_id=correlation_id,
             causation_id=causation_id,
             actor=actor,
         )
-        self.appended.extend(recorded)
-        return recorded
 
     async def append_many(
         self,
