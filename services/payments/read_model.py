@@ -16,9 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
     insert,
-    select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -268,19 +266,21 @@ async def _conceal(conn: AsyncConnection, shredded: PaymentsPersonalDataShredded
 
 async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values) -> None:
     key = (maf_years.c.booklet_id == booklet_id, maf_years.c.year == year)
-    if await conn.scalar(select(func.count()).select_from(maf_years).where(*key)) == 0:
-        await conn.execute(
-            insert(maf_years).values(
-                booklet_id=booklet_id,
-                year=year,
-                counted=0,
-                social=False,
-                chronic_reduction=0,
-                provisional=False,
-                refunded=0,
-                overpaid=0,
-            )
+    # Updated far more often than made: one statement for a household year already shown.
+    if (await conn.execute(update(maf_years).where(*key).values(**values))).rowcount:
+        return
+    await conn.execute(
+        insert(maf_years).values(
+            booklet_id=booklet_id,
+            year=year,
+            counted=0,
+            social=False,
+            chronic_reduction=0,
+            provisional=False,
+            refunded=0,
+            overpaid=0,
         )
+    )
     await conn.execute(update(maf_years).where(*key).values(**values))
 
 
