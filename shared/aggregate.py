@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar, Self
+from functools import cache
+from typing import Any, ClassVar, Self
+
+from pydantic import TypeAdapter
 
 from shared.contracts import Event
 
@@ -28,6 +31,13 @@ class Aggregate:
     # issuing numbers in sequence): the repository then reads the stream's length, not its
     # history, which grows with every number issued.
     length_is_state: ClassVar[bool] = False
+    # An aggregate whose streams grow long (a household's year of co-payments, counted batch
+    # after batch) has the repository keep its state every `snapshot_every` events (0: never)
+    # and reads only the events after; `snapshot_schema` changes with the state's shape, which
+    # makes older snapshots ignored. Only for an aggregate whose state holds no sealed field:
+    # erasure shreds keys, and a snapshot has none to shred.
+    snapshot_every: ClassVar[int] = 0
+    snapshot_schema: ClassVar[int] = 1
     # When the event being applied happened (its envelope's time, or the time a decision gives
     # `record`), for the rare rule that depends on when a fact was recorded, not only on what
     # it says (ID-7: a refusal within a month). Not state.
@@ -42,16 +52,30 @@ class Aggregate:
     def rebuild(cls, *key: str, history: Iterable[Event | tuple[Event, datetime]] = ()) -> Self:
         """The aggregate as its history left it (events, or events with when each happened,
         as the repository gives them); with none, as it is before its first event."""
-        aggregate = cls(*key, stream_id=cls.stream(*key))
+        return cls(*key, stream_id=cls.stream(*key)).replay(history)
+
+    def replay(self, history: Iterable[Event | tuple[Event, datetime]]) -> Self:
+        """The aggregate after the events that followed its version (a snapshot's)."""
         for item in history:
-            event, aggregate.happened_at = item if isinstance(item, tuple) else (item, None)
-            aggregate.apply(event)
-            aggregate.version += 1
-        aggregate.happened_at = None
-        return aggregate
+            event, self.happened_at = item if isinstance(item, tuple) else (item, None)
+            self.apply(event)
+            self.version += 1
+        self.happened_at = None
+        return self
 
     def apply(self, event: Event) -> None:
         raise NotImplementedError
+
+    def snapshot(self) -> dict[str, Any]:
+        """Its state as JSON (`snapshot_every`): its fields but the repository's."""
+        return _shape(type(self)).dump_python(self, mode="json", exclude=_REPOSITORY_FIELDS)
+
+    @classmethod
+    def from_snapshot(cls, *key: str, state: dict[str, Any], version: int) -> Self:
+        """The aggregate with this key as `snapshot` kept it at `version` of its stream."""
+        aggregate = _shape(cls).validate_python(state)
+        aggregate.version, aggregate.stream_id = version, cls.stream(*key)
+        return aggregate
 
     def record(self, *events: Event, at: datetime | None = None) -> None:
         """Takes decided events (happening `at`): the state follows at once, the store once
@@ -71,3 +95,11 @@ class Aggregate:
         """The repository stored the pending events."""
         self.version += len(self.pending)
         self.pending = []
+
+
+_REPOSITORY_FIELDS = {"version", "pending", "stream_id", "happened_at"}
+
+
+@cache
+def _shape(kind: type[Aggregate]) -> TypeAdapter:
+    return TypeAdapter(kind)

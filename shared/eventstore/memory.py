@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -40,6 +40,9 @@ class State:
     processed: set[tuple[str, str]] = field(default_factory=set)
     shredded: set[tuple[str, Category]] = field(default_factory=set)  # (subject, category)
     checkpoints: dict[str, Position] = field(default_factory=dict)
+    snapshots: dict[str, tuple[int, int, dict[str, Any]]] = field(
+        default_factory=dict
+    )  # schema, version, state
     outbox: list[tuple[str, str | None, dict[str, Any], dict[str, str]]] = field(
         default_factory=list
     )
@@ -170,8 +173,22 @@ class InMemoryUnitOfWork:
             )
         return recorded
 
-    async def read_streams(self, stream_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
-        return {s: list(self._work.streams.get(s, [])) for s in stream_ids}
+    async def read_streams(
+        self, stream_ids: Iterable[str], after: Mapping[str, int] = {}
+    ) -> dict[str, list[EventEnvelope]]:
+        return {s: list(self._work.streams.get(s, []))[after.get(s, 0) :] for s in stream_ids}
+
+    async def snapshots(
+        self, stream_ids: Iterable[str], schema: int
+    ) -> dict[str, tuple[int, dict[str, Any]]]:
+        found = {}
+        for stream_id in stream_ids:
+            if (kept := self._work.snapshots.get(stream_id)) and kept[0] == schema:
+                found[stream_id] = kept[1:]
+        return found
+
+    async def keep_snapshot(self, stream_id: str, version: int, schema: int, state: dict) -> None:
+        self._work.snapshots[stream_id] = (schema, version, json.loads(json.dumps(state)))
 
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))

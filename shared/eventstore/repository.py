@@ -65,25 +65,33 @@ class Repository:
 
     async def get(self, kind: type[A], *key: str) -> A:
         """The aggregate with this key as its events left it (`is_new` if there are none)."""
-        stream = kind.stream(*key)
         if kind.length_is_state:
             aggregate = kind.rebuild(*key)
-            aggregate.version = await self.uow.stream_version(stream)
+            aggregate.version = await self.uow.stream_version(kind.stream(*key))
             return aggregate
-        history = await self.uow.read_stream(stream)
-        return kind.rebuild(*key, history=[(events.decode(e), e.occurred_at) for e in history])
+        [aggregate] = await self.get_many(kind, [key])
+        return aggregate
 
     async def get_many(self, kind: type[A], keys: Iterable[tuple]) -> list[A]:
-        """The aggregates with these keys, in their order, their streams read in one query."""
-        keys = list(keys)
-        streams = await self.uow.read_streams(kind.stream(*key) for key in keys)
-        return [
-            kind.rebuild(
-                *key,
-                history=[(events.decode(e), e.occurred_at) for e in streams[kind.stream(*key)]],
+        """The aggregates with these keys, in their order, their streams read in one query:
+        from their snapshots on, for a kind that keeps them."""
+        streams = {kind.stream(*key): key for key in keys}
+        kept = (
+            await self.uow.snapshots(streams, kind.snapshot_schema) if kind.snapshot_every else {}
+        )
+        after = {stream: version for stream, (version, _) in kept.items()}
+        history = await self.uow.read_streams(streams, after)
+        loaded = []
+        for stream, key in streams.items():
+            if stream in kept:
+                version, state = kept[stream]
+                aggregate = kind.from_snapshot(*key, state=state, version=version)
+            else:
+                aggregate = kind.rebuild(*key)
+            loaded.append(
+                aggregate.replay([(events.decode(e), e.occurred_at) for e in history[stream]])
             )
-            for key in keys
-        ]
+        return loaded
 
     async def save(self, *aggregates: Aggregate) -> list[EventEnvelope]:
         """Appends each aggregate's recorded events, all in one append; WrongExpectedVersion if
@@ -105,5 +113,13 @@ class Repository:
             actor=self.actor,
         )
         for aggregate in aggregates:
+            every, before = aggregate.snapshot_every, aggregate.version
             aggregate.saved()
+            if every and aggregate.version // every > before // every:
+                await self.uow.keep_snapshot(
+                    aggregate.stream_id,
+                    aggregate.version,
+                    aggregate.snapshot_schema,
+                    aggregate.snapshot(),
+                )
         return stored

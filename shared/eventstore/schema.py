@@ -172,3 +172,16 @@ command_keys = Table(
     # (`<service>.command-keys`); None: not published yet.
     Column("published_on", String(64)),
 )
+
+# The state of an aggregate whose streams grow long (shared.aggregate's `snapshot_every`) at a
+# version of its stream: loading it reads the events after. `schema` is the aggregate's
+# `snapshot_schema`: a snapshot of another shape is ignored and the stream read whole. Only
+# aggregates whose state holds no sealed field keep one: erasure shreds keys, not snapshots.
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("stream_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("schema", Integer, nullable=False),
+    Column("state", JSON, nullable=False),
+)

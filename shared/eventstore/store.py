@@ -13,18 +13,19 @@ transaction id is always 0.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, insert, literal_column, select, tuple_
+from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import Actor, Event, EventEnvelope
 from shared.eventstore.database import Database
-from shared.eventstore.schema import events
+from shared.eventstore.schema import events, snapshots
 from shared.keys import KeyEncryptionKey
 from shared.privacy.envelopes import opened, sealed_payloads
 
@@ -217,18 +218,52 @@ class EventStore:
         return [_envelope(row) for row in rows]
 
     async def read_streams(
-        self, conn: AsyncConnection, stream_ids: Iterable[str]
+        self, conn: AsyncConnection, stream_ids: Iterable[str], after: Mapping[str, int] = {}
     ) -> dict[str, list[EventEnvelope]]:
-        """Several streams as stored, in one query: each in order, an empty one empty."""
+        """Several streams as stored, in one query: each in order, from after its version in
+        `after` (a snapshot's), an empty one empty."""
         found: dict[str, list[EventEnvelope]] = {s: [] for s in stream_ids}
+        if not found:
+            return found
+        by_version: dict[int, list[str]] = defaultdict(list)
+        for stream_id in found:
+            by_version[after.get(stream_id, 0)].append(stream_id)
         rows = await conn.execute(
             select(events)
-            .where(events.c.stream_id.in_(found))
+            .where(
+                or_(
+                    *(
+                        and_(events.c.stream_id.in_(ids), events.c.stream_version > version)
+                        for version, ids in by_version.items()
+                    )
+                )
+            )
             .order_by(events.c.stream_id, events.c.stream_version)
         )
         for row in rows:
             found[row.stream_id].append(_envelope(row))
         return found
+
+    async def snapshots(
+        self, conn: AsyncConnection, stream_ids: Iterable[str], schema: int
+    ) -> dict[str, tuple[int, dict[str, Any]]]:
+        """(version, state) of the streams that have a snapshot of this schema."""
+        rows = await conn.execute(
+            select(snapshots.c.stream_id, snapshots.c.version, snapshots.c.state).where(
+                snapshots.c.stream_id.in_(list(stream_ids)), snapshots.c.schema == schema
+            )
+        )
+        return {row.stream_id: (row.version, row.state) for row in rows}
+
+    async def keep_snapshot(
+        self, conn: AsyncConnection, stream_id: str, version: int, schema: int, state: dict
+    ) -> None:
+        await conn.execute(delete(snapshots).where(snapshots.c.stream_id == stream_id))
+        await conn.execute(
+            insert(snapshots).values(
+                stream_id=stream_id, version=version, schema=schema, state=state
+            )
+        )
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         return (await conn.execute(select(_version_of(stream_id)))).scalar_one()

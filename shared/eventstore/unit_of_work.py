@@ -5,7 +5,7 @@ unless committed."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -104,11 +104,22 @@ class UnitOfWork:
         stored = await self.store.read_stream(self.conn, stream_id)
         return await self.open([e for e in stored if only is None or only(e)])
 
-    async def read_streams(self, stream_ids: Iterable[str]) -> dict[str, list[EventEnvelope]]:
-        """Several streams, opened, read at once (a batch's aggregates)."""
-        stored = await self.store.read_streams(self.conn, stream_ids)
+    async def read_streams(
+        self, stream_ids: Iterable[str], after: Mapping[str, int] = {}
+    ) -> dict[str, list[EventEnvelope]]:
+        """Several streams, opened, read at once (a batch's aggregates), each from after its
+        version in `after`."""
+        stored = await self.store.read_streams(self.conn, stream_ids, after)
         opened = iter(await self.open([e for stream in stored.values() for e in stream]))
         return {s: [next(opened) for _ in stream] for s, stream in stored.items()}
+
+    async def snapshots(
+        self, stream_ids: Iterable[str], schema: int
+    ) -> dict[str, tuple[int, dict[str, Any]]]:
+        return await self.store.snapshots(self.conn, stream_ids, schema)
+
+    async def keep_snapshot(self, stream_id: str, version: int, schema: int, state: dict) -> None:
+        await self.store.keep_snapshot(self.conn, stream_id, version, schema, state)
 
     async def open(self, envelopes: Sequence[EventEnvelope]) -> list[EventEnvelope]:
         """Events as this service reads them: personal fields opened where it holds the key."""

@@ -9,6 +9,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import ClassVar
 
 import pytest
@@ -17,6 +18,7 @@ from shared.aggregate import Aggregate
 from shared.clock import FakeClock
 from shared.contracts import Actor
 from shared.contracts.dossier import ContactDetailsChanged
+from shared.contracts.payments import CoPaymentsCounted
 from shared.eventstore import EventStore, Timer, WrongExpectedVersion, connect, unit_of_work
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.repository import Repository, derived_ids
@@ -210,3 +212,101 @@ async def test_an_aggregate_saved_twice_in_one_piece_of_work_keeps_both_saves(ba
         await uow.commit()
 
     assert (await load(backend, "b1")).emails == ["a@example.be", "b@example.be"]
+
+
+@dataclass
+class Tally(Aggregate):
+    """An aggregate whose stream grows long: co-payments counted batch after batch."""
+
+    booklet_id: str
+    counted: list[str] = field(default_factory=list)
+    snapshot_every: ClassVar[int] = 3
+
+    @classmethod
+    def stream(cls, booklet_id: str) -> str:
+        return f"tally-{booklet_id}"
+
+    def count(self, certificate_id: str) -> None:
+        self.record(
+            CoPaymentsCounted(
+                booklet_id=self.booklet_id,
+                year=2026,
+                certificate_ids=[certificate_id],
+                amount=Decimal("4.00"),
+                counted=Decimal("4.00") * (len(self.counted) + 1),
+            )
+        )
+
+    def apply(self, event: CoPaymentsCounted) -> None:
+        self.counted += event.certificate_ids
+
+
+@dataclass
+class TallyReshaped(Tally):
+    snapshot_schema: ClassVar[int] = 2
+
+
+async def count(backend: Backend, *booklets: str) -> None:
+    async with backend.work() as uow:
+        aggregates = backend.repository(uow, str(uuid.uuid4()))
+        tallies = await aggregates.get_many(Tally, [(b,) for b in booklets])
+        for tally in tallies:
+            tally.count(f"c-{tally.booklet_id}-{tally.version + 1}")
+        await aggregates.save(*tallies)
+        await uow.commit()
+
+
+async def test_issue11_a_long_stream_is_loaded_from_its_snapshot_and_the_events_after(backend):
+    for _ in range(7):
+        await count(backend, "b1", "b2")
+    await count(backend, "b3")
+
+    async with backend.work() as uow:
+        kept = await uow.snapshots(["tally-b1", "tally-b3"], Tally.snapshot_schema)
+        loaded = await backend.repository(uow, "reading").get_many(Tally, [("b1",), ("b3",)])
+        after = await uow.read_streams(["tally-b1"], {"tally-b1": kept["tally-b1"][0]})
+
+    # Kept at the save that passed 6 events, not at the 7th; none for a short stream.
+    assert kept == {
+        "tally-b1": (6, {"booklet_id": "b1", "counted": [f"c-b1-{n}" for n in range(1, 7)]})
+    }
+    assert [len(events) for events in after.values()] == [1]
+    b1, b3 = loaded
+    assert (b1.counted, b1.version) == ([f"c-b1-{n}" for n in range(1, 8)], 7)
+    assert (b3.counted, b3.version, b3.stream_id) == (["c-b3-1"], 1, "tally-b3")
+
+
+async def test_issue11_a_snapshot_of_another_shape_is_ignored(backend):
+    for _ in range(4):
+        await count(backend, "b1")
+
+    async with backend.work() as uow:
+        [reshaped] = await backend.repository(uow, "reading").get_many(TallyReshaped, [("b1",)])
+
+    assert (reshaped.counted, reshaped.version) == ([f"c-b1-{n}" for n in range(1, 5)], 4)
+
+
+async def test_issue11_aggregates_saved_together_are_stored_together_or_not_at_all(backend):
+    await count(backend, "b1", "b2")
+    async with backend.work() as uow:
+        stale = await backend.repository(uow, "late").get(Tally, "b2")
+    await count(backend, "b2")
+
+    async with backend.work() as uow:
+        aggregates = backend.repository(uow, "late")
+        fresh = await aggregates.get(Tally, "b1")
+        fresh.count("c-b1-late")
+        stale.count("c-b2-late")
+        with pytest.raises(WrongExpectedVersion):
+            await aggregates.save(fresh, stale)
+
+    async with backend.work() as uow:
+        b1, b2 = await backend.repository(uow, "reading").get_many(Tally, [("b1",), ("b2",)])
+    assert (b1.counted, b2.counted) == (["c-b1-1"], ["c-b2-1", "c-b2-2"])
+
+
+async def test_issue11_no_keys_load_no_aggregates(backend):
+    await count(backend, "b1")
+
+    async with backend.work() as uow:
+        assert await backend.repository(uow, "reading").get_many(Tally, []) == []

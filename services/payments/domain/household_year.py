@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from services.payments.domain.maf import Ceiling, overpaid, refund_due
 from shared.aggregate import Aggregate
@@ -56,6 +57,9 @@ class HouseholdYear(Aggregate):
     # Persons recognised as chronically ill this year (their household's ceiling is lower).
     chronically_ill: set[str] = field(default_factory=set)
     counted_ids: set[str] = field(default_factory=set, repr=False)
+
+    # A household's year grows by an event per import batch with its care in it.
+    snapshot_every: ClassVar[int] = 20
 
     @classmethod
     def stream(cls, booklet_id: str, year: int) -> str:
