@@ -45,6 +45,11 @@ class UnitOfWork:
         self.store, self.clock, self.conn = store, clock, conn
         self.appended: list[EventEnvelope] = []
         self._committed = False
+        # Whether this work leaves the relay or the projections something to do once
+        # committed: events or keys to publish, a message in the outbox, a timer. Work that
+        # only keeps a table (an event of another service applied to a projection) wakes
+        # nobody: waking them costs several queries each, for every message consumed.
+        self._news = False
 
     async def append(
         self,
@@ -80,6 +85,7 @@ class UnitOfWork:
             actor=actor,
         )
         self.appended.extend(recorded)
+        self._news = self._news or bool(recorded)
         return recorded
 
     def view(self, port: type[P]) -> P:
@@ -133,6 +139,7 @@ class UnitOfWork:
         `categories` only when given (a retention that ended, an erasure that keeps what the
         law keeps): what they sealed reads as erased from its commit on, here and, once
         shared, in other services."""
+        self._news = True
         return await keys.DataKeys(self.conn, self.store.kek).shred(
             subject, self.clock.now(), categories
         )
@@ -191,14 +198,21 @@ class UnitOfWork:
     ) -> None:
         """An outgoing message, published by the relay once this unit of work commits."""
         body = json.dumps(value, separators=(",", ":"), default=str).encode()
+        self._news = True
         await self.conn.execute(
             insert(outbox).values(topic=topic, key=key, value=body, headers=headers)
         )
 
+    def wake_readers(self) -> None:
+        """The relay and the projections look again once this work commits (keys arrived that
+        an event waited for)."""
+        self._news = True
+
     async def commit(self) -> None:
         await self.conn.commit()
         self._committed = True
-        self.store.committed()
+        if self._news:
+            self.store.committed()
 
 
 async def load_checkpoint(conn: AsyncConnection, name: str) -> Position:

@@ -235,6 +235,7 @@ def key_consumer(
             await DataKeys(uow.conn, store.kek).keep_shared(
                 shared.owner, shared.subject, shared.category, key, clock.now()
             )
+            uow.wake_readers()
             await uow.commit()
 
     return handle
