@@ -28,7 +28,7 @@ STEPS = [
     ("services.payments.certificates", "_load"),
     ("services.payments.certificates", "_reimburse"),
     ("services.payments.certificates", "_book"),
-    ("services.payments.certificates", "Certificates.recorded"),
+    ("services.payments.care_records", "Certificates.recorded"),
     ("services.payments.household_years", "count"),
     ("services.payments.household_years", "_settle_ceiling"),
     ("services.payments.household_years", "_save"),

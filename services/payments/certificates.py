@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from decimal import Decimal
 
 from services.payments import household_years
+from services.payments.care_records import Certificates
 from services.payments.domain import dental
 from services.payments.domain.entitlement import vt_on
 from services.payments.domain.household_year import CoPayment
@@ -36,62 +35,6 @@ from shared.contracts.payments import (
 )
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
-
-metadata = MetaData()
-
-# Every certificate recorded, reimbursed or not refused: a second import finds it here.
-certificates = Table(
-    "certificates",
-    metadata,
-    Column("certificate_id", String(64), primary_key=True),
-    Column("person_id", String(64), nullable=False, index=True),
-    Column("batch_id", String(128), nullable=False),
-)
-
-# The years a person had reimbursed dental care: whether they are "regular" (DOS-9).
-dental_years = Table(
-    "dental_years",
-    metadata,
-    Column("person_id", String(64), primary_key=True),
-    Column("year", Integer, primary_key=True),
-)
-
-
-class Certificates:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def recorded(self, ids: set[str]) -> set[str]:
-        query = select(certificates.c.certificate_id).where(certificates.c.certificate_id.in_(ids))
-        return set(await self.conn.scalars(query))
-
-    async def record(self, rows: list[dict]) -> None:
-        if rows:
-            await self.conn.execute(insert(certificates), rows)
-
-    async def of_person(self, person_id: str) -> dict[str, set[str]]:
-        """The person's certificates recorded, by the batch whose stream holds them."""
-        query = select(certificates.c.batch_id, certificates.c.certificate_id).where(
-            certificates.c.person_id == person_id
-        )
-        batches: dict[str, set[str]] = defaultdict(set)
-        for batch_id, certificate_id in await self.conn.execute(query):
-            batches[batch_id].add(certificate_id)
-        return dict(batches)
-
-    async def forget_dental_years(self, person_id: str) -> None:
-        """Erased: the years they went to the dentist (health) go with their care."""
-        await self.conn.execute(delete(dental_years).where(dental_years.c.person_id == person_id))
-
-    async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
-        query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))
-        return {(row.person_id, row.year) for row in await self.conn.execute(query)}
-
-    async def visited_dentist(self, visits: set[tuple[str, int]]) -> None:
-        if visits:
-            await self.conn.execute(
-                insert(dental_years), [{"person_id": p, "year": y} for p, y in sorted(visits)]
-            )
 
 
 async def record_care_certificate(command: RecordCareCertificate, ctx: CommandContext) -> None:
@@ -277,8 +220,12 @@ async def _book(
     ]
     await ctx.uow.view(Payables).owe(items, today)
     by_year: dict[tuple[str, int], list[CoPayment]] = defaultdict(list)
+    per_person: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for r in reimbursed:
         by_year[(r.booklet_id, r.care.care_date.year)].append(
             CoPayment(r.certificate_id, r.person_id, r.co_payment)
         )
+        if r.co_payment:
+            per_person[(r.person_id, r.care.care_date.year)] += r.co_payment
+    await ctx.uow.view(Certificates).paid(per_person)
     await household_years.count(ctx, by_year, today)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.payments import payments_made, sepa
-from services.payments.certificates import Certificates
+from services.payments.care_records import Certificates
 from services.payments.domain.personal_data import RESTRICTED
 from services.payments.members import Members
 from services.payments.payables import TransferFiles
@@ -68,7 +68,7 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         await uow.shred(event.person_id, shred)
     if "health" in shred:
         await uow.view(Members).forget_care(event.person_id)
-        await uow.view(Certificates).forget_dental_years(event.person_id)
+        await uow.view(Certificates).forget_care_years(event.person_id)
     if "financial" in shred or "financial" in restricted:
         shown = ERASED if "financial" in shred else RESTRICTED
         await _conceal_in_transfer_files(uow, event.person_id, shown)

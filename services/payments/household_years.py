@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from services.payments.care_records import Certificates
 from services.payments.domain.entitlement import vt_in_year
-from services.payments.domain.household_year import CoPayment, HouseholdYear
+from services.payments.domain.household_year import ZERO, CoPayment, HouseholdYear
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.domain.payment_run import Item
 from services.payments.members import Member, Members
@@ -28,7 +30,9 @@ async def count(
     """A batch's co-payments, counted on each household's year: every household read at once."""
     keys = sorted(by_year)
     households = await ctx.aggregates.get_many(HouseholdYear, keys)
-    known = await _Households.read(ctx, {booklet_id for booklet_id, _ in keys})
+    known = await Households.read(
+        ctx, {booklet_id for booklet_id, _ in keys}, {year for _, year in keys}
+    )
     for household in households:
         known.settle_ceiling(household, household.bracket)
         household.count(by_year[(household.booklet_id, household.year)])
@@ -58,18 +62,41 @@ HANDLERS = {
 
 
 @dataclass(frozen=True)
-class _Households:
+class Households:
     """The persons of some booklets and their VT histories: what their ceilings depend on."""
 
     persons: dict[str, list[Member]]
     entitlements: dict[str, list[tuple[date, bool]]]
+    # (person, year) → legal co-payments of the years before those asked for.
+    co_payments: dict[tuple[str, int], Decimal]
 
     @classmethod
-    async def read(cls, ctx: CommandContext, booklet_ids: set[str]) -> _Households:
+    async def read(cls, ctx: CommandContext, booklet_ids: set[str], years: set[int]) -> Households:
         members = ctx.uow.view(Members)
         persons = await members.households(booklet_ids)
         everyone = {p.person_id for household in persons.values() for p in household}
-        return cls(persons, await members.entitlement_history(everyone))
+        before = {y - n for y in years for n in (1, 2)}
+        return cls(
+            persons,
+            await members.entitlement_history(everyone),
+            await ctx.uow.view(Certificates).co_payments(everyone, before),
+        )
+
+    def chronic(self, household: HouseholdYear) -> bool:
+        """A member recognised chronically ill this year, or one whose co-payments of each of
+        the two years before reached that year's thresholds."""
+        year, rules = household.year, shipped_maf_rules()
+        return bool(household.chronically_ill) or any(
+            rules.chronic(
+                year,
+                status=False,
+                co_payments_previous_years=(
+                    self.co_payments.get((p.person_id, year - 2), ZERO),
+                    self.co_payments.get((p.person_id, year - 1), ZERO),
+                ),
+            )
+            for p in self.persons[household.booklet_id]
+        )
 
     def settle_ceiling(self, household: HouseholdYear, bracket: int | None) -> None:
         persons = self.persons[household.booklet_id]
@@ -82,7 +109,7 @@ class _Households:
             vt_household=any(
                 vt_in_year(self.entitlements.get(p.person_id, []), household.year) for p in persons
             ),
-            chronic=bool(household.chronically_ill),
+            chronic=self.chronic(household),
         )
         household.set_ceiling(ceiling, holder)
 
@@ -90,7 +117,7 @@ class _Households:
 async def _settle_ceiling(
     ctx: CommandContext, household: HouseholdYear, bracket: int | None
 ) -> None:
-    known = await _Households.read(ctx, {household.booklet_id})
+    known = await Households.read(ctx, {household.booklet_id}, {household.year})
     known.settle_ceiling(household, bracket)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.payments import payments_made
-from services.payments.certificates import Certificates
+from services.payments.care_records import Certificates
 from services.payments.domain import personal_data
 from services.payments.domain.benefit import Benefit
 from services.payments.domain.household_year import HouseholdYear

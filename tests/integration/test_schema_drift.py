@@ -23,7 +23,7 @@ from services.identity.app import definition as identity_service
 from services.monitoring import complaint_deadlines, payment_figures, privacy_deadlines
 from services.monitoring import read_model as monitoring_read_model
 from services.monitoring.app import definition as monitoring_service
-from services.payments import certificates, payables, youth_savings_read_model
+from services.payments import care_records, payables, youth_savings_read_model
 from services.payments import members as payment_members
 from services.payments import read_model as payments_read_model
 from services.payments.app import definition as payments_service
@@ -55,7 +55,7 @@ SERVICES = {
         payments_service,
         [
             payment_members.metadata,
-            certificates.metadata,
+            care_records.metadata,
             payables.metadata,
             payments_read_model.metadata,
             youth_savings_read_model.metadata,

@@ -1,0 +1,115 @@
+"""What payments keeps of the care certificates it recorded, in the transaction of the command
+that recorded them: their ids (a second import finds them), the years each person had dental
+care reimbursed (DOS-9) and each person's legal co-payments per year (DOS-6)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+metadata = MetaData()
+
+# Every certificate recorded, reimbursed or not refused: a second import finds it here.
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("certificate_id", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False, index=True),
+    Column("batch_id", String(128), nullable=False),
+)
+
+# The years a person had reimbursed dental care: whether they are "regular" (DOS-9).
+dental_years = Table(
+    "dental_years",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+)
+
+# Each person's legal co-payments per calendar year: two years at or above the thresholds give
+# their household the chronic-illness reduction of the maximum bill (DOS-6).
+co_payment_years = Table(
+    "co_payment_years",
+    metadata,
+    Column("person_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("total", Numeric(12, 2), nullable=False),
+)
+
+
+class Certificates:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def recorded(self, ids: set[str]) -> set[str]:
+        query = select(certificates.c.certificate_id).where(certificates.c.certificate_id.in_(ids))
+        return set(await self.conn.scalars(query))
+
+    async def record(self, rows: list[dict]) -> None:
+        if rows:
+            await self.conn.execute(insert(certificates), rows)
+
+    async def of_person(self, person_id: str) -> dict[str, set[str]]:
+        """The person's certificates recorded, by the batch whose stream holds them."""
+        query = select(certificates.c.batch_id, certificates.c.certificate_id).where(
+            certificates.c.person_id == person_id
+        )
+        batches: dict[str, set[str]] = defaultdict(set)
+        for batch_id, certificate_id in await self.conn.execute(query):
+            batches[batch_id].add(certificate_id)
+        return dict(batches)
+
+    async def forget_care_years(self, person_id: str) -> None:
+        """Erased: the years they went to the dentist and what they paid each year (health)
+        go with their care."""
+        for table in (dental_years, co_payment_years):
+            await self.conn.execute(delete(table).where(table.c.person_id == person_id))
+
+    async def co_payments(
+        self, person_ids: set[str], years: set[int]
+    ) -> dict[tuple[str, int], Decimal]:
+        """(person, year) → the legal co-payments counted that year, where there were any."""
+        query = select(co_payment_years).where(
+            co_payment_years.c.person_id.in_(person_ids), co_payment_years.c.year.in_(years)
+        )
+        return {(row.person_id, row.year): row.total for row in await self.conn.execute(query)}
+
+    async def paid(self, co_payments: dict[tuple[str, int], Decimal]) -> None:
+        """Adds a batch's co-payments to each person's year."""
+        known = await self.co_payments({p for p, _ in co_payments}, {y for _, y in co_payments})
+        for (person_id, year), amount in sorted(co_payments.items()):
+            key = (co_payment_years.c.person_id == person_id, co_payment_years.c.year == year)
+            if (person_id, year) in known:
+                await self.conn.execute(
+                    update(co_payment_years)
+                    .where(*key)
+                    .values(total=co_payment_years.c.total + amount)
+                )
+            else:
+                await self.conn.execute(
+                    insert(co_payment_years).values(person_id=person_id, year=year, total=amount)
+                )
+
+    async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
+        query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))
+        return {(row.person_id, row.year) for row in await self.conn.execute(query)}
+
+    async def visited_dentist(self, visits: set[tuple[str, int]]) -> None:
+        if visits:
+            await self.conn.execute(
+                insert(dental_years), [{"person_id": p, "year": y} for p, y in sorted(visits)]
+            )
