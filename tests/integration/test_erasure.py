@@ -124,7 +124,9 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
         await signer.known_by(payments)
 
         async def staff(service: str, command: str, payload: dict, role="member_services"):
-            sent = await signer.send(service, command, payload, role)
+            # Five services just started on one broker: under a loaded CI machine the first
+            # commands have been seen to wait over a minute for it (broker.unreachable).
+            sent = await signer.send(service, command, payload, role, timeout=180)
             assert sent.status == "accepted", sent.reason
 
         holder = griet.model_dump(mode="json")
