@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.contracts import EventEnvelope
 from shared.eventstore import UnitOfWork
+from shared.eventstore.database import insert_on_conflict
 from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
@@ -24,7 +23,7 @@ event_counts = Table(
 
 async def count_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     # One statement, so two instances counting the first event of a type cannot collide.
-    dialect_insert = pg_insert if uow.conn.dialect.name == "postgresql" else sqlite_insert
+    dialect_insert = insert_on_conflict(uow.conn)
     statement = dialect_insert(event_counts).values(
         producer=envelope.producer,
         type=envelope.type,

@@ -17,9 +17,10 @@ from sqlalchemy import (
     delete,
     insert,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.eventstore.database import insert_on_conflict
 
 metadata = MetaData()
 
@@ -89,20 +90,20 @@ class Certificates:
         return {(row.person_id, row.year): row.total for row in await self.conn.execute(query)}
 
     async def paid(self, co_payments: dict[tuple[str, int], Decimal]) -> None:
-        """Adds a batch's co-payments to each person's year."""
-        known = await self.co_payments({p for p, _ in co_payments}, {y for _, y in co_payments})
-        for (person_id, year), amount in sorted(co_payments.items()):
-            key = (co_payment_years.c.person_id == person_id, co_payment_years.c.year == year)
-            if (person_id, year) in known:
-                await self.conn.execute(
-                    update(co_payment_years)
-                    .where(*key)
-                    .values(total=co_payment_years.c.total + amount)
-                )
-            else:
-                await self.conn.execute(
-                    insert(co_payment_years).values(person_id=person_id, year=year, total=amount)
-                )
+        """Adds a batch's co-payments to each person's year, in one statement."""
+        if not co_payments:
+            return
+        statement = insert_on_conflict(self.conn)(co_payment_years)
+        await self.conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[co_payment_years.c.person_id, co_payment_years.c.year],
+                set_={"total": co_payment_years.c.total + statement.excluded.total},
+            ),
+            [
+                {"person_id": person_id, "year": year, "total": amount}
+                for (person_id, year), amount in sorted(co_payments.items())
+            ],
+        )
 
     async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
         query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))

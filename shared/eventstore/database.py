@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from shared.eventstore.migrate import STORE_MIGRATIONS, upgrade
@@ -67,6 +69,12 @@ class Database:
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(mutualis_write=True)
         self._write_lock = asyncio.Lock() if not self.is_postgres else contextlib.nullcontext()
+
+
+def insert_on_conflict(conn: AsyncConnection):
+    """The connection's dialect's `insert`, the one with ON CONFLICT (PostgreSQL and SQLite
+    spell it alike): an upsert in one statement, which two writers cannot both win."""
+    return postgres_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:

@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    and_,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -149,13 +160,8 @@ class EventStore:
         appends = [a for a in appends if a.pending]
         if not appends:
             return []
-        versions = await _versions(conn, {a.stream_id for a in appends})
-        already = set(
-            await conn.scalars(
-                select(events.c.event_id).where(
-                    events.c.event_id.in_([p.event_id for a in appends for p in a.pending])
-                )
-            )
+        versions, already = await _versions_and_stored(
+            conn, {a.stream_id for a in appends}, [p.event_id for a in appends for p in a.pending]
         )
         kept: list[Append] = []
         for a in appends:
@@ -291,14 +297,25 @@ class EventStore:
         ]
 
 
-async def _versions(conn: AsyncConnection, stream_ids: set[str]) -> dict[str, int]:
-    """The version of each of these streams that has events."""
-    rows = await conn.execute(
-        select(events.c.stream_id, func.max(events.c.stream_version))
+async def _versions_and_stored(
+    conn: AsyncConnection, stream_ids: set[str], event_ids: list[str]
+) -> tuple[dict[str, int], set[str]]:
+    """The version of each of these streams that has events, and which of these event ids are
+    stored already: one round trip, as every command's append makes it."""
+    versions = (
+        select(events.c.stream_id, func.max(events.c.stream_version), null())
         .where(events.c.stream_id.in_(stream_ids))
         .group_by(events.c.stream_id)
     )
-    return {stream_id: version for stream_id, version in rows}
+    stored = select(null(), null(), events.c.event_id).where(events.c.event_id.in_(event_ids))
+    found: dict[str, int] = {}
+    already: set[str] = set()
+    for stream_id, version, event_id in await conn.execute(union_all(versions, stored)):
+        if event_id is None:
+            found[stream_id] = version
+        else:
+            already.add(event_id)
+    return found, already
 
 
 def _version_of(stream_id: str):

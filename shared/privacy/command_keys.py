@@ -16,11 +16,10 @@ from datetime import UTC, datetime, time, timedelta
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.eventstore import Timer, UnitOfWork
+from shared.eventstore.database import insert_on_conflict
 from shared.eventstore.schema import command_keys
 from shared.keys import CannotUnwrap, KeyEncryptionKey
 from shared.messaging.topics import COMMANDS_RETENTION
@@ -94,7 +93,7 @@ class CommandKeys:
         """Makes the keys of today and tomorrow that are missing; destroys those whose epoch
         ended `KEPT_AFTER_EPOCH` ago or more."""
         rows = [self._made(epoch_of(now + EPOCH * n), now) for n in (0, 1)]
-        insert = postgres_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_on_conflict(self.conn)
         await self.conn.execute(insert(command_keys).on_conflict_do_nothing(), rows)
         await self.conn.execute(
             update(command_keys)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.eventstore.database import insert_on_conflict
 from shared.eventstore.schema import data_keys
 from shared.keys import KEY_BYTES, CannotUnwrap, KeyEncryptionKey
 from shared.privacy.marking import Category
@@ -128,7 +127,7 @@ class DataKeys:
             )
             for (owner, subject, category), key in keys.items()
         ]
-        insert = postgres_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_on_conflict(self.conn)
         stored = await self.conn.execute(
             insert(data_keys).on_conflict_do_nothing().returning(*_KEY_ID), rows
         )
@@ -198,7 +197,7 @@ class DataKeys:
     ) -> None:
         """Keeps a key another service shared with this one (None: it was shredded there). A
         shredded key is never brought back by a record that arrives late."""
-        insert = postgres_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_on_conflict(self.conn)
         row = dict(owner=owner, subject=subject, category=category, created_at=now)
         if key is None:
             await self.conn.execute(
