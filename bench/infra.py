@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aiokafka import AIOKafkaProducer
+
 from shared.messaging.local_broker import LocalBroker, free_port
 from shared.settings import KafkaSettings
 from tests.support.postgres import PostgresServer
@@ -116,3 +118,16 @@ def plain_url(sqlalchemy_url: str) -> str:
 
 def sqlite_path(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.removeprefix("sqlite+aiosqlite:///")
+
+
+def services_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+    """A producer with the settings of shared.messaging.broker.make_broker: what a baseline or
+    a seeding sends with, so that it is measured as the services send."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=128 * 1024,
+        enable_idempotence=False,
+    )

@@ -110,7 +110,7 @@ async def figures(backends: Backends, options: Options) -> tuple[list[Figure], l
     population = payments_data.population(options.members, today)
     path = backends.tmp / "certificates.csv"
     lines = payments_data.certificates(population, options.certificates, today, f"c{today:%m%d}")
-    size = payments_data.write_csv(path, lines)
+    size = importing.write_csv(path, lines)
     _progress(f"{path.name}: {size / MIB:,.0f} MiB")
     dossier = await _dossier_store(backends, population, today)
     try:

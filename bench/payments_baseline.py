@@ -9,10 +9,11 @@ import asyncio
 import os
 import time
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from bench.infra import services_producer
 from mutualis.importing import parse, read_lines
 from mutualis.staff import Sender
 from shared.clock import Clock
@@ -52,14 +53,7 @@ async def produce_and_consume(kafka: KafkaSettings, count: int, size: int) -> fl
     """Messages per second, `count` messages of `size` bytes through the broker."""
     topic = kafka.topic("bench-payments-raw")
     await ensure_topics(kafka, [topic])
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka.bootstrap_servers,
-        client_id="bench-raw",
-        acks="all",
-        linger_ms=5,
-        max_batch_size=128 * 1024,
-        enable_idempotence=False,
-    )
+    producer = services_producer(kafka.bootstrap_servers, "bench-raw")
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=kafka.bootstrap_servers, group_id=topic, **consumer_options(kafka)
     )

@@ -7,29 +7,15 @@ the same file. The file is written line by line, never held in memory."""
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from mutualis.demo import national_register_number
 
 SEED = 20261101
 FUND = "bondmoyson-oost-vlaanderen"
-FIELDS = [
-    "certificate_id",
-    "national_register_number",
-    "care_date",
-    "provider_riziv_number",
-    "provider_name",
-    "code",
-    "fee_asked",
-    "supplement",
-    "third_party_payment",
-    "provider_iban",
-]
 # Household sizes and how common each is (about 2.4 persons a booklet).
 SIZES, SIZE_WEIGHTS = (1, 2, 3, 4, 5), (35, 25, 15, 15, 10)
 HOLDERS_WITH_IBAN = 0.9  # the others' items wait for an account (PaymentHeld)
@@ -228,16 +214,6 @@ def certificates(population: Population, count: int, today: date, run: str) -> I
             "third_party_payment": "true" if third_party else "false",
             "provider_iban": provider.iban if third_party else "",
         }
-
-
-def write_csv(path: Path, lines: Iterator[dict]) -> int:
-    """Writes the lines as they come; returns the file's size in bytes."""
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, FIELDS)
-        writer.writeheader()
-        for line in lines:
-            writer.writerow(line)
-    return path.stat().st_size
 
 
 FIRST_NAMES = (

@@ -20,9 +20,9 @@ import asyncio
 import uuid
 from datetime import date, timedelta
 
-from aiokafka import AIOKafkaProducer
 from sqlalchemy import insert
 
+from bench.infra import services_producer
 from bench.payments_data import FUND, Household, Member, Population
 from services.dossier.domain.booklet import Booklet
 from shared.clock import Clock
@@ -39,6 +39,7 @@ from shared.privacy.envelopes import sealed_payloads
 from shared.privacy.keys import DataKeys
 from shared.privacy.sharing import SharingKeys, shared_categories
 from shared.settings import KafkaSettings
+from tests.support import dossier as facts
 from tests.support.trust import credential, folder
 
 PER_TRANSACTION = 500  # booklets a seeding transaction writes
@@ -54,29 +55,19 @@ def person_id(member: Member) -> str:
 
 def _person(member: Member) -> Person:
     vt_since = max(VT_SINCE, member.birth_date) if member.vt else None
-    return Person.model_validate(
-        {
-            "national_register_number": member.national_register_number,
-            "first_name": member.first_name,
-            "last_name": member.last_name,
-            "birth_date": member.birth_date,
-            "language": member.language,
-            "nationality": "BE",
-            "regional_fund": FUND,
-            "address": {
-                "street": "Veldstraat",
-                "house_number": "12",
-                "postal_code": "9000",
-                "municipality": "Gent",
-                "country": "BE",
-            },
-            "entitlement": {
-                "cg1": "110",
-                "cg2": "110",
-                "increased_reimbursement": member.vt,
-                "increased_reimbursement_since": vt_since,
-            },
-        }
+    return facts.person(
+        member.national_register_number,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        birth_date=member.birth_date,
+        language=member.language,
+        regional_fund=FUND,
+        entitlement={
+            "cg1": "110",
+            "cg2": "110",
+            "increased_reimbursement": member.vt,
+            "increased_reimbursement_since": vt_since,
+        },
     )
 
 
@@ -148,14 +139,7 @@ async def publish(store: EventStore, kafka: KafkaSettings) -> tuple[int, int]:
     events, keys = events_topic(kafka, PRODUCER), keys_topic(kafka, PRODUCER)
     await ensure_topics(kafka, [events, keys])
     signer, sharing = credential(PRODUCER), SharingKeys.load(PRODUCER, folder())
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka.bootstrap_servers,
-        client_id="bench-dossier",
-        acks="all",
-        linger_ms=5,
-        max_batch_size=128 * 1024,
-        enable_idempotence=False,
-    )
+    producer = services_producer(kafka.bootstrap_servers, "bench-dossier")
     await producer.start()
     try:
         sends = []

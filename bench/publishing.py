@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from aiokafka import AIOKafkaProducer
-
 from bench.appends import analyze
-from bench.infra import Backends, Sizes
+from bench.infra import Backends, Sizes, services_producer
 from bench.report import Baseline, Figure
 from bench.rows import BENCH_KEK, PRODUCER, fill, transactions
 from shared.eventstore import EventStore, connect
@@ -82,15 +80,7 @@ def _message(envelope) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
 
 
 async def raw_producer(bootstrap: str, topic: str, warmup: list, messages: list) -> float:
-    # The producer settings of shared.messaging.broker.make_broker.
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        client_id="bench-raw",
-        acks="all",
-        linger_ms=5,
-        max_batch_size=128 * 1024,
-        enable_idempotence=False,
-    )
+    producer = services_producer(bootstrap, "bench-raw")
     await producer.start()
     try:
 

@@ -351,15 +351,11 @@ def demo_seed() -> None:
 def demo_certificates(file: Path) -> None:
     """Write the sample file of care certificates for today's demo households (CSV, as
     `mutualis payments import` reads it): one line is for nobody the fund knows and is refused."""
-    import csv
-
     from mutualis import demo as data
+    from mutualis.importing import write_csv
 
     rows = data.certificates(_clock().now().date())
-    with file.open("w", newline="") as out:
-        writer = csv.DictWriter(out, list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(file, rows)
     click.echo(f"{len(rows)} certificates written to {file}")
 
 

@@ -15,7 +15,7 @@ import asyncio
 import csv
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,31 @@ class Report:
                 for line, cid, reason in sorted(self.refused)
             ],
         }
+
+
+# The columns of a CSV file, in the order `write_csv` writes them (the reader takes any order).
+CSV_FIELDS = [
+    "certificate_id",
+    "national_register_number",
+    "care_date",
+    "provider_riziv_number",
+    "provider_name",
+    "code",
+    "fee_asked",
+    "supplement",
+    "third_party_payment",
+    "provider_iban",
+]
+
+
+def write_csv(path: Path, lines: Iterable[dict[str, str]]) -> int:
+    """Writes certificates as the import reads them, as they come (an iterator of any length);
+    returns the file's size in bytes."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows(lines)
+    return path.stat().st_size
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:

@@ -3,39 +3,24 @@ the dossier's members learnt, and the daily payment run fired on the fake clock.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
 
+from mutualis.importing import write_csv
 from services.payments.members import members
 from shared.clock import BRUSSELS
 from shared.service import Runtime
 from tests.support.waiting import eventually
 
-FIELDS = [
-    "certificate_id",
-    "national_register_number",
-    "care_date",
-    "provider_riziv_number",
-    "provider_name",
-    "code",
-    "fee_asked",
-    "supplement",
-    "third_party_payment",
-    "provider_iban",
-]
 GP = ("10005549004", "Dr. An Wouters")
 DENTIST = ("30005563001", "Tandarts Bart Claes")
 
 
-def csv_file(path: Path, rows: list[dict]) -> Path:
-    with path.open("w", newline="") as file:
-        writer = csv.DictWriter(file, FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+def csv_file(path: Path, rows: Iterable[dict]) -> Path:
+    write_csv(path, rows)
     return path
 
 
