@@ -38,9 +38,6 @@ def run(broker_port: int) -> int:
     if "KAFKA_BOOTSTRAP_SERVERS" not in env:
         broker = LocalBroker(port=broker_port).start()
         env["KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap_servers
-        print(
-            f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)", flush=True
-        )
     processes: dict[str, subprocess.Popen] = {}
     stopping = False
     idp_port = int(env.get("MUTUALIS_IDP_PORT", "8010"))
@@ -78,7 +75,7 @@ def run(broker_port: int) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     logs = private_folder(data_dir / "logs")
-    urls = {"idp": idp_url}
+    urls = {"idp": idp_url, "portal": _portal_url(env)}
     for name in built_services():
         service = ServiceSettings.for_service(name)
         urls[name] = f"http://{service.host}:{service.port}"
@@ -90,6 +87,9 @@ def run(broker_port: int) -> int:
         health = {name: f"{url}/healthz" for name, url in urls.items()}
         health["idp"] = f"{idp_url}/.well-known/jwks.json"
         _wait_answering(health, processes, logs, lambda: stopping)
+        print(f"{'portal':<11} {urls['portal']}  (open it in a browser)")
+        if broker:
+            print(f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)")
         print(f"{'idp':<11} {idp_url}  (local identity provider: eID/itsme/CSAM stand-in)")
         for name in built_services():
             print(f"{name:<11} {urls[name]}  ({ServiceSettings.for_service(name).database_url})")
@@ -126,6 +126,12 @@ STOP_TIMEOUT_S = 4.0
 
 class _StartFailed(Exception):
     pass
+
+
+def _portal_url(env: dict) -> str:
+    """The member portal (services/portal): no store of its own, it reads the services."""
+    host = env.get("PORTAL_HOST", "127.0.0.1")
+    return f"http://{host}:{env.get('PORTAL_PORT', DEFAULT_PORTS['portal'])}"
 
 
 def _start(name: str, command: list[str], env: dict, logs: Path) -> subprocess.Popen:

@@ -73,6 +73,10 @@ class Nonce(BaseModel):
     audience: str
 
 
+class Terms(BaseModel):
+    version: str
+
+
 class Registered(BaseModel):
     account_id: str
     login: str
@@ -134,6 +138,11 @@ def router(runtime: Runtime) -> APIRouter:
     async def close_own_account(request: Request, principal: Authenticated) -> None:
         """The user ends the agreement (art 6.1): the account closes at once."""
         await act(request, principal, CloseAccount(account_id=principal.account_id))
+
+    @api.get("/terms", response_model=Terms)
+    async def terms() -> Terms:
+        """The version of the portal's terms a registration must accept (ID-2)."""
+        return Terms(version=config.terms_version)
 
     @api.post("/registration/nonce")
     async def registration_nonce() -> Nonce:

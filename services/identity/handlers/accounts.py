@@ -8,7 +8,7 @@ from services.identity.adapters import administrators, totp
 from services.identity.adapters.administrators import Administrators
 from services.identity.adapters.credentials import Credentials
 from services.identity.adapters.passwords import UNUSABLE_HASH, verify_password
-from services.identity.domain.accounts import Account
+from services.identity.domain.accounts import AccessRefused, Account
 from services.identity.handlers.saving import save_accounts
 from shared.contracts.identity import (
     BlockAccess,
@@ -69,8 +69,15 @@ async def log_in(
     code_ok = None
     if account.needs_second_factor and code is not None:
         code_ok = await totp.check(ctx.uow, account.account_id, code, spend=password_ok)
+    was_blocked = account.blocked_reason
     account.log_in(password_ok, code_ok)
     await save_accounts(ctx.aggregates, account)
+    if account.blocked_reason == "failed_logins" and not was_blocked:
+        # The 8th wrong password says so at once (ID-4), with what to do, rather than leave
+        # the member guessing until the next attempt. Nothing is revealed that the next
+        # attempt would not: only a login that exists can be blocked.
+        await ctx.uow.commit()
+        raise AccessRefused(account.blocked_reason)
     return account if password_ok and code_ok is not False else None
 
 

@@ -1,0 +1,51 @@
+"""The portal's settings (PORTAL_*): where it listens, where the services it reads and sends
+to are (each one's own <SERVICE>_HOST/<SERVICE>_PORT, as `make run` sets them, unless
+PORTAL_<SERVICE>_URL says otherwise), and the key its session cookies are sealed with."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.settings import DEFAULT_PORTS
+
+SERVICES = ("identity", "dossier", "payments", "complaints")
+
+
+def _url_of(name: str) -> str:
+    host = os.environ.get(f"{name.upper()}_HOST", "127.0.0.1")
+    port = os.environ.get(f"{name.upper()}_PORT", str(DEFAULT_PORTS[name]))
+    return f"http://{host}:{port}"
+
+
+class PortalSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORTS["portal"]
+    identity_url: str = ""
+    dossier_url: str = ""
+    payments_url: str = ""
+    complaints_url: str = ""
+    # The identity provider a member proves who they are with (eID, itsme, CSAM); locally the
+    # stand-in `make run` starts.
+    idp_url: str = ""
+    # The audience identity expects in an assertion made for the portal.
+    audience: str = "mutualis-portal"
+    # A Fernet key (32 url-safe base64 bytes) sealing the session cookie; made once under the
+    # data folder when unset, as `make run` keeps its other local secrets.
+    session_key: SecretStr | None = None
+    data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("MUTUALIS_DATA_DIR"))
+    log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+
+    @model_validator(mode="after")
+    def _service_urls(self) -> PortalSettings:
+        for name in SERVICES:
+            if not getattr(self, f"{name}_url"):
+                setattr(self, f"{name}_url", _url_of(name))
+        if not self.idp_url:
+            self.idp_url = f"http://127.0.0.1:{os.environ.get('MUTUALIS_IDP_PORT', '8010')}"
+        return self

@@ -1,0 +1,348 @@
+"""The member portal (issue 13) in a real browser: Debian's Chromium driven by Playwright,
+against the whole system as `make run` starts it (broker, services, local identity provider,
+portal), with the demo households seeded by member services. A screenshot of each main page
+is written to test-artifacts/portal/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from shared.messaging.local_broker import free_port
+from tests.e2e.test_system import BIN, add_staff, mutualis
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a sandbox with no network: no sandboxing of its own, nothing fetched at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
+MEMBER_PASSWORD = "a long member password"
+# Demo households (mutualis.demo): Els Peeters, holder, with Lotte (15), Jonas (16), Mats (17);
+# Claire Dubois, holder, of another household.
+ELS = ("Els Peeters", "Lotte Peeters", "Mats Peeters")
+SERIOUS = ("serious", "critical")
+
+# One system for the module's tests: they run on one worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("portal")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """The system, started by the launcher, the demo seeded; yields the portal's address, the
+    staff tooling's environment and the demo's national register numbers by name."""
+    names = ("broker", "idp", "identity", "dossier", "complaints", "payments", "monitoring")
+    ports = {name: free_port() for name in (*names, "portal")}
+    data = tmp_path_factory.mktemp("data")
+    env = {
+        **os.environ,
+        "MUTUALIS_DATA_DIR": str(data),
+        "MUTUALIS_BROKER_PORT": str(ports["broker"]),
+        "MUTUALIS_IDP_PORT": str(ports["idp"]),
+        **{f"{n.upper()}_PORT": str(ports[n]) for n in (*names[2:], "portal")},
+    }
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env.pop("KAFKA_NAMESPACE", None)
+    launcher = subprocess.Popen(
+        [BIN / "mutualis", "run"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    lines = []
+    for line in launcher.stdout:
+        lines.append(line)
+        if line.startswith("running"):
+            break
+    # Issue 13 item 5: the portal's address comes first.
+    assert lines[0].split()[:2] == ["portal", f"http://127.0.0.1:{ports['portal']}"], lines
+    tools = {
+        **env,
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['broker']}",
+        "MUTUALIS_SESSION_FILE": str(data / "admin-session.json"),
+    }
+    [login_line] = [line.split(None, 1)[1] for line in lines if line.startswith("staff ")]
+    assert mutualis(*login_line.split()[1:], env=tools).returncode == 0
+    seeded = mutualis("demo", "seed", env=tools, timeout=180)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    numbers = {
+        " ".join(m.group(2).split()[:2]).rstrip(","): m.group(1)
+        for m in re.finditer(r"(\d{11})\s+(.+?), born", seeded.stdout)
+    }
+    try:
+        yield f"http://127.0.0.1:{ports['portal']}", tools, numbers, ports
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(60)
+        launcher.stdout.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def accessible(page: Page, base: str) -> None:
+    """axe-core (from the portal's npm packages) finds no serious or critical violation."""
+    page.add_script_tag(url=f"{base}/assets/axe.min.js")
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in found
+        if v["impact"] in SERIOUS
+    ]
+    assert not serious, f"{page.url}: {serious}"
+
+
+def register(page: Page, base: str, number: str, name: str) -> None:
+    """Registration with the digital key: the local identity provider stands in for eID.
+    Identity learns the members from the dossier's events: until it has, it refuses, with its
+    reason shown, and the member tries again."""
+    for _ in range(60):
+        page.goto(f"{base}/register")
+        page.get_by_role("button", name="Registreren met eID of itsme").click()
+        page.get_by_label("National register number").fill(number)
+        page.get_by_label("Name").fill(name)
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Kies je wachtwoord")
+        page.get_by_label("Wachtwoord", exact=True).fill(MEMBER_PASSWORD)
+        page.get_by_label("Wachtwoord nog eens").fill(MEMBER_PASSWORD)
+        page.get_by_label(re.compile("Ik aanvaard de gebruiksvoorwaarden")).check()
+        page.get_by_role("button", name="Account aanmaken").click()
+        done = page.get_by_role("heading", level=1).filter(has_text="Mijn gegevens")
+        refused = page.get_by_role("alert")
+        expect(done.or_(refused)).to_be_visible(timeout=60_000)
+        if done.is_visible():
+            return
+        page.wait_for_timeout(1000)
+    raise AssertionError(f"{name} could not register: {refused.inner_text()}")
+
+
+def log_in(page: Page, base: str, number: str, password: str = MEMBER_PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Rijksregisternummer of gebruikersnaam").fill(number)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
+    # Signed in (the booklet) or refused (the reason): the answer is in before going on.
+    booklet = page.get_by_role("heading", level=1).filter(has_text="Mijn gegevens")
+    expect(booklet.or_(page.get_by_role("alert"))).to_be_visible(timeout=30_000)
+
+
+@pytest.fixture(scope="module")
+def els(portal, browser: Browser) -> Page:
+    """Els Peeters' registration, made once for the module's tests (each logs in again)."""
+    base, _, numbers, _ = portal
+    context = browser.new_context()
+    page = context.new_page()
+    register(page, base, numbers["Els Peeters"], "Els Peeters")
+    shot(page, "booklet")
+    accessible(page, base)
+    context.close()
+    return numbers["Els Peeters"]
+
+
+def test_id1_id7_a_holder_registers_with_her_digital_key_sees_her_15_not_her_17_year_old(
+    portal, els, page: Page
+):
+    base, _, _, _ = portal
+    log_in(page, base, els)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    persons = page.get_by_role("heading", level=2).all_inner_texts()
+    assert persons == ["Els Peeters", "Lotte Peeters"], persons
+    assert "Mats Peeters" not in page.content()
+
+
+def test_dos2_a_wrong_iban_shows_its_reason_at_the_field_and_a_right_one_is_kept(
+    portal, els, page: Page
+):
+    base, _, _, _ = portal
+    log_in(page, base, els)
+    mine = page.get_by_role("form", name="Contactgegevens van Els")
+
+    mine.get_by_label("Rekeningnummer (IBAN)").fill("BE00 1234")
+    mine.get_by_role("button", name="Bewaren").click()
+
+    field = page.get_by_role("form", name="Contactgegevens van Els").get_by_label(
+        "Rekeningnummer (IBAN)"
+    )
+    expect(field).to_have_attribute("aria-invalid", "true")
+    error = page.locator(f"#{field.get_attribute('aria-describedby')}")
+    expect(error).to_contain_text("16 characters")
+    shot(page, "booklet-wrong-iban")
+
+    field.fill("BE71 0961 2345 6769")
+    page.get_by_role("form", name="Contactgegevens van Els").get_by_role(
+        "button", name="Bewaren"
+    ).click()
+    expect(page.get_by_role("status")).to_have_text("Bewaard.")
+    expect(
+        page.get_by_role("form", name="Contactgegevens van Els").get_by_label(
+            "Rekeningnummer (IBAN)"
+        )
+    ).to_have_value(re.compile("BE71 ?0961 ?2345 ?6769"))
+
+
+def test_cmp11_a_member_files_a_complaint_and_reads_its_acknowledgement_letter(
+    portal, els, page: Page, tmp_path
+):
+    base, tools, _, _ = portal
+    log_in(page, base, els)
+    page.get_by_role("link", name="Klachten").click()
+    page.get_by_role("link", name="Een klacht indienen").click()
+    accessible(page, base)
+    page.get_by_label("Onderwerp").fill("Terugbetaling ontbreekt")
+    page.get_by_label("Wat is er gebeurd?").fill(
+        "Mijn bezoek aan de huisarts is niet terugbetaald."
+    )
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Klacht 20")
+    file_number = page.get_by_role("heading", level=1).inner_text().split()[-1]
+
+    # A complaints handler acknowledges it, as the procedure asks within 8 days (CMP-2).
+    handler = {**tools, "MUTUALIS_SESSION_FILE": str(tmp_path / "handler-session.json")}
+    password = tmp_path / "handler-password"
+    totp = add_staff(tools, "handler", "complaints_handler", password)
+    logged_in = mutualis(
+        *("staff", "login", "handler", "--password-file", str(password)),
+        *("--totp-secret-file", str(totp)),
+        env=handler,
+    )
+    assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
+    sent = mutualis(
+        "staff",
+        "send",
+        "complaints",
+        "AcknowledgeComplaint",
+        json.dumps({"file_number": file_number}),
+        env=handler,
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+
+    letters = page.locator("article.letter")
+    for _ in range(30):
+        page.reload()
+        if letters.count():
+            break
+        page.wait_for_timeout(1000)
+    expect(letters.first).to_contain_text(file_number)
+    shot(page, "complaint")
+    accessible(page, base)
+    page.get_by_role("link", name="Klachten").click()
+    expect(page.get_by_role("link", name=re.compile(file_number))).to_be_visible()
+    shot(page, "complaints")
+
+
+def test_every_main_page_passes_axe_in_both_languages(portal, els, page: Page):
+    base, _, _, _ = portal
+    page.goto(f"{base}/login")
+    accessible(page, base)
+    shot(page, "login")
+    page.goto(f"{base}/register")
+    accessible(page, base)
+    log_in(page, base, els)
+    for path, name in (
+        ("/booklet", "booklet"),
+        ("/payments", "payments"),
+        ("/complaints", "complaints"),
+    ):
+        page.goto(f"{base}{path}")
+        accessible(page, base)
+        shot(page, name)
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plaintes")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    accessible(page, base)
+    page.set_viewport_size({"width": 375, "height": 740})  # a phone
+    page.goto(f"{base}/booklet")
+    accessible(page, base)
+    shot(page, "booklet-phone-fr")
+
+
+def test_id4_the_eighth_wrong_password_shows_the_block_and_what_to_do(portal, browser: Browser):
+    base, _, numbers, _ = portal
+    context = browser.new_context()
+    page = context.new_page()
+    number = numbers["Claire Dubois"]
+    register(page, base, number, "Claire Dubois")
+    page.get_by_role("button", name="Afmelden").click()
+
+    for attempt in range(1, 9):
+        log_in(page, base, number, password=f"not her password {attempt}")
+        refusal = page.get_by_role("alert")
+        if attempt < 8:
+            expect(refusal).to_have_text("Aanmeldnaam of wachtwoord is fout.")
+
+    expect(refusal).to_contain_text("geblokkeerd na 8 foute wachtwoorden")
+    expect(refusal).to_contain_text("eID of itsme")
+    shot(page, "login-blocked")
+    context.close()
+
+
+def test_forms_work_without_javascript(portal, els, browser: Browser):
+    base, _, _, _ = portal
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, base, els)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    mine = page.get_by_role("form", name="Contactgegevens van Els")
+    mine.get_by_label("Telefoon").fill("not a phone")
+    mine.get_by_role("button", name="Bewaren").click()
+    phone = page.get_by_role("form", name="Contactgegevens van Els").get_by_label("Telefoon")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes données")
+    context.close()
+
+
+def test_session_cookie_flags_csrf_and_another_members_complaint(portal, els, browser: Browser):
+    base, _, _, _ = portal
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, base, els)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    [cookie] = context.cookies()
+    assert (cookie["httpOnly"], cookie["secure"], cookie["sameSite"]) == (True, True, "Lax")
+
+    # The same session, but a form without its CSRF token (or with another) is refused.
+    jar = {cookie["name"]: cookie["value"]}
+    for form in ({}, {"csrf": "forged"}):
+        refused = httpx.post(
+            f"{base}/persons/x/contact-details",
+            data={**form, "iban": "BE71096123456769"},
+            cookies=jar,
+        )
+        assert refused.status_code == 403, refused.text
+    # Her complaint is not found by another member, as one that does not exist is not.
+    page.goto(f"{base}/complaints/new")
+    page.get_by_label("Onderwerp").fill("Brief niet ontvangen")
+    page.get_by_label("Wat is er gebeurd?").fill("Ik kreeg geen brief over mijn dossier.")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Klacht 20")
+    file_number = page.get_by_role("heading", level=1).inner_text().split()[-1]
+    context.close()
+    other = browser.new_context()
+    page = other.new_page()
+    _, _, numbers, _ = portal
+    register(page, base, numbers["Bram Janssens"], "Bram Janssens")
+    for path in (f"/complaints/{file_number}", "/complaints/2000-999999"):
+        page.goto(f"{base}{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Er ging iets mis")
+        expect(page.get_by_role("alert")).to_have_text("Niet gevonden.")
+    other.close()

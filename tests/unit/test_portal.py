@@ -1,0 +1,232 @@
+"""The portal's parts without a browser (issue 13): its sealed session, the way back after a
+form, its texts in both languages, and its pages' answers to a service's refusals, with the
+services stood in for by an httpx transport (the browser tests, tests/e2e/test_portal.py, run
+them for real)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from starlette.responses import Response
+
+from mutualis.idp import create_idp
+from services.portal import app as portal_app
+from services.portal.app import create_app
+from services.portal.backend import ServiceProblem
+from services.portal.config import PortalSettings
+from services.portal.i18n import messages, money
+from services.portal.session import COOKIE, Session, Sessions
+
+TEMPLATES = Path(portal_app.__file__).parent / "templates"
+KEY = Fernet.generate_key()
+
+
+def test_a_session_opens_only_with_its_key_and_unaltered():
+    sessions = Sessions(KEY)
+    response = Response()
+    sessions.write(response, Session(language="fr", access_token="token"))
+    cookie = response.headers["set-cookie"]
+    value = cookie.split(";")[0].split("=", 1)[1]
+
+    assert sessions.read(value).access_token == "token"
+    assert sessions.read(value[:-4] + "AAAA").access_token is None  # altered: a new session
+    assert Sessions(Fernet.generate_key()).read(value).access_token is None
+    flags = cookie.lower()
+    assert "httponly" in flags and "secure" in flags and "samesite=lax" in flags
+
+
+@pytest.mark.parametrize(
+    ("back", "goes"),
+    [
+        ("/payments?person_id=p", "/payments?person_id=p"),
+        ("//evil.example/x", "/booklet"),
+        ("/\\evil.example", "/booklet"),
+        ("https://evil.example", "/booklet"),
+    ],
+)
+def test_a_way_back_stays_on_the_portal(back, goes):
+    assert portal_app._local(back) == goes
+
+
+def test_every_text_a_page_uses_exists_in_dutch_and_french():
+    pages = [page.read_text() for page in TEMPLATES.glob("*.html")]
+    used = {
+        key
+        for page in pages
+        for key in re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", page)
+    }
+    # Texts named by a value: t("status_" + line.status), for each value the service gives.
+    composed = {
+        f"{prefix}{value}"
+        for page in pages
+        for prefix in re.findall(r"""\bt\(\s*["']([a-z0-9_]+_)["']\s*\+""", page)
+        for value in {
+            "role_": ("holder", "dependant"),
+            "status_": ("due", "held", "paid"),
+            "kind_": ("reimbursement", "maf_refund", "benefit", "youth_savings"),
+        }[prefix]
+    }
+    missing = (used | composed) - set(messages())
+    assert used and composed and not missing, missing
+    assert money("1234.5", "nl") == "€\xa01.234,50"
+    assert money("1234.5", "fr") == "1\u202f234,50\xa0€"
+
+
+def test_an_invalid_field_reads_as_the_service_said_it_without_pydantics_prefix():
+    problem = ServiceProblem(
+        422,
+        "invalid_request",
+        "invalid or missing: body.iban",
+        errors=[{"loc": ["body", "iban"], "msg": "Value error, IBAN BE00: too short"}],
+    )
+    assert problem.field_errors() == {"iban": "IBAN BE00: too short"}
+
+
+class Services:
+    """Identity and the dossier as the portal sees them over HTTP."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str]] = []
+        self.login_answer = httpx.Response(200, json={"access_token": "a", "refresh_token": "r"})
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append((request.method, request.url.path))
+        match request.method, request.url.path:
+            case "POST", "/login":
+                return self.login_answer
+            case "GET", "/persons":
+                return httpx.Response(200, json=[PERSON])
+            case "PATCH", path if path.endswith("/contact-details"):
+                return httpx.Response(
+                    422,
+                    json={
+                        "status": 422,
+                        "code": "invalid_request",
+                        "detail": "invalid or missing: body.iban",
+                        "errors": [
+                            {
+                                "type": "value_error",
+                                "loc": ["body", "iban"],
+                                "msg": "Value error, "
+                                "IBAN BE00 1234: a BE IBAN has 16 characters, not 8",
+                            }
+                        ],
+                    },
+                )
+        return httpx.Response(404, json={"status": 404, "code": "not_found", "detail": "no"})
+
+
+PERSON = {
+    "person_id": "p1",
+    "national_register_number": "82082410085",
+    "booklet_id": "b1",
+    "role": "holder",
+    "first_name": "Els",
+    "last_name": "Peeters",
+    "birth_date": "1982-08-24",
+    "language": "nl",
+    "email": None,
+    "phone": None,
+    "iban": None,
+    "address": None,
+    "entitlement": None,
+}
+
+
+@pytest.fixture
+def services():
+    return Services()
+
+
+@pytest.fixture
+async def portal(services, tmp_path):
+    settings = PortalSettings(session_key=KEY.decode(), data_dir=tmp_path)
+    backend = httpx.AsyncClient(transport=httpx.MockTransport(services))
+    app = create_app(settings, backend)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://portal") as browser:
+            yield browser
+
+
+async def csrf_of(browser: httpx.AsyncClient, path: str) -> str:
+    page = await browser.get(path)
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+async def test_a_form_without_its_csrf_token_is_refused_and_sends_nothing(portal, services):
+    await portal.get("/login")  # the session cookie, with its token
+
+    refused = await portal.post("/login", data={"login": "x", "password": "y", "csrf": "forged"})
+
+    assert refused.status_code == 403
+    assert "Dit formulier is verlopen" in refused.text
+    assert ("POST", "/login") not in services.seen
+
+
+async def test_id4_a_blocked_login_says_what_to_do(portal, services):
+    services.login_answer = httpx.Response(
+        403,
+        json={
+            "status": 403,
+            "code": "access_blocked",
+            "detail": "access blocked",
+            "block_reason": "failed_logins",
+        },
+    )
+    csrf = await csrf_of(portal, "/login")
+
+    answer = await portal.post("/login", data={"login": "x", "password": "y", "csrf": csrf})
+
+    assert answer.status_code == 403
+    assert "geblokkeerd na 8 foute wachtwoorden" in answer.text
+    assert COOKIE in portal.cookies and "Afmelden" not in answer.text
+
+
+async def test_dos2_the_dossiers_refusal_of_an_iban_shows_at_the_field(portal, services):
+    csrf = await csrf_of(portal, "/login")
+    await portal.post("/login", data={"login": "x", "password": "y", "csrf": csrf})
+    csrf = await csrf_of(portal, "/booklet")  # a new session, a new token
+
+    answer = await portal.post(
+        "/persons/p1/contact-details", data={"iban": "BE00 1234", "csrf": csrf}
+    )
+
+    assert answer.status_code == 422
+    field = re.search(r'<input id="iban-p1"[^>]*>', answer.text).group(0)
+    assert 'aria-invalid="true"' in field and 'value="BE00 1234"' in field
+    assert 'id="iban-p1-error" class="error">IBAN BE00 1234: a BE IBAN has 16' in answer.text
+
+
+async def test_a_page_for_members_sends_a_stranger_to_the_login(portal):
+    answer = await portal.get("/payments")
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=%2Fpayments"
+
+
+async def test_the_local_identity_provider_hands_assertions_to_this_machine_only():
+    idp = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_idp("http://idp")), base_url="http://idp"
+    )
+    form = {
+        "nonce": "n",
+        "audience": "mutualis-portal",
+        "state": "s",
+        "national_register_number": "82082410085",
+        "name": "Els Peeters",
+    }
+    async with idp:
+        away = await idp.post("/authorize", data={**form, "redirect_uri": "https://evil.example/"})
+        home = await idp.post(
+            "/authorize", data={**form, "redirect_uri": "http://127.0.0.1:8000/digital-key/return"}
+        )
+
+    assert away.status_code == 400
+    assert home.status_code == 303
+    assert re.match(
+        r"http://127\.0\.0\.1:8000/digital-key/return\?id_token=[\w.-]+&state=s$",
+        home.headers["location"],
+    )
