@@ -20,10 +20,15 @@ DEPLOY = ROOT / "deploy"
 INFRASTRUCTURE = {"kafka", "postgres", "kafka-init", "kafka-security"}
 # Services without topics of their own: they only read the others'.
 WITHOUT_TOPICS = {"monitoring"}
+# Processes with no store and no Kafka: clients of the services' HTTP APIs.
+PORTAL = "portal"
 
 
 def built_services() -> list[str]:
-    return sorted(p.parent.name for p in (ROOT / "services").glob("*/__main__.py"))
+    """The event-sourced services: each with its database, topics and credential."""
+    return sorted(
+        p.parent.name for p in (ROOT / "services").glob("*/__main__.py") if p.parent.name != PORTAL
+    )
 
 
 def compose_services() -> dict[str, dict]:
@@ -60,7 +65,7 @@ def test_some_service_is_built():
 
 def test_compose_file_names_every_service():
     names = set(compose_services())
-    missing = (set(built_services()) | INFRASTRUCTURE) - names
+    missing = (set(built_services()) | INFRASTRUCTURE | {PORTAL}) - names
     assert not missing, f"docker-compose.yml lacks {sorted(missing)}"
 
 
@@ -308,3 +313,15 @@ def test_issue10_p7_a_service_writes_its_own_command_keys_and_staff_reads_them()
     # The service() function's "$name": each service its own.
     assert sorted(allows) == [('"$name"', "Write"), ("staff", "Read")]
     assert '--topic "$name.command-keys"' in script
+
+
+def test_issue13_the_portal_runs_from_the_project_image_and_reads_the_services_over_http():
+    portal = compose_services()[PORTAL]
+    env = environment(portal)
+    assert portal["command"] == ["services.portal"]
+    assert set(portal["depends_on"]) == {"identity", "dossier", "payments", "complaints"}
+    assert env["PORTAL_IDENTITY_URL"] == "http://identity:8001"
+    assert "KAFKA_BOOTSTRAP_SERVERS" not in env and "secrets" not in portal
+    assert env["PORTAL_SESSION_KEY"].startswith("${MUTUALIS_PORTAL_SESSION_KEY:?")
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "npm ci" in dockerfile and "services/portal/node_modules" in dockerfile
