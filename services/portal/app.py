@@ -6,6 +6,7 @@ full reload."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -373,6 +374,68 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
             request, session, editing=person_id, errors={}, entered=changes, saved=person_id
         )
 
+    @app.get("/persons/{person_id}")
+    async def person_page(request: Request, person_id: str) -> Response:
+        """A person's care and savings: GMD (DOS-4), medical agreements (DOS-5), the household's
+        maximum bill (DOS-6), the dental care pass (DOS-9), youth savings (DOS-7)."""
+        session = session_of(request)
+
+        async def read(token: str) -> dict[str, Any]:
+            persons = await backend(request).get("dossier", "/persons", token)
+            person = next((p for p in persons if p["person_id"] == person_id), None)
+            if person is None:
+                raise ServiceProblem(404, "no_such_person", "no such person")
+            path = f"/persons/{person_id}"
+            found = await asyncio.gather(
+                _or_none(backend(request).get("dossier", f"{path}/gmd", token)),
+                backend(request).get("dossier", f"{path}/medical-agreements", token),
+                backend(request).get("payments", f"{path}/maf", token),
+                backend(request).get("payments", f"{path}/dental-pass", token),
+                _or_none(backend(request).get("payments", f"{path}/youth-savings", token)),
+            )
+            keys = ("gmd", "agreements", "maf", "dental", "savings")
+            return {"person": person, **dict(zip(keys, found, strict=True))}
+
+        return page(request, session, "person.html", **await as_member(request, session, read))
+
+    # -- access to other persons (ID-7) ----------------------------------------------------
+
+    @app.get("/access")
+    async def access_page(request: Request) -> Response:
+        session = session_of(request)
+        if not session.signed_in:
+            raise SignIn()
+        return page(request, session, "access.html", federation=settings.federation)
+
+    @app.post("/access/{decision}")
+    async def access_decision(request: Request, decision: str, session: Posted) -> Response:
+        """The member's say over the holder's access to their own file: a mandate given or
+        withdrawn, or a refusal; identity decides whether the federation's policy allows it."""
+        calls = {
+            "mandate": ("POST", "/access/mandate"),
+            "withdraw": ("DELETE", "/access/mandate"),
+            "refusal": ("POST", "/access/refusal"),
+        }
+        if decision not in calls:
+            return Response(status_code=404)
+        method, path = calls[decision]
+        try:
+            await as_member(
+                request,
+                session,
+                lambda token: backend(request).call(method, "identity", path, token),
+            )
+        except ServiceProblem as problem:
+            return page(
+                request,
+                session,
+                "access.html",
+                problem.status if problem.status < 500 else 502,
+                federation=settings.federation,
+                refusal=problem.detail,
+            )
+        return page(request, session, "access.html", federation=settings.federation, done=decision)
+
     # -- payments ---------------------------------------------------------------------------
 
     @app.get("/payments")
@@ -512,6 +575,16 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
     return app
 
 
+async def _or_none(answer: Awaitable[Any]) -> Any:
+    """What the service answers, or None where it has nothing (404: no GMD, no savings)."""
+    try:
+        return await answer
+    except ServiceProblem as problem:
+        if problem.status != 404:
+            raise
+        return None
+
+
 def _signed_in(session: Session, tokens: dict, login: str | None) -> Session:
     """A new session for the member (a new CSRF token too: nothing from before signing in
     carries over but the language)."""
@@ -536,6 +609,7 @@ def _login_refusal(language: str, problem: ServiceProblem) -> str:
 
 # Where a page answering a form (a POST) is read again: the language switch goes back there.
 _PAGES = {
+    "access.html": "/access",
     "booklet.html": "/booklet",
     "login.html": "/login",
     "account.html": "/register/account",

@@ -39,6 +39,8 @@ class PortalSettings(BaseSettings):
     # data folder when unset, as `make run` keeps its other local secrets.
     session_key: SecretStr | None = None
     data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("MUTUALIS_DATA_DIR"))
+    # The federation the deployment serves: its access policy is what the pages explain (ID-7).
+    federation: str = Field("socialist", validation_alias=AliasChoices("MUTUALIS_FEDERATION"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
 
     @model_validator(mode="after")

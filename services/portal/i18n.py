@@ -17,9 +17,20 @@ LANGUAGES = ("nl", "fr")
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE"}
 
 
+class _Unique(yaml.SafeLoader):
+    """A text named twice is a mistake, not the later one silently winning."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = {key for key in keys if keys.count(key) > 1}
+        if twice:
+            raise ValueError(f"messages.yaml: named twice: {', '.join(sorted(twice))}")
+        return super().construct_mapping(node, deep)
+
+
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    loaded = yaml.safe_load((Path(__file__).parent / "messages.yaml").read_text("utf-8"))
+    loaded = yaml.load((Path(__file__).parent / "messages.yaml").read_text("utf-8"), _Unique)
     missing = [key for key, texts in loaded.items() if set(texts) != set(LANGUAGES)]
     if missing:
         raise ValueError(f"messages.yaml: not in both languages: {', '.join(missing)}")

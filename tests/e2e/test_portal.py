@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from shared.messaging.local_broker import free_port
 from tests.e2e.test_system import BIN, add_staff, mutualis
@@ -346,3 +347,53 @@ def test_session_cookie_flags_csrf_and_another_members_complaint(portal, els, br
         expect(page.get_by_role("heading", level=1)).to_have_text("Er ging iets mis")
         expect(page.get_by_role("alert")).to_have_text("Niet gevonden.")
     other.close()
+
+
+def test_id7_a_16_year_old_refuses_her_parent_access_within_the_month(portal, browser: Browser):
+    base, _, numbers, _ = portal
+    context = browser.new_context()
+    page = context.new_page()
+    register(page, base, numbers["Jonas Peeters"], "Jonas Peeters")
+
+    page.get_by_role("link", name="Toegang tot mijn gegevens").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toegang tot mijn gegevens")
+    accessible(page, base)
+    shot(page, "access")
+    page.get_by_role("button", name="Toegang weigeren").click()
+
+    expect(page.get_by_role("status")).to_have_text("De toegang is geweigerd.")
+    context.close()
+
+
+def test_pay1_pay2_dos6_her_payments_a_receipt_and_her_care_page(portal, els, page: Page, tmp_path):
+    """Last in the module: it moves the system's clock past the day's payment run."""
+    base, tools, _, _ = portal
+    sample = tmp_path / "certificates.csv"
+    assert mutualis("demo", "certificates", str(sample), env=tools).returncode == 0
+    imported = mutualis("payments", "import", str(sample), "--json", env=tools, timeout=180)
+    assert json.loads(imported.stdout)["reimbursed"] > 0, imported.stdout + imported.stderr
+    assert mutualis("clock", "advance", "1", env=tools).returncode == 0
+    log_in(page, base, els)
+
+    receipts = page.get_by_role("link", name=re.compile("Kwijtschrift"))
+    for _ in range(60):
+        page.goto(f"{base}/payments")
+        if receipts.count():
+            break
+        page.wait_for_timeout(1000)
+    expect(page.get_by_role("table")).to_contain_text("betaald")
+    accessible(page, base)
+    shot(page, "payments")
+    with page.expect_download() as downloading:
+        receipts.first.click()
+    text = PdfReader(downloading.value.path()).pages[0].extract_text()
+    assert "Kwijtschrift" in text and "€" in text, text
+
+    page.goto(f"{base}/booklet")
+    page.get_by_role("link", name="Zorg en sparen: Els").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Els Peeters")
+    maf = page.get_by_role("region", name=re.compile("Maximumfactuur"))
+    expect(maf).to_contain_text("Remgeld geteld")
+    expect(page.get_by_role("region", name="Mondzorgpas")).to_be_visible()
+    accessible(page, base)
+    shot(page, "person")

@@ -68,6 +68,11 @@ def test_every_text_a_page_uses_exists_in_dutch_and_french():
             "role_": ("holder", "dependant"),
             "status_": ("due", "held", "paid"),
             "kind_": ("reimbursement", "maf_refund", "benefit", "youth_savings"),
+            "agreement_": ("requested", "granted", "refused", "ended"),
+            "access_policy_": ("socialist", "liberal"),
+            "access_done_": ("mandate", "withdraw", "refusal"),
+            "access_explain_": ("mandate", "withdraw", "refusal"),
+            "access_": ("mandate", "withdraw", "refusal"),
         }[prefix]
     }
     missing = (used | composed) - set(messages())
