@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from tests.e2e.test_system import (  # noqa: F401 (system: the fixture)
     PASSWORD,
@@ -17,6 +18,10 @@ from tests.e2e.test_system import (  # noqa: F401 (system: the fixture)
     mutualis,
     system,
 )
+
+# Every module that starts the whole system runs on one worker, one module after the other
+# (make test: --dist loadgroup): one system at a time on the machine, started once per module.
+pytestmark = pytest.mark.xdist_group("whole-system")
 
 
 def test_pay1_pay2_dos6_the_readme_money_walk_through(system, tmp_path):  # noqa: F811

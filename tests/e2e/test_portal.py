@@ -38,8 +38,9 @@ MEMBER_PASSWORD = "a long member password"
 ELS = ("Els Peeters", "Lotte Peeters", "Mats Peeters")
 SERIOUS = ("serious", "critical")
 
-# One system for the module's tests: they run on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("portal")
+# Every module that starts the whole system runs on one worker, one module after the other
+# (make test: --dist loadgroup): one system at a time on the machine, started once per module.
+pytestmark = pytest.mark.xdist_group("whole-system")
 
 
 @pytest.fixture(scope="session")

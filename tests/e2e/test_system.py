@@ -23,8 +23,9 @@ from tests.support.waiting import until
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery staple"
 
-# One system for the module's tests: they run on one worker (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("system")
+# Every module that starts the whole system runs on one worker, one module after the other
+# (make test: --dist loadgroup): one system at a time on the machine, started once per module.
+pytestmark = pytest.mark.xdist_group("whole-system")
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,16 @@ from shared.messaging.local_broker import free_port
 
 BIN = Path(sys.executable).parent
 
+# Every module that starts the whole system runs on one worker, one module after the other
+# (make test: --dist loadgroup): one system at a time on the machine, started once per module.
+pytestmark = pytest.mark.xdist_group("whole-system")
+
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("system") / "data"
     ports = {name: free_port() for name in ("broker", "idp", "identity", "dossier")}
-    ports |= {name: free_port() for name in ("complaints", "monitoring")}
+    ports |= {name: free_port() for name in ("complaints", "monitoring", "payments", "portal")}
     env = {
         **os.environ,
         "MUTUALIS_DATA_DIR": str(data_dir),
