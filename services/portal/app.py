@@ -83,6 +83,20 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
     app = FastAPI(title="mutualis portal", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.sessions = sessions
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # Scripts and styles from the portal only, no framing; forms post to the portal, whose
+    # digital-key step redirects to the identity provider.
+    policy = (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
+        f"form-action 'self' {settings.idp_url}"
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers["content-security-policy"] = policy
+        response.headers["x-content-type-options"] = "nosniff"
+        response.headers["referrer-policy"] = "same-origin"
+        return response
 
     def backend(request: Request) -> Backend:
         return request.app.state.backend

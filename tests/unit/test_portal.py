@@ -212,6 +212,17 @@ async def test_a_page_for_members_sends_a_stranger_to_the_login(portal):
     assert answer.status_code == 303 and answer.headers["location"] == "/login?next=%2Fpayments"
 
 
+async def test_pages_run_the_portals_own_scripts_only_and_are_never_framed(portal):
+    page = await portal.get("/login")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "form-action 'self' http://127.0.0.1:8010" in policy  # the digital key's provider
+    assert page.headers["x-content-type-options"] == "nosniff"
+    # Nothing inline that the policy would have to allow: no script body, no event attribute.
+    assert not re.search(r"<script(?![^>]*\ssrc=)", page.text)
+    assert not re.search(r"\son[a-z]+=", page.text)
+
+
 async def test_the_local_identity_provider_hands_assertions_to_this_machine_only():
     idp = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_idp("http://idp")), base_url="http://idp"
