@@ -10,11 +10,12 @@ import os
 import re
 import signal
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from shared.messaging.local_broker import free_port
@@ -43,9 +44,22 @@ SERIOUS = ("serious", "critical")
 pytestmark = pytest.mark.xdist_group("whole-system")
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for the module's tests, and Playwright stopped after them: its event loop must
+    not outlive them on the worker, which goes on with async tests."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page of its own: a new context, with no cookie of another test."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -391,7 +405,8 @@ def test_pay1_pay2_dos6_her_payments_a_receipt_and_her_care_page(portal, els, pa
     assert "Kwijtschrift" in text and "€" in text, text
 
     page.goto(f"{base}/booklet")
-    page.get_by_role("link", name="Zorg en sparen: Els").click()
+    els_section = page.get_by_role("region", name="Els Peeters")
+    els_section.get_by_role("link", name=re.compile("Zorg en sparen")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Els Peeters")
     maf = page.get_by_role("region", name=re.compile("Maximumfactuur"))
     expect(maf).to_contain_text("Remgeld geteld")
