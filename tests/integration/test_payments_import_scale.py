@@ -55,7 +55,8 @@ async def test_pay_import_a_100000_line_file_imports_with_constant_memory(
     async with running(payments_service, database_url, kafka, clock) as payments:
         await signer.known_by(payments)
         await facts.publish(kafka, *enrolments)
-        await learnt(payments, {facts.person_id(nrn) for nrn in numbers})
+        # 500 members' enrolments, a few thousand messages: minutes on a loaded machine.
+        await learnt(payments, {facts.person_id(nrn) for nrn in numbers}, timeout=600)
 
         answered, resident = 0, {}
 

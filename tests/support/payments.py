@@ -49,7 +49,10 @@ async def run_payments(payments, clock, day: date) -> None:
 
 
 async def learnt(
-    payments: Runtime, person_ids: set[str], check: Callable[[dict], bool] = lambda _: True
+    payments: Runtime,
+    person_ids: set[str],
+    check: Callable[[dict], bool] = lambda _: True,
+    timeout: float = 30.0,
 ) -> None:
     """Waits until payments knows these persons from the dossier's events (and `check` holds
     on their rows, by person id)."""
@@ -59,4 +62,4 @@ async def learnt(
             rows = {r.person_id: r for r in await conn.execute(select(members))}
         return person_ids <= set(rows) and check(rows)
 
-    assert await eventually(known), "payments never learnt the dossier's members"
+    assert await eventually(known, timeout), "payments never learnt the dossier's members"
