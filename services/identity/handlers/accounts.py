@@ -57,8 +57,8 @@ async def log_in(
 ) -> Account | None:
     """The account if the password (and a staff member's authenticator `code`) are right; None
     otherwise. Raises SecondFactorRequired for staff without a code, AccessRefused when all was
-    right but access is blocked (domain/logins.py). A block by identity ends the account's
-    sessions (save_accounts)."""
+    right but access is blocked (domain/logins.py), and for the wrong password that blocks it
+    (kept). A block by identity ends the account's sessions (save_accounts)."""
     credential = await ctx.uow.view(Credentials).of_login(login)
     password_ok = await verify_password(credential.password_hash if credential else None, password)
     if credential is None:
