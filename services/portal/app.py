@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 from cryptography.fernet import Fernet
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -184,10 +184,8 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
         path = ASSETS.get(name)
         if path is None or not path.exists():
             return Response(status_code=404)
-        return Response(
-            path.read_bytes(),
-            media_type="text/javascript",
-            headers={"cache-control": "public, max-age=86400"},
+        return FileResponse(
+            path, media_type="text/javascript", headers={"cache-control": "public, max-age=86400"}
         )
 
     @app.get("/")
@@ -229,7 +227,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
                 request,
                 session,
                 "login.html",
-                problem.status if problem.status < 500 else 502,
+                problem.shown_status,
                 next=_local(next),
                 login=login,
                 refusal=_login_refusal(session.language, problem),
@@ -284,7 +282,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
                 request,
                 session,
                 "login.html",
-                problem.status if problem.status < 500 else 502,
+                problem.shown_status,
                 next="/booklet",
                 refusal=_login_refusal(session.language, problem),
             )
@@ -307,7 +305,6 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
         terms_version: str = Form(""),
         accept_terms: bool = Form(False),
     ) -> Response:
-        terms = (await backend(request).call("GET", "identity", "/terms")).json()
         errors: dict[str, str] = {}
         if password != repeated:
             errors["repeated"] = i18n.text(session.language, "passwords_differ")
@@ -335,12 +332,13 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
                     )
                 ).json()
             except ServiceProblem as problem:
-                errors = problem.field_errors() or {"form": problem.detail}
+                errors = problem.form_errors()
                 if problem.code == "terms_not_accepted":
                     errors = {"accept_terms": problem.detail}
             else:
                 session.id_token = None
                 return redirect(_signed_in(session, tokens, registered["login"]), "/booklet")
+        terms = (await backend(request).call("GET", "identity", "/terms")).json()
         return page(request, session, "account.html", 422, terms=terms, errors=errors)
 
     # -- the booklet ------------------------------------------------------------------------
@@ -378,7 +376,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
                 ),
             )
         except ServiceProblem as problem:
-            errors = problem.field_errors() or {"form": problem.detail}
+            errors = problem.form_errors()
             return await booklet_page(
                 request, session, 422, editing=person_id, errors=errors, entered=changes
             )
@@ -444,7 +442,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
                 request,
                 session,
                 "access.html",
-                problem.status if problem.status < 500 else 502,
+                problem.shown_status,
                 federation=settings.federation,
                 refusal=problem.detail,
             )
@@ -545,7 +543,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
         try:
             filed = await as_member(request, session, file)
         except ServiceProblem as problem:
-            errors = problem.field_errors() or {"form": problem.detail}
+            errors = problem.form_errors()
             return page(
                 request, session, "complaint_form.html", 422, entered=entered, errors=errors
             )

@@ -20,6 +20,15 @@ class ServiceProblem(Exception):
     errors: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def shown_status(self) -> int:
+        """The page's status: the service's own refusal (4xx) as it gave it; its failure, 502."""
+        return self.status if self.status < 500 else 502
+
+    def form_errors(self) -> dict[str, str]:
+        """What the form shows: each invalid field's message, or the refusal as a whole."""
+        return self.field_errors() or {"form": self.detail}
+
     def field_errors(self) -> dict[str, str]:
         """Invalid fields by name (the last part of each error's location), for the form."""
         return {
