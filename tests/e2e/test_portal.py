@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from shared.messaging.local_broker import free_port
-from tests.e2e.test_system import BIN, add_staff, mutualis
+from tests.e2e.test_system import add_staff, mutualis
+from tests.support.launcher import launched
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandbox with no network: no sandboxing of its own, nothing fetched at start.
@@ -78,14 +78,7 @@ def portal(tmp_path_factory):
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("KAFKA_NAMESPACE", None)
-    launcher = subprocess.Popen(
-        [BIN / "mutualis", "run"], env=env, stdout=subprocess.PIPE, text=True
-    )
-    lines = []
-    for line in launcher.stdout:
-        lines.append(line)
-        if line.startswith("running"):
-            break
+    launcher, lines = launched(env)
     # Issue 13 item 5: the portal's address comes first.
     assert lines[0].split()[:2] == ["portal", f"http://127.0.0.1:{ports['portal']}"], lines
     tools = {

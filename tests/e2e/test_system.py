@@ -18,6 +18,7 @@ import pytest
 from mutualis.session import totp_code
 from shared.clock import ShiftedClock
 from shared.messaging.local_broker import free_port
+from tests.support.launcher import launched
 from tests.support.waiting import until
 
 BIN = Path(sys.executable).parent
@@ -45,14 +46,7 @@ def system(tmp_path_factory):
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("KAFKA_NAMESPACE", None)
-    launcher = subprocess.Popen(
-        [BIN / "mutualis", "run"], env=env, stdout=subprocess.PIPE, text=True
-    )
-    lines = []
-    for line in launcher.stdout:
-        lines.append(line)
-        if line.startswith("running"):
-            break
+    launcher, lines = launched(env)
     assert any(f"complaints  http://127.0.0.1:{ports['complaints']}" in l for l in lines), lines
     # Issue 8, finding 12: what listens where, and nothing else (the logs go to files).
     pieces = ("broker", "idp", "identity", "dossier", "complaints", "monitoring", "payments")

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from shared.messaging.local_broker import free_port
+from tests.support.launcher import launched
 
 BIN = Path(sys.executable).parent
 
@@ -45,16 +46,9 @@ def system(tmp_path_factory):
     # Started with the umask of a usual shell, which leaves what it creates readable by all.
     previous = os.umask(0o022)
     try:
-        launcher = subprocess.Popen(
-            [BIN / "mutualis", "run"], env=env, stdout=subprocess.PIPE, text=True
-        )
+        launcher, lines = launched(env)
     finally:
         os.umask(previous)
-    lines = []
-    for line in launcher.stdout:
-        lines.append(line)
-        if line.startswith("running"):
-            break
     assert lines and lines[-1].startswith("running"), lines
     tool_env = {
         **env,
