@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import func, select
 
 from services.dossier.care_read_model import Care
 from services.dossier.read_model import booklet_persons
@@ -16,7 +16,7 @@ from services.dossier.views import BookletPersonView, GmdView, MedicalAgreementV
 from shared.access.http import Authenticated, act
 from shared.access.persons import Persons
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
-from shared.identifiers import Bic, Email, Iban, PhoneNumber
+from shared.identifiers import Bic, Email, Iban, Insz, PhoneNumber
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -33,10 +33,28 @@ class ContactDetails(BaseModel):
     bic: Bic | None = None
 
 
+class Search(BaseModel):
+    """Whom member services look for: a national register (or BIS) number, or the start of a
+    last name. Sent in a body, not a query string, so the number stays out of access logs."""
+
+    national_register_number: Insz | None = None
+    last_name: str | None = Field(None, min_length=2, max_length=100)
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> Search:
+        if (self.national_register_number is None) == (self.last_name is None):
+            raise ValueError("give a national register number or a last name")
+        return self
+
+
+# A search by name answers at most this many persons: ask more precisely for the rest.
+FOUND_AT_MOST = 50
+
+
 def router(runtime: Runtime) -> APIRouter:
     api = APIRouter(tags=["dossier"])
 
-    async def visible(principal, *where) -> list[PersonView]:
+    async def visible(principal, *where, limit: int | None = None) -> list[PersonView]:
         """Persons matching `where`: every one for member services, for a member only those
         they may act on."""
         query = select(booklet_persons).where(*where)
@@ -48,9 +66,8 @@ def router(runtime: Runtime) -> APIRouter:
                 raise Problem(
                     403, "role_not_allowed", f"a {principal.role} does not read member files"
                 )
-            rows = await conn.execute(
-                query.order_by(booklet_persons.c.role.desc(), booklet_persons.c.birth_date)
-            )
+            query = query.order_by(booklet_persons.c.role.desc(), booklet_persons.c.birth_date)
+            rows = await conn.execute(query.limit(limit))
             return [PersonView.of(row._asdict()) for row in rows]
 
     async def member_may_see(principal, person_id: str) -> None:
@@ -78,6 +95,18 @@ def router(runtime: Runtime) -> APIRouter:
             BookletPersonView.with_care(p, gmds.get(p.person_id), agreements.get(p.person_id, []))
             for p in persons
         ]
+
+    @api.post("/persons/search", response_model=list[PersonView], responses=problems(403, 422))
+    async def search(body: Search, principal: Authenticated) -> list[PersonView]:
+        """Member services find a person, then read their booklet by its id."""
+        if principal.role not in MEMBER_SERVICES:
+            raise Problem(403, "role_not_allowed", f"a {principal.role} does not look up members")
+        if body.national_register_number is not None:
+            where = booklet_persons.c.national_register_number == body.national_register_number
+        else:
+            name = booklet_persons.c.last_name
+            where = func.lower(name).startswith(body.last_name.lower(), autoescape=True)
+        return await visible(principal, where, limit=FOUND_AT_MOST)
 
     @api.get("/persons", response_model=list[PersonView], responses=problems(403))
     async def my_persons(principal: Authenticated) -> list[PersonView]:

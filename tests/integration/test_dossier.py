@@ -100,6 +100,42 @@ async def test_dos1_dos2_a_booklet_with_holder_dependant_and_contact_details(dos
     assert child["role"] == "dependant" and child["first_name"] == "Lotte"
 
 
+async def test_issue13_member_services_find_a_person_by_number_or_name_and_nobody_else_does(
+    dossier, signer
+):
+    booklet_id = await enrolled(signer)
+    assert (
+        await send(signer, "AddDependant", {"booklet_id": booklet_id, "dependant": CHILD})
+    ).status == "accepted"
+    token = signer.token("member_services")
+    async with client(dossier) as api:
+        await _eventually_get(api, f"/booklets/{booklet_id}", token, persons=2)
+
+        async def search(body: dict, as_token: str = token):
+            return await api.post("/persons/search", json=body, headers=bearer(as_token))
+
+        by_number = await search({"national_register_number": "85.07.30-033.28"})
+        assert by_number.status_code == 200, by_number.text
+        assert [(p["first_name"], p["booklet_id"]) for p in by_number.json()] == [
+            ("Els", booklet_id)
+        ]
+        by_name = await search({"last_name": "peet"})
+        assert sorted(p["first_name"] for p in by_name.json()) == ["Els", "Lotte"]
+        assert (await search({"last_name": "Janssens"})).json() == []
+
+        wrong = await search({"national_register_number": "85073003327"})
+        assert wrong.status_code == 422 and "check digits" in wrong.text
+        neither = await search({})
+        assert (
+            neither.status_code == 422
+            and "a national register number or a last name" in neither.text
+        )
+        both = await search({"national_register_number": ELS, "last_name": "Peeters"})
+        assert both.status_code == 422
+        member = await search({"last_name": "Peeters"}, signer.token("member"))
+        assert member.status_code == 403 and member.json()["code"] == "role_not_allowed"
+
+
 @pytest.mark.parametrize(
     ("command", "change", "reason"),
     [

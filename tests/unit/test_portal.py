@@ -6,7 +6,6 @@ them for real)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,14 +13,13 @@ from cryptography.fernet import Fernet
 from starlette.responses import Response
 
 from mutualis.idp import create_idp
-from services.portal import app as portal_app
 from services.portal.app import create_app
 from services.portal.backend import ServiceProblem
 from services.portal.config import PortalSettings
 from services.portal.i18n import messages, money
 from services.portal.session import COOKIE, Session, Sessions
+from services.portal.web import TEMPLATES, local
 
-TEMPLATES = Path(portal_app.__file__).parent / "templates"
 KEY = Fernet.generate_key()
 
 
@@ -49,7 +47,7 @@ def test_a_session_opens_only_with_its_key_and_unaltered():
     ],
 )
 def test_a_way_back_stays_on_the_portal(back, goes):
-    assert portal_app._local(back) == goes
+    assert local(back) == goes
 
 
 def test_every_text_a_page_uses_exists_in_dutch_and_french():

@@ -1,0 +1,58 @@
+"""The member's payments (PAY-1): the history by period and person, and a payment's receipt
+(PAY-2) as the payments service prints it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.portal.web import Portal, session_of
+
+router = APIRouter()
+
+
+@router.get("/payments")
+async def payments_page(
+    request: Request,
+    web: Portal,
+    person_id: str = "",
+    start: str = "",
+    end: str = "",
+    page_no: int = 1,
+) -> Response:
+    session = session_of(request)
+
+    async def read(token: str) -> tuple[list, dict]:
+        persons = await web.backend.get("dossier", "/persons", token)
+        period = {"from": start, "to": end}
+        history = await web.backend.get(
+            "payments", "/history", token, person_id=person_id, **period, page=page_no
+        )
+        return persons, history
+
+    persons, history = await web.as_user(session, read)
+    return web.page(
+        request,
+        session,
+        "payments.html",
+        persons=persons,
+        history=history,
+        chosen=person_id,
+        start=start,
+        end=end,
+    )
+
+
+@router.get("/payments/{payment_id}/receipt")
+async def receipt(request: Request, web: Portal, payment_id: str) -> Response:
+    session = session_of(request)
+    path, language = f"/payments/{payment_id}/receipt", {"language": session.language}
+    pdf = await web.as_user(
+        session,
+        lambda token: web.backend.call("GET", "payments", path, token, params=language),
+    )
+    return Response(
+        pdf.content,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="receipt-{payment_id}.pdf"'},
+    )
