@@ -43,7 +43,9 @@ class ComplaintView(BaseModel):
     reference: str | None
     received_at: datetime
     acknowledgement_due_on: date | None
+    acknowledgement_overdue: bool
     next_status_due_on: date | None
+    status_update_overdue: bool
     outcome: str | None
     assignee: str | None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.settings import DEFAULT_PORTS
+from shared.settings import DEFAULT_PORTS, KafkaSettings
 
 SERVICES = ("identity", "dossier", "payments", "complaints")
 
@@ -42,6 +42,18 @@ class PortalSettings(BaseSettings):
     # The federation the deployment serves: its access policy is what the pages explain (ID-7).
     federation: str = Field("socialist", validation_alias=AliasChoices("MUTUALIS_FEDERATION"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("LOG_LEVEL"))
+    # The staff console sends staff commands as `mutualis staff` does: over Kafka, sealed for
+    # the service's key, which the trust root (its public key only) proves is the service's,
+    # at the system's time (a clock file moves it in tests and demos, as for the services).
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    trust_dir: Path | None = Field(None, validation_alias=AliasChoices("MUTUALIS_TRUST_DIR"))
+    clock_file: Path | None = Field(None, validation_alias=AliasChoices("MUTUALIS_CLOCK_FILE"))
+    # How long a staff command may wait for the service's outcome before the page says so.
+    command_timeout_s: float = 30.0
+
+    @property
+    def trust_folder(self) -> Path:
+        return self.trust_dir or self.data_dir / "trust"
 
     @model_validator(mode="after")
     def _service_urls(self) -> PortalSettings:

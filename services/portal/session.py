@@ -34,10 +34,19 @@ class Session:
     purpose: str | None = None
     # Proved by the provider, waiting for a password and the terms (registration).
     id_token: str | None = None
+    # A member of staff: their role (which pages to offer; the services decide what it may do)
+    # and the key their tokens are bound to, which proves the commands they send are theirs
+    # (raw Ed25519 private bytes, url-safe base64; sealed in the cookie like the tokens).
+    role: str | None = None
+    command_key: str | None = None
 
     @property
     def signed_in(self) -> bool:
         return self.access_token is not None
+
+    @property
+    def staff(self) -> bool:
+        return self.signed_in and self.role not in (None, "member")
 
     def signed_out(self) -> Session:
         return Session(language=self.language)

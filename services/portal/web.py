@@ -17,6 +17,7 @@ from services.portal import i18n
 from services.portal.backend import Backend, Expired, ServiceProblem
 from services.portal.config import PortalSettings
 from services.portal.session import COOKIE, Session, Sessions
+from services.portal.staff_commands import Commands
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -55,6 +56,7 @@ class Web:
         self.settings = settings
         self.sessions = sessions
         self.templates = Jinja2Templates(directory=TEMPLATES)
+        self.commands = Commands(settings)
         self.backend: Backend  # set while the app runs (its HTTP client's lifetime)
 
     def page(
@@ -141,6 +143,7 @@ _PAGES = {
     "login.html": "/login",
     "account.html": "/register/account",
     "complaint_form.html": "/complaints/new",
+    "settings.html": "/account",
 }
 
 

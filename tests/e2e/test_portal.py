@@ -17,7 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from mutualis.session import totp_code
+from shared.clock import ShiftedClock
 from shared.messaging.local_broker import free_port
+from tests.e2e.test_system import PASSWORD as STAFF_PASSWORD
 from tests.e2e.test_system import add_staff, mutualis
 from tests.support.launcher import launched
 
@@ -208,54 +211,141 @@ def test_dos2_a_wrong_iban_shows_its_reason_at_the_field_and_a_right_one_is_kept
     ).to_have_value(re.compile("BE71 ?0961 ?2345 ?6769"))
 
 
-def test_cmp11_a_member_files_a_complaint_and_reads_its_acknowledgement_letter(
-    portal, els, page: Page, tmp_path
-):
-    base, tools, _, _ = portal
-    log_in(page, base, els)
-    page.get_by_role("link", name="Klachten").click()
-    page.get_by_role("link", name="Een klacht indienen").click()
-    accessible(page, base)
-    page.get_by_label("Onderwerp").fill("Terugbetaling ontbreekt")
-    page.get_by_label("Wat is er gebeurd?").fill(
-        "Mijn bezoek aan de huisarts is niet terugbetaald."
-    )
-    page.get_by_role("button", name="Versturen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Klacht 20")
-    file_number = page.get_by_role("heading", level=1).inner_text().split()[-1]
+def staff_log_in(page: Page, base: str, tools: dict, login: str, role: str, tmp_path) -> None:
+    """An administrator opens a staff account (tests/e2e/test_system.add_staff); its holder
+    signs in to the staff console with the password and the authenticator's code."""
+    totp = add_staff(tools, login, role, tmp_path / f"{login}-password")
+    clock = ShiftedClock(Path(tools["MUTUALIS_DATA_DIR"]) / "clock")
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("Gebruikersnaam").fill(login)
+    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+    page.get_by_label("Code van je authenticator-app").fill(totp_code(totp, clock))
+    page.get_by_role("button", name="Aanmelden", exact=True).click()
 
-    # A complaints handler acknowledges it, as the procedure asks within 8 days (CMP-2).
-    handler = {**tools, "MUTUALIS_SESSION_FILE": str(tmp_path / "handler-session.json")}
-    password = tmp_path / "handler-password"
-    totp = add_staff(tools, "handler", "complaints_handler", password)
-    logged_in = mutualis(
-        *("staff", "login", "handler", "--password-file", str(password)),
-        *("--totp-secret-file", str(totp)),
-        env=handler,
-    )
-    assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr
-    sent = mutualis(
-        "staff",
-        "send",
-        "complaints",
-        "AcknowledgeComplaint",
-        json.dumps({"file_number": file_number}),
-        env=handler,
-    )
-    assert sent.returncode == 0, sent.stdout + sent.stderr
 
-    letters = page.locator("article.letter")
-    for _ in range(30):
-        page.reload()
-        if letters.count():
+def until_shown(page: Page, locator, tries: int = 30) -> None:
+    """Reloads the page until `locator` is there: the services' read models follow their
+    events a moment after a command is decided."""
+    for _ in range(tries):
+        if locator.count():
             break
         page.wait_for_timeout(1000)
+        page.reload()
+    expect(locator.first).to_be_visible()
+
+
+def test_cmp11_cmp7_a_member_files_a_complaint_a_handler_works_it_the_member_escalates(
+    portal, els, browser: Browser, tmp_path
+):
+    """Issue 13: the member files and follows her complaint; a complaints handler works it in
+    the staff console (acknowledgement, admissibility, answer: the commands `mutualis staff`
+    sends); the member disagrees and takes it to the mediator."""
+    base, tools, _, _ = portal
+    member = browser.new_context().new_page()
+    log_in(member, base, els)
+    member.get_by_role("link", name="Klachten").click()
+    member.get_by_role("link", name="Een klacht indienen").click()
+    accessible(member, base)
+    member.get_by_label("Onderwerp").fill("Terugbetaling ontbreekt")
+    member.get_by_label("Wat is er gebeurd?").fill(
+        "Mijn bezoek aan de huisarts is niet terugbetaald."
+    )
+    member.get_by_label("Waarover gaat je klacht?").select_option("payment")
+    member.get_by_label("Referentie (niet verplicht)").fill("betaling van 3 maart")
+    member.get_by_role("button", name="Versturen").click()
+    expect(member.get_by_role("heading", level=1)).to_contain_text("Klacht 20")
+    file_number = member.get_by_role("heading", level=1).inner_text().split()[-1]
+
+    handler = browser.new_context().new_page()
+    staff_log_in(handler, base, tools, "handler", "complaints_handler", tmp_path)
+    expect(handler.get_by_role("heading", level=1)).to_have_text("Klachten te behandelen")
+    until_shown(handler, handler.get_by_role("link", name=file_number))
+    accessible(handler, base)
+    shot(handler, "staff-worklist")
+    handler.get_by_role("link", name=file_number).click()
+    expect(handler.get_by_role("heading", level=1)).to_have_text(f"Klacht {file_number}")
+    accessible(handler, base)
+    shot(handler, "staff-complaint")
+
+    def step(form: str, button: str, fill=lambda form: None) -> None:
+        """Waits for the step to be offered (the file's state has caught up), takes it."""
+        until_shown(handler, handler.get_by_role("form", name=form))
+        fill(handler.get_by_role("form", name=form))
+        handler.get_by_role("form", name=form).get_by_role("button", name=button).click()
+        expect(handler.get_by_role("status")).to_contain_text("Gedaan")
+
+    # Within 8 days, the acknowledgement of receipt (CMP-2).
+    step("Ontvangst melden", "Ontvangstmelding versturen")
+    # An inadmissible decision needs its ground and motivation: said at the form, nothing sent.
+    until_shown(handler, handler.get_by_role("form", name="Ontvankelijkheid"))
+    admissibility = handler.get_by_role("form", name="Ontvankelijkheid")
+    admissibility.get_by_label("nee").check()
+    admissibility.get_by_role("button", name="Beslissen").click()
+    expect(handler.get_by_role("alert")).to_contain_text("needs a ground and a motivation")
+
+    def admissible(form) -> None:
+        form.get_by_label("ja").check()
+        form.get_by_label("Categorie").select_option("reimbursement")
+
+    step("Ontvankelijkheid", "Beslissen", admissible)
+
+    def answer(form) -> None:
+        form.get_by_label("Oordeel").select_option("unfounded")
+        form.get_by_label("Motivering").fill("De raadpleging werd op 5 maart terugbetaald.")
+
+    step("Antwoorden", "Antwoord versturen", answer)
+
+    # The member reads the letters and, not agreeing with the answer, goes to the mediator.
+    until_shown(member, member.get_by_role("form", name="Niet akkoord met het antwoord?"))
+    letters = member.locator("article.letter")
     expect(letters.first).to_contain_text(file_number)
-    shot(page, "complaint")
-    accessible(page, base)
-    page.get_by_role("link", name="Klachten").click()
-    expect(page.get_by_role("link", name=re.compile(file_number))).to_be_visible()
-    shot(page, "complaints")
+    expect(letters.last).to_contain_text("De raadpleging werd op 5 maart terugbetaald.")
+    accessible(member, base)
+    shot(member, "complaint")
+    member.get_by_label("Waarom ben je niet akkoord?").fill(
+        "Ik heb niets ontvangen op mijn rekening."
+    )
+    member.get_by_role("button", name="Aan de ombudsman voorleggen").click()
+    expect(member.get_by_role("status")).to_have_text("Je klacht is aan de ombudsman voorgelegd.")
+    member.get_by_role("link", name="Klachten").click()
+    expect(member.get_by_role("link", name=re.compile(file_number))).to_be_visible()
+    shot(member, "complaints")
+
+    handler.goto(f"{base}/staff/complaints/{file_number}")
+    until_shown(handler, handler.get_by_text("bij de ombudsman"))
+    member.context.close()
+    handler.context.close()
+
+
+def test_issue13_member_services_look_a_member_up_in_the_staff_console(
+    portal, browser: Browser, tmp_path
+):
+    base, tools, numbers, _ = portal
+    desk = browser.new_context().new_page()
+    staff_log_in(desk, base, tools, "desk", "member_services", tmp_path)
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Lid opzoeken")
+    wanted = desk.get_by_label("Rijksregisternummer of familienaam")
+    wanted.fill("85.07.30-033.27")  # one digit wrong
+    desk.get_by_role("button", name="Zoeken").click()
+    expect(wanted).to_have_attribute("aria-invalid", "true")
+    expect(desk.locator("#wanted-error")).to_contain_text("check digits")
+
+    desk.get_by_label("Rijksregisternummer of familienaam").fill("peet")
+    desk.get_by_role("button", name="Zoeken").click()
+    expect(desk.get_by_role("link", name="Lotte Peeters")).to_be_visible()
+    accessible(desk, base)
+    shot(desk, "staff-members")
+    desk.get_by_label("Rijksregisternummer of familienaam").fill(numbers["Els Peeters"])
+    desk.get_by_role("button", name="Zoeken").click()
+    desk.get_by_role("link", name="Els Peeters").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Boekje van Els Peeters")
+    expect(desk.get_by_role("region", name="Mats Peeters")).to_contain_text("Persoon ten laste")
+    accessible(desk, base)
+    shot(desk, "staff-booklet")
+    # A member of the desk has no complaints worklist (professional secrecy, CMP-10).
+    desk.goto(f"{base}/staff/complaints")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Er ging iets mis")
+    desk.context.close()
 
 
 def test_every_main_page_passes_axe_in_both_languages(portal, els, page: Page):
@@ -305,6 +395,39 @@ def test_id4_the_eighth_wrong_password_shows_the_block_and_what_to_do(portal, br
     expect(refusal).to_contain_text("eID of itsme")
     shot(page, "login-blocked")
     context.close()
+
+
+def test_issue13_a_member_changes_her_password_and_signs_in_with_the_new_one(
+    portal, browser: Browser
+):
+    base, _, numbers, _ = portal
+    page = browser.new_context().new_page()
+    register(page, base, numbers["Théo Dubois"], "Théo Dubois")
+    page.get_by_role("link", name="Mijn account").click()
+    form = page.get_by_role("form", name="Wachtwoord wijzigen")
+    accessible(page, base)
+    shot(page, "account")
+
+    def change(current: str, new: str, repeated: str) -> None:
+        page.get_by_label("Huidig wachtwoord").fill(current)
+        page.get_by_label("Nieuw wachtwoord").fill(new)
+        page.get_by_label("Wachtwoord nog eens").fill(repeated)
+        form.get_by_role("button", name="Wachtwoord wijzigen").click()
+
+    new_password = "another long password"
+    change("not my password", new_password, new_password)
+    expect(page.locator("#current_password-error")).to_have_text(
+        "Dat is niet je huidige wachtwoord."
+    )
+    change(MEMBER_PASSWORD, "too short", "too short")
+    expect(page.get_by_label("Nieuw wachtwoord")).to_have_attribute("aria-invalid", "true")
+    change(MEMBER_PASSWORD, new_password, new_password)
+    expect(page.get_by_role("status")).to_contain_text("Je wachtwoord is gewijzigd")
+    log_in(page, base, numbers["Théo Dubois"], password=MEMBER_PASSWORD)
+    expect(page.get_by_role("alert")).to_have_text("Aanmeldnaam of wachtwoord is fout.")
+    log_in(page, base, numbers["Théo Dubois"], password=new_password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    page.context.close()
 
 
 def test_forms_work_without_javascript(portal, els, browser: Browser):
@@ -399,6 +522,11 @@ def test_pay1_pay2_dos6_her_payments_a_receipt_and_her_care_page(portal, els, pa
         receipts.first.click()
     text = PdfReader(downloading.value.path()).pages[0].extract_text()
     assert "Kwijtschrift" in text and "€" in text, text
+    page.get_by_role("link", name=re.compile("^Details")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Betaling van")
+    expect(page.get_by_role("table")).to_contain_text("Remgeld")
+    accessible(page, base)
+    shot(page, "payment")
 
     page.goto(f"{base}/booklet")
     els_section = page.get_by_role("region", name="Els Peeters")

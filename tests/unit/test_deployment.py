@@ -315,13 +315,15 @@ def test_issue10_p7_a_service_writes_its_own_command_keys_and_staff_reads_them()
     assert '--topic "$name.command-keys"' in script
 
 
-def test_issue13_the_portal_runs_from_the_project_image_and_reads_the_services_over_http():
+def test_issue13_the_portal_runs_from_the_project_image_reads_the_services_and_sends_as_staff():
     portal = compose_services()[PORTAL]
     env = environment(portal)
     assert portal["command"] == ["services.portal"]
     assert set(portal["depends_on"]) == {"identity", "dossier", "payments", "complaints"}
     assert env["PORTAL_IDENTITY_URL"] == "http://identity:8001"
-    assert "KAFKA_BOOTSTRAP_SERVERS" not in env and "secrets" not in portal
+    # The staff console's commands: as the staff principal, believing the trust root only.
+    assert (env["KAFKA_SASL_USERNAME"], env["MUTUALIS_TRUST_DIR"]) == ("staff", "/run/trust")
+    assert [s["source"] for s in portal["secrets"]] == ["trust-root"]
     assert env["PORTAL_SESSION_KEY"].startswith("${MUTUALIS_PORTAL_SESSION_KEY:?")
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "npm ci" in dockerfile and "services/portal/node_modules" in dockerfile

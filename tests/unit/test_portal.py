@@ -6,6 +6,8 @@ them for real)."""
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import get_args
 
 import httpx
 import pytest
@@ -13,12 +15,15 @@ from cryptography.fernet import Fernet
 from starlette.responses import Response
 
 from mutualis.idp import create_idp
+from services.complaints.domain.status import Status
 from services.portal.app import create_app
 from services.portal.backend import ServiceProblem
 from services.portal.config import PortalSettings
 from services.portal.i18n import messages, money
+from services.portal.pages.staff import ACTIONS, _urgency
 from services.portal.session import COOKIE, Session, Sessions
 from services.portal.web import TEMPLATES, local
+from shared.contracts.complaints import Category, InadmissibilityGround, Outcome, Reference, Verdict
 
 KEY = Fernet.generate_key()
 
@@ -51,7 +56,7 @@ def test_a_way_back_stays_on_the_portal(back, goes):
 
 
 def test_every_text_a_page_uses_exists_in_dutch_and_french():
-    pages = [page.read_text() for page in TEMPLATES.glob("*.html")]
+    pages = [page.read_text() for page in TEMPLATES.rglob("*.html")]
     used = {
         key
         for page in pages
@@ -71,9 +76,24 @@ def test_every_text_a_page_uses_exists_in_dutch_and_french():
             "access_done_": ("mandate", "withdraw", "refusal"),
             "access_explain_": ("mandate", "withdraw", "refusal"),
             "access_": ("mandate", "withdraw", "refusal"),
+            "complaint_status_": [status.value for status in Status],
+            "step_": ACTIONS,
+            "do_": ACTIONS,
+            "verdict_": get_args(Outcome),
+            "reference_kind_": get_args(Reference.model_fields["kind"].annotation),
         }[prefix]
     }
-    missing = (used | composed) - set(messages())
+    # The staff console's choices, named by the field they are for: t(kind + "_" + value).
+    choices = {
+        f"{field}_{value}"
+        for field, values in (
+            ("category", get_args(Category)),
+            ("ground", get_args(InadmissibilityGround)),
+            ("verdict", get_args(Verdict)),
+        )
+        for value in values
+    }
+    missing = (used | composed | choices) - set(messages())
     assert used and composed and not missing, missing
     assert money("1234.5", "nl") == "€\xa01.234,50"
     assert money("1234.5", "fr") == "1\u202f234,50\xa0€"
@@ -244,3 +264,28 @@ async def test_the_local_identity_provider_hands_assertions_to_this_machine_only
         r"http://127\.0\.0\.1:8000/digital-key/return\?id_token=[\w.-]+&state=s$",
         home.headers["location"],
     )
+
+
+def test_issue13_the_worklist_puts_the_overdue_files_first_then_the_nearest_deadline():
+    def complaint(number: str, ack: str | None, status_due: str | None, **overdue: bool) -> dict:
+        return {
+            "file_number": number,
+            "received_at": f"2026-11-{number[-2:]}T09:00:00+00:00",
+            "acknowledgement_due_on": ack,
+            "next_status_due_on": status_due,
+            "acknowledgement_overdue": overdue.get("ack", False),
+            "status_update_overdue": overdue.get("status", False),
+        }
+
+    files = [
+        complaint("2026-000010", None, None),  # answered: no deadline
+        complaint("2026-000011", "2026-12-09", None),
+        complaint("2026-000012", None, "2026-12-03"),
+        complaint("2026-000013", None, "2026-12-20", status=True),  # the timer said so
+        complaint("2026-000014", "2026-12-01", None),  # past, its timer not fired yet
+        complaint("2026-000015", None, "2026-12-02"),  # due today: not late yet
+    ]
+    today = date(2026, 12, 2)
+    files.sort(key=lambda c: _urgency(c, today))
+    assert [c["file_number"][-2:] for c in files] == ["14", "13", "15", "12", "11", "10"]
+    assert [c["overdue"] for c in files] == [True, True, False, False, False, False]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from services.portal.backend import ServiceProblem
-from services.portal.web import Portal, Posted, SignIn, session_of
+from services.portal.session import Session
+from services.portal.web import Portal, Posted, SignIn, Web, session_of
 
 router = APIRouter()
 
@@ -36,8 +39,14 @@ async def file_complaint(
     subject: str = Form(""),
     description: str = Form(""),
     reference: str = Form(""),
+    reference_kind: str = Form("other"),
 ) -> Response:
-    entered = {"subject": subject, "description": description, "reference": reference}
+    entered = {
+        "subject": subject,
+        "description": description,
+        "reference": reference,
+        "reference_kind": reference_kind,
+    }
 
     async def file(token: str) -> dict:
         me = (await web.backend.get("dossier", "/persons", token))[0]
@@ -46,7 +55,7 @@ async def file_complaint(
             "subject": subject,
             "description": description,
             "language": session.language,
-            **({"reference": reference} if reference else {}),
+            **({"reference": {"kind": reference_kind, "text": reference}} if reference else {}),
         }
         return (
             await web.backend.call("POST", "complaints", "/complaints", token, json=body)
@@ -66,8 +75,38 @@ async def file_complaint(
 async def complaint(
     request: Request, web: Portal, file_number: str, filed: bool = False
 ) -> Response:
-    session = session_of(request)
+    return await complaint_page(request, web, session_of(request), file_number, filed=filed)
 
+
+@router.post("/complaints/{file_number}/escalation")
+async def escalate(
+    request: Request, web: Portal, file_number: str, session: Posted, disagreement: str = Form("")
+) -> Response:
+    """The member disagrees with the fund's answer: the mediator re-examines it (CMP-7)."""
+    path, body = f"/complaints/{file_number}/escalation", {"disagreement": disagreement}
+    try:
+        await web.as_user(
+            session, lambda token: web.backend.call("POST", "complaints", path, token, json=body)
+        )
+    except ServiceProblem as problem:
+        if problem.status == 404:
+            raise
+        errors = problem.form_errors()
+        return await complaint_page(
+            request, web, session, file_number, problem.shown_status, errors=errors, entered=body
+        )
+    return await complaint_page(request, web, session, file_number, escalated=True)
+
+
+async def complaint_page(
+    request: Request,
+    web: Web,
+    session: Session,
+    file_number: str,
+    status: int = 200,
+    filed: bool = False,
+    **context: Any,
+) -> Response:
     async def read(token: str) -> tuple[dict, list]:
         path = f"/complaints/{file_number}"
         found = await web.backend.get("complaints", path, token)
@@ -81,4 +120,7 @@ async def complaint(
         if filed:  # just filed: the complaints service has not shown it yet
             return web.page(request, session, "complaint_filed.html", file_number=file_number)
         return web.not_found(request, session)
-    return web.page(request, session, "complaint.html", complaint=found, letters=letters)
+    context = {"errors": {}, "entered": {}, **context}
+    return web.page(
+        request, session, "complaint.html", status, complaint=found, letters=letters, **context
+    )

@@ -56,3 +56,16 @@ async def receipt(request: Request, web: Portal, payment_id: str) -> Response:
         media_type="application/pdf",
         headers={"content-disposition": f'attachment; filename="receipt-{payment_id}.pdf"'},
     )
+
+
+@router.get("/payments/{payment_id}")
+async def payment(request: Request, web: Portal, payment_id: str) -> Response:
+    """One payment: to whom, on which account, when, and the items it paid (PAY-1)."""
+    session = session_of(request)
+
+    async def read(token: str) -> tuple[list, dict]:
+        persons = await web.backend.get("dossier", "/persons", token)
+        return persons, await web.backend.get("payments", f"/payments/{payment_id}", token)
+
+    persons, paid = await web.as_user(session, read)
+    return web.page(request, session, "payment.html", persons=persons, payment=paid)

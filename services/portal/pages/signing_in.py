@@ -48,7 +48,7 @@ async def login(
 
 @router.post("/logout")
 async def logout(web: Portal, session: Posted) -> Response:
-    return web.redirect(session.signed_out(), "/login")
+    return web.redirect(session.signed_out(), "/staff/login" if session.staff else "/login")
 
 
 @router.get("/register")
