@@ -19,7 +19,15 @@ from fastapi.staticfiles import StaticFiles
 from services.portal import i18n
 from services.portal.backend import Backend, ServiceProblem
 from services.portal.config import PortalSettings
-from services.portal.pages import account, booklet, complaints, payments, signing_in, staff
+from services.portal.pages import (
+    account,
+    booklet,
+    complaints,
+    payments,
+    privacy,
+    signing_in,
+    staff,
+)
 from services.portal.session import Sessions
 from services.portal.web import BadCsrf, Portal, Posted, SignIn, Web, local, session_of
 from shared.private_files import create_private, private_folder
@@ -52,7 +60,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
     app = FastAPI(title="mutualis portal", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for pages in (signing_in, account, booklet, payments, complaints, staff):
+    for pages in (signing_in, account, booklet, payments, complaints, privacy, staff):
         app.include_router(pages.router)
     # Scripts and styles from the portal only, no framing; forms post to the portal, whose
     # digital-key step redirects to the identity provider.

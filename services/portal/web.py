@@ -144,6 +144,7 @@ _PAGES = {
     "account.html": "/register/account",
     "complaint_form.html": "/complaints/new",
     "settings.html": "/account",
+    "privacy.html": "/privacy",
 }
 
 

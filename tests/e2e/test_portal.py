@@ -430,6 +430,42 @@ def test_issue13_a_member_changes_her_password_and_signs_in_with_the_new_one(
     page.context.close()
 
 
+def test_dos12_a_member_downloads_a_copy_of_her_data_and_asks_for_a_human_review(
+    portal, els, page: Page
+):
+    base, _, _, _ = portal
+    log_in(page, base, els)
+    page.get_by_role("link", name="Mijn privacy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn privacy")
+    form = page.get_by_role("form", name="Een nieuwe vraag")
+    form.get_by_label("Persoon").select_option(label="Els Peeters")
+    form.get_by_label("Een kopie van mijn gegevens").check()
+    form.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("We antwoorden uiterlijk op")
+
+    # The copy is made once every service holding personal data has given its part.
+    until_shown(page, page.get_by_role("link", name="Mijn gegevens downloaden"))
+    accessible(page, base)
+    shot(page, "privacy")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Mijn gegevens downloaden").click()
+    copy = json.loads(Path(downloading.value.path()).read_text())
+    assert {"dossier", "identity", "payments", "complaints"} <= set(copy["parts"]), copy.keys()
+
+    # A human review names the automated decision: the refusal is shown at that field.
+    form = page.get_by_role("form", name="Een nieuwe vraag")
+    form.get_by_label("Een automatische beslissing laten herbekijken").check()
+    form.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_label(re.compile("Welke beslissing"))).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    form = page.get_by_role("form", name="Een nieuwe vraag")
+    form.get_by_label(re.compile("Welke beslissing")).select_option("maximum_bill")
+    form.get_by_role("button", name="Versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("We antwoorden uiterlijk op")
+    expect(page.get_by_role("table")).to_contain_text("de maximumfactuur")
+
+
 def test_forms_work_without_javascript(portal, els, browser: Browser):
     base, _, _, _ = portal
     context = browser.new_context(java_script_enabled=False)

@@ -20,6 +20,7 @@ from services.portal.app import create_app
 from services.portal.backend import ServiceProblem
 from services.portal.config import PortalSettings
 from services.portal.i18n import messages, money
+from services.portal.pages.privacy import DECISIONS, RIGHTS
 from services.portal.pages.staff import ACTIONS, _urgency
 from services.portal.session import COOKIE, Session, Sessions
 from services.portal.web import TEMPLATES, local
@@ -81,6 +82,10 @@ def test_every_text_a_page_uses_exists_in_dutch_and_french():
             "do_": ACTIONS,
             "verdict_": get_args(Outcome),
             "reference_kind_": get_args(Reference.model_fields["kind"].annotation),
+            "right_": RIGHTS,
+            "right_explained_": RIGHTS,
+            "decision_": DECISIONS,
+            "privacy_outcome_": ("exported", "granted", "refused"),
         }[prefix]
     }
     # The staff console's choices, named by the field they are for: t(kind + "_" + value).
