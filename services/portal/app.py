@@ -22,6 +22,7 @@ from services.portal.config import PortalSettings
 from services.portal.pages import (
     account,
     booklet,
+    code_registration,
     complaints,
     payments,
     privacy,
@@ -60,7 +61,16 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
     app = FastAPI(title="mutualis portal", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for pages in (signing_in, account, booklet, payments, complaints, privacy, staff):
+    for pages in (
+        signing_in,
+        code_registration,
+        account,
+        booklet,
+        payments,
+        complaints,
+        privacy,
+        staff,
+    ):
         app.include_router(pages.router)
     # Scripts and styles from the portal only, no framing; forms post to the portal, whose
     # digital-key step redirects to the identity provider.

@@ -34,6 +34,8 @@ class Session:
     purpose: str | None = None
     # Proved by the provider, waiting for a password and the terms (registration).
     id_token: str | None = None
+    # A registration with a one-time code under way: identity's id of the code sent.
+    code_request: str | None = None
     # A member of staff: their role (which pages to offer; the services decide what it may do)
     # and the key their tokens are bound to, which proves the commands they send are theirs
     # (raw Ed25519 private bytes, url-safe base64; sealed in the cookie like the tokens).

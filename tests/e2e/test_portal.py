@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
@@ -23,6 +24,7 @@ from shared.messaging.local_broker import free_port
 from tests.e2e.test_system import PASSWORD as STAFF_PASSWORD
 from tests.e2e.test_system import add_staff, mutualis
 from tests.support.launcher import launched
+from tests.support.mailbox import Mailbox
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a sandbox with no network: no sandboxing of its own, nothing fetched at start.
@@ -66,7 +68,17 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory):
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """The mail server identity sends one-time codes through (a real SMTP server)."""
+    box, port = Mailbox(), free_port()
+    server = Controller(box, hostname="127.0.0.1", port=port)
+    server.start()
+    yield box, port
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory, mailbox):
     """The system, started by the launcher, the demo seeded; yields the portal's address, the
     staff tooling's environment and the demo's national register numbers by name."""
     names = ("broker", "idp", "identity", "dossier", "complaints", "payments", "monitoring")
@@ -78,6 +90,8 @@ def portal(tmp_path_factory):
         "MUTUALIS_BROKER_PORT": str(ports["broker"]),
         "MUTUALIS_IDP_PORT": str(ports["idp"]),
         **{f"{n.upper()}_PORT": str(ports[n]) for n in (*names[2:], "portal")},
+        "IDENTITY_SMTP_HOST": "127.0.0.1",
+        "IDENTITY_SMTP_PORT": str(mailbox[1]),
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("KAFKA_NAMESPACE", None)
@@ -464,6 +478,55 @@ def test_dos12_a_member_downloads_a_copy_of_her_data_and_asks_for_a_human_review
     form.get_by_role("button", name="Versturen").click()
     expect(page.get_by_role("status")).to_contain_text("We antwoorden uiterlijk op")
     expect(page.get_by_role("table")).to_contain_text("de maximumfactuur")
+
+
+def test_issue13_a_member_without_a_digital_key_registers_with_a_one_time_code(
+    portal, mailbox, page: Page
+):
+    """My LM's way: the code goes to the e-mail address the dossier holds (over real SMTP),
+    never to one typed on the page; a wrong code is said at its field."""
+    base, tools, numbers, _ = portal
+    box, _ = mailbox
+    number, email = numbers["Léa Dubois"], "lea.dubois@example.be"
+    details = {"booklet_id": "demo-dubois", "national_register_number": number, "email": email}
+    changed = mutualis(
+        "staff", "send", "dossier", "ChangeContactDetails", json.dumps(details), env=tools
+    )
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+
+    page.goto(f"{base}/register")
+    page.get_by_role("link", name="Registreren met een eenmalige code").click()
+    accessible(page, base)
+    # Identity learns the address from the dossier's event: until then no code goes out (and
+    # the page says the same either way), so the member asks again.
+    for _ in range(30):
+        page.goto(f"{base}/register/code")
+        page.get_by_label("Rijksregisternummer of lidnummer").fill(number)
+        page.get_by_label("Naar mijn e-mailadres").check()
+        page.get_by_role("button", name="Code versturen").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Je code en je wachtwoord")
+        page.wait_for_timeout(2000)
+        if box.to(email):
+            break
+    [mail] = box.to(email)
+    code = re.search(r"\b(\d{6})\b", mail.get_content()).group(1)
+    accessible(page, base)
+    shot(page, "register-code")
+
+    def confirm(with_code: str) -> None:
+        page.get_by_label("Code (6 cijfers)").fill(with_code)
+        page.get_by_label("Wachtwoord", exact=True).fill(MEMBER_PASSWORD)
+        page.get_by_label("Wachtwoord nog eens").fill(MEMBER_PASSWORD)
+        page.get_by_label(re.compile("Ik aanvaard de gebruiksvoorwaarden")).check()
+        page.get_by_role("button", name="Account aanmaken").click()
+
+    confirm("000000" if code != "000000" else "111111")
+    expect(page.locator("#code-error")).to_have_text("Die code is fout, verlopen of al gebruikt.")
+    page.get_by_text("De gebruiksvoorwaarden lezen").click()
+    expect(page.get_by_role("heading", name=re.compile("Gebruiksvoorwaarden van"))).to_be_visible()
+    confirm(code)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    expect(page.get_by_role("region", name="Léa Dubois")).to_be_visible()
 
 
 def test_forms_work_without_javascript(portal, els, browser: Browser):

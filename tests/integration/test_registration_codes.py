@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import timedelta
-from email import message_from_bytes, policy
 from functools import partial
 
 import pytest
@@ -18,6 +17,7 @@ from services.identity.app import definition as identity_service
 from shared.messaging.local_broker import free_port
 from tests.support import dossier
 from tests.support.http import client
+from tests.support.mailbox import Mailbox
 from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
@@ -27,21 +27,6 @@ PASSWORD = "correct horse battery staple"
 INSZ = "85073003328"
 EMAIL = "els.peeters@example.be"
 TERMS = "2026-01"
-
-
-class Mailbox:
-    """An SMTP server's handler keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.mails: list[tuple[list[str], object]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        mail = message_from_bytes(envelope.content, policy=policy.default)
-        self.mails.append((list(envelope.rcpt_tos), mail))
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        return [mail for recipients, mail in self.mails if address in recipients]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from mutualis.idp import create_idp
 from services.complaints.domain.status import Status
+from services.identity.config import IdentitySettings
 from services.portal.app import create_app
 from services.portal.backend import ServiceProblem
 from services.portal.config import PortalSettings
@@ -86,6 +87,7 @@ def test_every_text_a_page_uses_exists_in_dutch_and_french():
             "right_explained_": RIGHTS,
             "decision_": DECISIONS,
             "privacy_outcome_": ("exported", "granted", "refused"),
+            "code_sent_": ("email", "sms"),
         }[prefix]
     }
     # The staff console's choices, named by the field they are for: t(kind + "_" + value).
@@ -294,3 +296,10 @@ def test_issue13_the_worklist_puts_the_overdue_files_first_then_the_nearest_dead
     files.sort(key=lambda c: _urgency(c, today))
     assert [c["file_number"][-2:] for c in files] == ["14", "13", "15", "12", "11", "10"]
     assert [c["overdue"] for c in files] == [True, True, False, False, False, False]
+
+
+def test_id2_the_terms_identity_asks_to_accept_are_there_to_read_in_both_languages():
+    version = IdentitySettings.model_fields["terms_version"].default
+    for language in ("nl", "fr"):
+        text = (TEMPLATES / "terms" / f"{version}.{language}.html").read_text()
+        assert version in text and "<h3>" in text
