@@ -5,27 +5,21 @@ service, the tariff and the amount reimbursed; and the payment itself: value dat
 to which account (masked), how much. The header names the member's regional fund with its
 address and phone from the reference data (ORG-1), or the federation when the fund is unknown.
 
-Text is set in DejaVu Sans, shipped in `assets/` with its licence, so that "€", "é" and "ë"
-print and can be read back from the PDF on any machine. The PDF's creation date is the
-value date, so the same receipt always gives the same bytes."""
+Set as every document of the fund is (shared/pdf.py); the PDF's creation date is the value
+date, so the same receipt always gives the same bytes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date
 from decimal import Decimal
-from importlib import resources
-from typing import Literal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
 from fpdf import FPDF, FontFace
 
-from shared.reference import Contact, Federation, RegionalFund
-
-Language = Literal["nl", "fr"]
-_LOCALE = {"nl": "nl_BE", "fr": "fr_BE"}
-_FONT = "DejaVu"
+from shared.pdf import FONT, LOCALES, Language, document, letterhead
+from shared.reference import Federation, RegionalFund
 
 _WORDS = {
     "nl": {
@@ -39,7 +33,6 @@ _WORDS = {
         "amount": "Betaald bedrag",
         "columns": ("Datum", "Zorgverlener", "Prestatie", "Tarief", "Terugbetaald"),
         "total": "Totaal",
-        "phone": "Tel.",
         "kinds": {"maf_refund": "Maximumfactuur", "benefit": "Uitkering"},
         "colon": ":",
     },
@@ -54,7 +47,6 @@ _WORDS = {
         "amount": "Montant payé",
         "columns": ("Date", "Prestataire", "Prestation", "Tarif", "Remboursé"),
         "total": "Total",
-        "phone": "Tél.",
         "kinds": {"maf_refund": "Maximum à facturer", "benefit": "Indemnité"},
         "colon": "\u202f:",  # French puts a (narrow no-break) space before the colon
     },
@@ -104,54 +96,17 @@ def render_receipt(receipt: Receipt, language: Language) -> bytes:
     """The receipt as PDF bytes, in Dutch or French."""
     if language not in _WORDS:
         raise ValueError(f"receipts are printed in Dutch or French, not {language!r}")
-    words, locale = _WORDS[language], _LOCALE[language]
-    pdf = _document(receipt, language, words["title"])
-    _header(pdf, receipt, words)
+    words, locale = _WORDS[language], LOCALES[language]
+    pdf = document(f"{words['title']} {receipt.payment_id}", language, receipt.value_date)
+    _header(pdf, receipt, language, words)
     _payment(pdf, receipt, words, locale)
     _items(pdf, receipt, words, locale)
     return bytes(pdf.output())
 
 
-def _document(receipt: Receipt, language: Language, title: str) -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.combine(receipt.value_date, time(), timezone.utc))
-    pdf.set_producer("mutualis")
-    pdf.set_title(f"{title} {receipt.payment_id}")
-    pdf.set_lang(f"{language}-BE")
-    assets = resources.files(__package__).joinpath("assets")
-    with resources.as_file(assets) as folder:
-        pdf.add_font(_FONT, "", folder / "DejaVuSans.ttf")
-        pdf.add_font(_FONT, "B", folder / "DejaVuSans-Bold.ttf")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    return pdf
-
-
-def _issuer(receipt: Receipt) -> tuple[str, Contact, str | None]:
-    """Who issues the receipt: the member's fund, or else the federation."""
-    fund, federation = receipt.fund, receipt.federation
-    if fund is not None:
-        return fund.name, fund.contact, fund.website
-    return federation.name, federation.headquarters, federation.website
-
-
-def _header(pdf: FPDF, receipt: Receipt, words: dict) -> None:
-    name, contact, website = _issuer(receipt)
-    lines = [receipt.federation.name] if receipt.fund is not None else []
-    if contact.address is not None:
-        lines += [contact.address.street, f"{contact.address.postal_code} {contact.address.city}"]
-    if contact.phone is not None:
-        lines.append(f"{words['phone']} {contact.phone}")
-    lines += [line for line in (contact.email, website) if line]
-    pdf.set_font(_FONT, "B", 13)
-    pdf.cell(110, 7, name)
-    pdf.set_font(_FONT, "B", 20)
-    pdf.cell(0, 7, words["title"], align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(_FONT, "", 9)
-    for line in lines:
-        pdf.cell(110, 4.5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font(_FONT, "", 10)
+def _header(pdf: FPDF, receipt: Receipt, language: Language, words: dict) -> None:
+    letterhead(pdf, receipt.federation, receipt.fund, words["title"], language)
+    pdf.set_font(FONT, "", 10)
     pdf.multi_cell(0, 5, words["what"], new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
@@ -166,9 +121,9 @@ def _payment(pdf: FPDF, receipt: Receipt, words: dict, locale: str) -> None:
         ("amount", format_currency(receipt.amount, "EUR", locale=locale)),
     )
     for key, value in fields:
-        pdf.set_font(_FONT, "", 10)
+        pdf.set_font(FONT, "", 10)
         pdf.cell(50, 6, words[key])
-        pdf.set_font(_FONT, "B", 10)
+        pdf.set_font(FONT, "B", 10)
         pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
 
@@ -177,8 +132,8 @@ def _items(pdf: FPDF, receipt: Receipt, words: dict, locale: str) -> None:
     def money(amount: Decimal) -> str:
         return format_currency(amount, "EUR", locale=locale)
 
-    pdf.set_font(_FONT, "", 9)
-    bold = FontFace(family=_FONT, emphasis="BOLD")
+    pdf.set_font(FONT, "", 9)
+    bold = FontFace(family=FONT, emphasis="BOLD")
     with pdf.table(
         col_widths=(22, 40, 64, 22, 26),
         text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
