@@ -167,6 +167,30 @@ def router(runtime: Runtime) -> APIRouter:
         )
 
     @api.get(
+        "/persons/{person_id}/benefit-attest",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}}, **problems(403, 404, 422)},
+    )
+    async def benefit_attest(
+        person_id: PersonId,
+        principal: Authenticated,
+        year: Annotated[int, Query(ge=2000, le=2100)],
+        language: Literal["nl", "fr"] | None = None,
+    ) -> Response:
+        """DOS-10: the attest of the incapacity benefits paid to the person in `year`, as a
+        PDF in the person's language unless another is asked."""
+        async with runtime.database.read() as conn:
+            await _may_see(conn, principal, person_id, allowed)
+            pdf = await views.benefit_attest_pdf(conn, runtime, person_id, year, language)
+        if pdf is None:
+            raise Problem(404, "no_benefits", f"no benefit was paid to this person in {year}")
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="benefit-attest-{year}.pdf"'},
+        )
+
+    @api.get(
         "/persons/{person_id}/maf", response_model=views.MafStatus, responses=problems(403, 404)
     )
     async def maf(

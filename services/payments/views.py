@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments import receipts
+from services.payments.benefit_attests import BenefitAttest, PaidPeriod, render_benefit_attest
 from services.payments.domain import dental
+from services.payments.domain.benefit import Period
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.members import members
 from services.payments.payables import payables
 from services.payments.read_model import history, maf_years, payment_runs
+from shared.reference import RegionalFund
 from shared.service import Runtime
 
 
@@ -143,9 +146,6 @@ async def receipt_pdf(conn, runtime: Runtime, payment, items, language: str | No
         await conn.execute(select(members).where(members.c.person_id == payment.person_id))
     ).first()
     federation = runtime.store.federation
-    fund = None
-    if person is not None and person.regional_fund in federation.fund_ids:
-        fund = federation.fund(person.regional_fund)
     language = language or (person.language if person is not None else "nl")
     receipt = receipts.Receipt(
         payment_id=payment.payment_id,
@@ -166,9 +166,51 @@ async def receipt_pdf(conn, runtime: Runtime, payment, items, language: str | No
             for item in items
         ),
         federation=federation,
-        fund=fund,
+        fund=_fund_of(federation, person),
     )
     return receipts.render_receipt(receipt, language)
+
+
+async def benefit_attest_pdf(
+    conn, runtime: Runtime, person_id: str, year: int, language: str | None
+) -> bytes | None:
+    """DOS-10: the benefits paid to the person in `year`; None when none was."""
+    person = (await conn.execute(select(members).where(members.c.person_id == person_id))).first()
+    rows = await conn.execute(
+        select(history)
+        .where(
+            history.c.person_id == person_id,
+            history.c.kind == "benefit",
+            history.c.status == "paid",
+            history.c.value_date.between(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .order_by(history.c.day)
+    )
+    periods = []
+    for row in rows:
+        start = date.fromisoformat(row.item_id.rpartition(":")[2])  # domain.benefit.period_item
+        days = Period(start, row.day).benefit_days
+        periods.append(PaidPeriod(start, row.day, days, row.value_date, row.amount))
+    if person is None or not periods:
+        return None
+    federation = runtime.store.federation
+    attest = BenefitAttest(
+        year=year,
+        person_name=person.name or "",
+        national_register_number=person.national_register_number or "",
+        periods=tuple(periods),
+        made_on=runtime.clock.now().date(),
+        federation=federation,
+        fund=_fund_of(federation, person),
+    )
+    return render_benefit_attest(attest, language or person.language)
+
+
+def _fund_of(federation, person) -> RegionalFund | None:
+    """The person's regional fund in the reference data, if known."""
+    if person is not None and person.regional_fund in federation.fund_ids:
+        return federation.fund(person.regional_fund)
+    return None
 
 
 def _kind(kind: str, language: str) -> str:

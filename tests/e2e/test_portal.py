@@ -477,7 +477,7 @@ def test_dos12_a_member_downloads_a_copy_of_her_data_and_asks_for_a_human_review
     form.get_by_label(re.compile("Welke beslissing")).select_option("maximum_bill")
     form.get_by_role("button", name="Versturen").click()
     expect(page.get_by_role("status")).to_contain_text("We antwoorden uiterlijk op")
-    expect(page.get_by_role("table")).to_contain_text("de maximumfactuur")
+    until_shown(page, page.get_by_role("cell", name=re.compile("de maximumfactuur")))
 
 
 def test_issue13_a_member_without_a_digital_key_registers_with_a_one_time_code(
