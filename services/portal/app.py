@@ -24,6 +24,7 @@ from services.portal.pages import (
     booklet,
     code_registration,
     complaints,
+    documents,
     payments,
     privacy,
     signing_in,
@@ -68,6 +69,7 @@ def create_app(settings: PortalSettings, client: httpx.AsyncClient | None = None
         booklet,
         payments,
         complaints,
+        documents,
         privacy,
         staff,
     ):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from services.portal import i18n
@@ -87,6 +87,19 @@ class Web:
 
     def redirect(self, session: Session, to: str) -> RedirectResponse:
         response = RedirectResponse(to, status_code=303)
+        self.sessions.write(response, session)
+        return response
+
+    def download(
+        self, session: Session, content: bytes, media_type: str, filename: str
+    ) -> Response:
+        """A file for the member to keep, with the session as it now is: a token refreshed to
+        fetch it must reach the cookie, or the next page would refresh with a spent one."""
+        response = Response(
+            content,
+            media_type=media_type,
+            headers={"content-disposition": f'attachment; filename="{filename}"'},
+        )
         self.sessions.write(response, session)
         return response
 

@@ -21,6 +21,7 @@ from services.portal.app import create_app
 from services.portal.backend import ServiceProblem
 from services.portal.config import PortalSettings
 from services.portal.i18n import messages, money
+from services.portal.pages.documents import DOSSIER_DOCUMENTS
 from services.portal.pages.privacy import DECISIONS, RIGHTS
 from services.portal.pages.staff import ACTIONS, _urgency
 from services.portal.session import COOKIE, Session, Sessions
@@ -88,6 +89,7 @@ def test_every_text_a_page_uses_exists_in_dutch_and_french():
             "decision_": DECISIONS,
             "privacy_outcome_": ("exported", "granted", "refused"),
             "code_sent_": ("email", "sms"),
+            "document_": [name.replace("-", "_") for name in DOSSIER_DOCUMENTS],
         }[prefix]
     }
     # The staff console's choices, named by the field they are for: t(kind + "_" + value).
@@ -303,3 +305,62 @@ def test_id2_the_terms_identity_asks_to_accept_are_there_to_read_in_both_languag
     for language in ("nl", "fr"):
         text = (TEMPLATES / "terms" / f"{version}.{language}.html").read_text()
         assert version in text and "<h3>" in text
+
+
+class ExpiringServices(Services):
+    """Identity's first access token runs out before the member's first page: the dossier
+    refuses it as identity's tokens are refused (401 token_invalid) until it is refreshed."""
+
+    def __init__(self, refresh_works: bool = True) -> None:
+        super().__init__()
+        self.refresh_works = refresh_works
+        self.tokens: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if request.url.path in ("/persons", "/payments/x1/receipt"):
+            self.tokens.append(token)
+            if token != "a2":
+                return httpx.Response(
+                    401, json={"status": 401, "code": "token_invalid", "detail": "expired"}
+                )
+            if request.url.path.endswith("/receipt"):
+                return httpx.Response(200, content=b"%PDF-1.7 a receipt")
+        if request.url.path == "/token/refresh":
+            self.seen.append((request.method, request.url.path))
+            if not self.refresh_works:
+                return httpx.Response(
+                    401, json={"status": 401, "code": "token_invalid", "detail": "revoked"}
+                )
+            return httpx.Response(200, json={"access_token": "a2", "refresh_token": "r2"})
+        return super().__call__(request)
+
+
+@pytest.mark.parametrize(
+    ("refresh_works", "first_page"),
+    [(True, "/booklet"), (True, "/payments/x1/receipt"), (False, "/booklet")],
+)
+async def test_issue13_an_expired_session_is_refreshed_once_and_kept_or_ends_at_the_login(
+    tmp_path, refresh_works, first_page
+):
+    services = ExpiringServices(refresh_works)
+    settings = PortalSettings(session_key=KEY.decode(), data_dir=tmp_path)
+    app = create_app(settings, httpx.AsyncClient(transport=httpx.MockTransport(services)))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://portal") as browser:
+            csrf = await csrf_of(browser, "/login")
+            await browser.post("/login", data={"login": "els", "password": "pw", "csrf": csrf})
+
+            first = await browser.get(first_page)  # a page, or a file to download
+            second = await browser.get("/booklet")
+
+    if refresh_works:
+        assert first.status_code == second.status_code == 200
+        assert "Els" in second.text
+        # Refreshed once; the new token kept in the session cookie for the next page.
+        assert services.tokens == ["a", "a2", "a2"]
+        assert services.seen.count(("POST", "/token/refresh")) == 1
+    else:
+        assert first.status_code == 303
+        assert first.headers["location"] == "/login?next=%2Fbooklet"

@@ -51,11 +51,7 @@ async def receipt(request: Request, web: Portal, payment_id: str) -> Response:
         session,
         lambda token: web.backend.call("GET", "payments", path, token, params=language),
     )
-    return Response(
-        pdf.content,
-        media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="receipt-{payment_id}.pdf"'},
-    )
+    return web.download(session, pdf.content, "application/pdf", f"receipt-{payment_id}.pdf")
 
 
 @router.get("/payments/{payment_id}")

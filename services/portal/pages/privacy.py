@@ -91,8 +91,5 @@ async def copy(request: Request, web: Portal, request_id: str) -> Response:
         if problem.status not in (409, 410):
             raise
         return await privacy_page(request, web, session, problem.status, refusal=problem.detail)
-    return Response(
-        json.dumps(made, ensure_ascii=False, indent=2),
-        media_type="application/json",
-        headers={"content-disposition": f'attachment; filename="my-data-{request_id}.json"'},
-    )
+    content = json.dumps(made, ensure_ascii=False, indent=2).encode()
+    return web.download(session, content, "application/json", f"my-data-{request_id}.json")
