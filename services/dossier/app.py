@@ -6,6 +6,7 @@ from services.dossier import (
     api,
     care,
     copies,
+    documents_api,
     handlers,
     personal_data,
     privacy_api,
@@ -39,7 +40,7 @@ definition = ServiceDefinition(
         access.MIGRATIONS,
         exports.MIGRATIONS,
     ],
-    routers=[api.router, privacy_api.router],
+    routers=[api.router, privacy_api.router, documents_api.router],
     # The retention periods (DOS-13), read and checked before the service takes any work: a
     # wrong file stops it rather than shred at the wrong time.
     wiring=lambda _runtime: retention(),

@@ -529,6 +529,29 @@ def test_issue13_a_member_without_a_digital_key_registers_with_a_one_time_code(
     expect(page.get_by_role("region", name="Léa Dubois")).to_be_visible()
 
 
+def test_dos10_a_member_prints_her_documents(portal, els, page: Page):
+    base, _, _, _ = portal
+    log_in(page, base, els)
+    page.get_by_role("link", name="Documenten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Documenten")
+    accessible(page, base)
+    shot(page, "documents")
+    lotte = page.get_by_role("region", name="Lotte Peeters")
+    for name, title in (
+        ("Roze klevers", "Lotte"),
+        ("Briefomslag", "Peeters"),
+        ("Getuigschrift arbeidsongeschiktheid", "Lotte"),
+        ("Europese ziekteverzekeringskaart", "Lotte"),
+    ):
+        with page.expect_download() as downloading:
+            lotte.get_by_role("link", name=re.compile(name)).click()
+        text = PdfReader(downloading.value.path()).pages[0].extract_text()
+        assert title in text, (name, text)
+    # No benefit was paid to Lotte this year: the page says so instead of an empty attest.
+    lotte.get_by_role("link", name=re.compile(r"Uitkeringsattest \d{4}")).first.click()
+    expect(page.get_by_role("alert")).to_contain_text("no benefit was paid")
+
+
 def test_forms_work_without_javascript(portal, els, browser: Browser):
     base, _, _, _ = portal
     context = browser.new_context(java_script_enabled=False)

@@ -66,7 +66,7 @@ async def document(
         )
     except ServiceProblem as problem:
         # Nothing to attest that year, no card for a person no longer insured: said on the page.
-        if problem.code not in ("no_benefits", "not_insured") and problem.status != 409:
+        if problem.code != "no_benefits" and problem.status != 409:
             raise
         return await documents_page(request, web, session, problem.status, refusal=problem.detail)
     return web.download(session, pdf.content, "application/pdf", f"{name}.pdf")
