@@ -1,7 +1,7 @@
 """DOS-10: the documents a member prints about a person of the booklet — the label sheet, the
 return envelope, the incapacity certificate form and the provisional replacement certificate
 of the European Health Insurance Card — as PDFs, for the persons the member may act on and for
-member services; the rendering is services/dossier/documents.py.
+member services; the rendering is services/dossier/documents/.
 
 A member asking about a person they may not act on is told there is none (404), as everywhere
 in the dossier's API (services/dossier/api.py)."""
@@ -34,7 +34,7 @@ CERTIFICATE_VALID_FOR = timedelta(days=90)
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "The document as a PDF"}}
 
-Render = Callable[[documents.Member, documents.Issued, documents.Language], bytes]
+Render = Callable[[documents.Member, documents.Issued, Language], bytes]
 
 
 def router(runtime: Runtime) -> APIRouter:

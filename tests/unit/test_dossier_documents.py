@@ -14,10 +14,6 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from services.dossier.documents import (
-    COLUMNS,
-    LABEL_HEIGHT,
-    LABEL_WIDTH,
-    ROWS,
     EhicCertificate,
     Issued,
     Member,
@@ -27,6 +23,7 @@ from services.dossier.documents import (
     render_incapacity_form,
     render_labels,
 )
+from services.dossier.documents.labels import COLUMNS, LABEL_HEIGHT, LABEL_WIDTH, ROWS
 from shared.reference import load_federation
 
 ELS = "85073003328"
