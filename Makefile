@@ -12,6 +12,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	# Compiled once here rather than by the first processes that start at the same time.
+	$(BIN)/python -m compileall -q services shared mutualis
 	touch $(STAMP)
 
 # The portal's front-end files (htmx; axe-core for the browser tests), from the npm registry.

@@ -53,6 +53,8 @@ def service(request, kafka_bootstrap, tmp_path_factory):
         yield request.param, *running
 
 
+# Starting the service (up to 3 minutes on a loaded machine) and the fuzzer's own 10 minutes.
+@pytest.mark.timeout(900)
 def test_issue9_6_the_api_answers_only_what_its_schema_declares(service, tmp_path):
     _, url, token = service
     fuzzed = subprocess.run(

@@ -50,9 +50,11 @@ def serving(
 
 
 def answers(
-    url: str, done: Callable[[httpx.Response], bool], token: str = "", timeout: float = 60
+    url: str, done: Callable[[httpx.Response], bool], token: str = "", timeout: float = 180
 ) -> bool:
-    """Waits for a running process to answer as `done` wants."""
+    """Waits for a running process to answer as `done` wants. Generous: at the start of `make
+    test` four workers each start a broker and a PostgreSQL cluster while the whole system
+    starts on one of them, on two cores, and a service's first start compiles its modules."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def answered() -> bool:
