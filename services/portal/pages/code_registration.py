@@ -9,9 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from services.portal import i18n
 from services.portal.backend import ServiceProblem
-from services.portal.pages.signing_in import signed_in
+from services.portal.pages.signing_in import NewAccount, open_account
+from services.portal.session import Session
 from services.portal.web import Portal, Posted, session_of
 
 router = APIRouter()
@@ -72,32 +72,12 @@ async def confirm(
     terms_version: str = Form(""),
     accept_terms: bool = Form(False),
 ) -> Response:
-    errors: dict[str, str] = {}
     if not session.code_request:
         return web.redirect(session, "/register/code")
-    if password != repeated:
-        errors["repeated"] = i18n.text(session.language, "passwords_differ")
-    else:
-        body = {
-            "request_id": session.code_request,
-            "code": code.strip(),
-            "password": password,
-            "terms_version": terms_version,
-            "accept_terms": accept_terms,
-        }
-        try:
-            registered = (
-                await web.backend.call("POST", "identity", "/registration/code/confirm", json=body)
-            ).json()
-            credentials = {"login": registered["login"], "password": password}
-            tokens = (await web.backend.call("POST", "identity", "/login", json=credentials)).json()
-        except ServiceProblem as problem:
-            errors = problem.form_errors()
-            if problem.code == "terms_not_accepted":
-                errors = {"accept_terms": problem.detail}
-            elif problem.code == "wrong_code":
-                errors = {"code": i18n.text(session.language, "wrong_code")}
-        else:
-            return web.redirect(signed_in(session, tokens, registered["login"]), "/booklet")
+    proof = {"request_id": session.code_request, "code": code.strip()}
+    account = NewAccount(password, repeated, terms_version, accept_terms)
+    opened = await open_account(web, session, "/registration/code/confirm", proof, account)
+    if isinstance(opened, Session):
+        return web.redirect(opened, "/booklet")
     terms = (await web.backend.call("GET", "identity", "/terms")).json()
-    return web.page(request, session, "code_confirm.html", 422, terms=terms, errors=errors)
+    return web.page(request, session, "code_confirm.html", 422, terms=terms, errors=opened)

@@ -3,6 +3,7 @@ itsme, CSAM; locally its stand-in), and registering an account with one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 from services.portal import i18n
 from services.portal.backend import ServiceProblem
 from services.portal.session import Session
-from services.portal.web import Portal, Posted, check_csrf, local, session_of
+from services.portal.web import Portal, Posted, Web, check_csrf, local, session_of
 
 router = APIRouter()
 
@@ -124,35 +125,49 @@ async def create_account(
     terms_version: str = Form(""),
     accept_terms: bool = Form(False),
 ) -> Response:
-    errors: dict[str, str] = {}
-    if password != repeated:
-        errors["repeated"] = i18n.text(session.language, "passwords_differ")
-    else:
-        try:
-            registered = (
-                await web.backend.call(
-                    "POST",
-                    "identity",
-                    "/registration",
-                    json={
-                        "id_token": session.id_token,
-                        "password": password,
-                        "terms_version": terms_version,
-                        "accept_terms": accept_terms,
-                    },
-                )
-            ).json()
-            credentials = {"login": registered["login"], "password": password}
-            tokens = (await web.backend.call("POST", "identity", "/login", json=credentials)).json()
-        except ServiceProblem as problem:
-            errors = problem.form_errors()
-            if problem.code == "terms_not_accepted":
-                errors = {"accept_terms": problem.detail}
-        else:
-            session.id_token = None
-            return web.redirect(signed_in(session, tokens, registered["login"]), "/booklet")
+    proof = {"id_token": session.id_token}
+    account = NewAccount(password, repeated, terms_version, accept_terms)
+    opened = await open_account(web, session, "/registration", proof, account)
+    if isinstance(opened, Session):
+        return web.redirect(opened, "/booklet")
     terms = (await web.backend.call("GET", "identity", "/terms")).json()
-    return web.page(request, session, "account.html", 422, terms=terms, errors=errors)
+    return web.page(request, session, "account.html", 422, terms=terms, errors=opened)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What every way of registering asks besides the proof of who the member is."""
+
+    password: str
+    repeated: str
+    terms_version: str
+    accept_terms: bool
+
+
+async def open_account(
+    web: Web, session: Session, path: str, proof: dict, account: NewAccount
+) -> Session | dict[str, str]:
+    """Registers with identity (`path`, with the `proof` of who the member is) and signs the
+    new account in: the member's new session, or the form's errors by field."""
+    if account.password != account.repeated:
+        return {"repeated": i18n.text(session.language, "passwords_differ")}
+    body = {
+        **proof,
+        "password": account.password,
+        "terms_version": account.terms_version,
+        "accept_terms": account.accept_terms,
+    }
+    try:
+        registered = (await web.backend.call("POST", "identity", path, json=body)).json()
+        credentials = {"login": registered["login"], "password": account.password}
+        tokens = (await web.backend.call("POST", "identity", "/login", json=credentials)).json()
+    except ServiceProblem as problem:
+        if problem.code == "terms_not_accepted":
+            return {"accept_terms": problem.detail}
+        if problem.code == "wrong_code":
+            return {"code": i18n.text(session.language, "wrong_code")}
+        return problem.form_errors()
+    return signed_in(session, tokens, registered["login"])
 
 
 def signed_in(session: Session, tokens: dict, login: str | None) -> Session:
