@@ -93,6 +93,11 @@ def normalize_insz(value: str) -> str:
     return number
 
 
+def formatted_insz(number: str) -> str:
+    """`85073003328` → `85.07.30-033.28`, as the national register number is written."""
+    return f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+
+
 def insz_kind(value: str) -> InszKind:
     """Whether the INSZ is a rijksregisternummer or a BIS-nummer (month raised by 20 or 40)."""
     return "bis" if int(normalize_insz(value)[2:4]) >= 20 else "national_register"

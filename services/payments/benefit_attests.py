@@ -14,6 +14,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from fpdf import FontFace
 
+from shared.identifiers import formatted_insz
 from shared.pdf import FONT, LOCALES, Language, document, letterhead
 from shared.reference import Federation, RegionalFund
 
@@ -81,8 +82,7 @@ def render_benefit_attest(attest: BenefitAttest, language: Language) -> bytes:
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 7, attest.person_name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    number = attest.national_register_number
-    shown = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+    shown = formatted_insz(attest.national_register_number)
     pdf.cell(0, 6, f"{words['nrn']}: {shown}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     bold = FontFace(family=FONT, emphasis="BOLD")

@@ -13,14 +13,13 @@ from services.dossier.documents.ehic import EhicCertificate, render_ehic_certifi
 from services.dossier.documents.envelope import render_envelope
 from services.dossier.documents.incapacity_form import render_incapacity_form
 from services.dossier.documents.labels import render_labels
-from services.dossier.documents.person import Issued, Member, PostalAddress, formatted_insz
+from services.dossier.documents.person import Issued, Member, PostalAddress
 
 __all__ = [
     "EhicCertificate",
     "Issued",
     "Member",
     "PostalAddress",
-    "formatted_insz",
     "render_ehic_certificate",
     "render_envelope",
     "render_incapacity_form",

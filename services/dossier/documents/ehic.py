@@ -10,8 +10,8 @@ from services.dossier.documents.person import (
     Issued,
     Member,
     day,
-    formatted_insz,
 )
+from shared.identifiers import formatted_insz
 from shared.pdf import FONT, Language, document, letterhead
 
 

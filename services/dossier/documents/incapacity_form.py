@@ -9,9 +9,9 @@ from fpdf import FPDF
 from services.dossier.documents.person import (
     Issued,
     Member,
-    formatted_insz,
     member_address_lines,
 )
+from shared.identifiers import formatted_insz
 from shared.pdf import FONT, Language, address_lines, document, issuer, letterhead
 
 _FORM = {

@@ -12,8 +12,8 @@ from services.dossier.documents.person import (
     Member,
     day,
     fitted,
-    formatted_insz,
 )
+from shared.identifiers import formatted_insz
 from shared.pdf import FONT, Language, document
 
 # A4 label sheet of 24: 3 columns by 8 rows of 70 × 37 mm, the sheet's 1 mm left over shared

@@ -92,11 +92,6 @@ class Issued:
         return with_address[0] if with_address else self.federation.headquarters
 
 
-def formatted_insz(number: str) -> str:
-    """`85073003328` → `85.07.30-033.28`, as the national register number is written."""
-    return f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
-
-
 def member_address_lines(address: PostalAddress | None, language: Language) -> list[str]:
     """`Veldstraat 12 bus 3`, `9000 Gent`, and the country's name when it is not Belgium."""
     if address is None:
