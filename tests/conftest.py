@@ -82,9 +82,12 @@ def kafka(kafka_bootstrap) -> KafkaSettings:
 
 
 @pytest.fixture
-async def signer(kafka) -> Signer:
-    """Access tokens whose key every service of this test's namespace learns from Kafka."""
-    signer = Signer(kafka)
+async def signer(kafka, request) -> Signer:
+    """Access tokens whose key every service of this test's namespace learns from Kafka, issued
+    at the time of the test's services: its fake clock when it has one (a frozen clock falls
+    behind the machine's, and a token from the machine's time would come "from the future")."""
+    clock = request.getfixturevalue("clock") if "clock" in request.fixturenames else None
+    signer = Signer(kafka, clock)
     await signer.announce()
     return signer
 

@@ -40,7 +40,6 @@ def federation() -> str:
 @pytest.fixture
 async def identity(database_url, kafka, signer, provider, clock, federation, monkeypatch):
     monkeypatch.setenv("MUTUALIS_FEDERATION", federation)
-    signer.clock = clock
     async with running(identity_service, database_url, kafka, clock) as runtime:
         await signer.known_by(runtime)
         yield runtime

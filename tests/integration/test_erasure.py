@@ -109,7 +109,6 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
         },
     )
     other = facts.person(OTHER, first_name="Jan", last_name="Claes", birth_date=date(1990, 1, 1))
-    signer.clock = clock  # the payment run moves it on
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(identity_service, await new_database("identity"), kafka, clock) as identity,

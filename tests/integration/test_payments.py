@@ -40,7 +40,6 @@ async def test_pay1_pay2_pay6_certificates_in_reimbursed_paid_once_and_shown_to_
 ):
     today = brussels_day(clock.now())
     run_day = next_run_day(clock.now())
-    signer.clock = clock
     els_born, lotte_born, bram_born = date(1985, 7, 30), date(2011, 5, 15), date(1988, 3, 1)
     els, lotte = facts.insz(els_born, 33), facts.insz(lotte_born, 124)
     bram = facts.insz(bram_born, 41)

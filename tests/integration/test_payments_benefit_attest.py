@@ -32,7 +32,6 @@ def pdf_text(content: bytes) -> str:
 async def test_dos10_pay1_a_member_prints_the_attest_of_the_benefits_paid_in_a_year(
     new_database, kafka, signer, clock
 ):
-    signer.clock = clock
     today = brussels_day(clock.now())
     els_born, bram_born = date(1985, 7, 30), date(1988, 3, 1)
     els, bram = facts.insz(els_born, 33), facts.insz(bram_born, 41)

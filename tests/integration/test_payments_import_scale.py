@@ -51,7 +51,6 @@ async def test_pay_import_a_100000_line_file_imports_with_constant_memory(
         for n in range(LINES)
     )
     path = csv_file(tmp_path / "certificates.csv", rows)
-    signer.clock = clock
     async with running(payments_service, database_url, kafka, clock) as payments:
         await signer.known_by(payments)
         await facts.publish(kafka, *enrolments)

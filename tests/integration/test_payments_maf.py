@@ -29,7 +29,6 @@ PHYSIO = ("50005577001", "Kine Sara Maes")  # 6.25 co-payment a session (not VT)
 async def test_dos6_pay4_a_household_passes_its_ceiling_and_is_refunded_above_it(
     new_database, kafka, signer, clock, tmp_path
 ):
-    signer.clock = clock
     today = brussels_day(clock.now())
     year = today.year
     ann, vic = facts.insz(date(1980, 4, 2), 51), facts.insz(date(1950, 9, 9), 77)

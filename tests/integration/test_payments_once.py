@@ -112,7 +112,6 @@ def killed_in_a_run(database_url: str, kafka, at: datetime, kill_at: int) -> int
 async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
     new_database, kafka, signer, clock, tmp_path
 ):
-    signer.clock = clock
     payments_db = await new_database("payments")
     async with running(dossier_service, await new_database("dossier"), kafka, clock) as dossier:
         await signer.known_by(dossier)
@@ -161,7 +160,6 @@ async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
 async def test_pay6_a_command_delivered_again_and_two_replicas_firing_one_run_pay_once(
     new_database, kafka, signer, clock, tmp_path
 ):
-    signer.clock = clock
     payments_db = await new_database("payments")
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,

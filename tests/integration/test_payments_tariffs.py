@@ -35,7 +35,6 @@ VT_SINCE_2015 = {
 async def test_pay3_dos4_dos5_dos9_the_figures_follow_the_persons_status(
     new_database, kafka, signer, clock, tmp_path
 ):
-    signer.clock = clock
     today = brussels_day(clock.now())
     day = today - timedelta(days=5)
     ann, vic, jade = (

@@ -66,7 +66,6 @@ SERVICES = ("dossier", "identity", "complaints", "payments")
 async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_for_the_dossier(
     new_database, kafka, signer, provider, clock
 ):
-    signer.clock = clock  # the payment run moves it on
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(identity_service, await new_database("identity"), kafka, clock) as identity,

@@ -58,7 +58,6 @@ async def logged(dossier, command_id: str):
 async def test_issue10_p7_commands_on_kafka_are_sealed_and_unreadable_once_their_key_is_destroyed(
     database_url, kafka, signer, clock
 ):
-    signer.clock = clock
     topic = commands_topic(kafka, "dossier")
     async with running(dossier_service, database_url, kafka, clock) as dossier:
         await signer.known_by(dossier)

@@ -40,7 +40,6 @@ async def test_dos7_since_when_and_how_much_saved_and_the_capital_paid_out_once(
     new_database, kafka, signer, clock
 ):
     today, run_day = brussels_day(clock.now()), next_run_day(clock.now())
-    signer.clock = clock
     # Els turns 30 in three days; her daughter Lotte was 14 in 2023; Bram is on his own booklet.
     els_thirty = today + timedelta(days=3)
     if (els_thirty.month, els_thirty.day) == (2, 29):
