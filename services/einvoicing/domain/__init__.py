@@ -1,0 +1,1 @@
+"""The einvoicing domain: pure decisions, no infrastructure."""
