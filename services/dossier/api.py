@@ -11,10 +11,18 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from services.dossier.care_read_model import Care
+from services.dossier.insurance_read_model import Insurances
 from services.dossier.read_model import booklet_persons
-from services.dossier.views import BookletPersonView, GmdView, MedicalAgreementView, PersonView
+from services.dossier.views import (
+    BookletPersonView,
+    GmdView,
+    InsuranceView,
+    MedicalAgreementView,
+    PersonView,
+)
 from shared.access.http import Authenticated, act
 from shared.access.persons import Persons
+from shared.clock import brussels_day
 from shared.contracts.dossier import MEMBER_SERVICES, ChangeContactDetails
 from shared.identifiers import Bic, Email, Iban, Insz, PhoneNumber
 from shared.problems import Problem, problems
@@ -162,5 +170,21 @@ def router(runtime: Runtime) -> APIRouter:
         async with runtime.database.read() as conn:
             found = (await Care(conn).agreements([person_id])).get(person_id, [])
         return [MedicalAgreementView.of(agreement) for agreement in found]
+
+    @api.get(
+        "/persons/{person_id}/insurances",
+        response_model=list[InsuranceView],
+        responses=problems(403, 404),
+    )
+    async def insurances(person_id: PersonId, principal: Authenticated) -> list[InsuranceView]:
+        """DOS-8: the Neutra insurances of a person (a member's own persons, or anyone's for
+        member services), the latest first, with the waiting periods as of today."""
+        [person] = await visible(principal, booklet_persons.c.person_id == person_id) or [None]
+        if person is None:
+            raise Problem(404, "no_such_person", "no such person among those you may act on")
+        async with runtime.database.read() as conn:
+            found = (await Insurances(conn).of([person_id])).get(person_id, [])
+        today = brussels_day(runtime.clock.now())
+        return [InsuranceView.of(row, person.birth_date, today) for row in found]
 
     return api

@@ -8,6 +8,7 @@ from services.dossier import (
     copies,
     documents_api,
     handlers,
+    insurances,
     personal_data,
     privacy_api,
     privacy_timers,
@@ -15,6 +16,7 @@ from services.dossier import (
     rights,
 )
 from services.dossier.care_read_model import CareProjection
+from services.dossier.insurance_read_model import InsurancesProjection
 from services.dossier.privacy_read_model import PrivacyRequestsProjection
 from services.dossier.read_model import BookletsProjection
 from shared import access
@@ -25,8 +27,18 @@ from shared.service import ServiceDefinition
 
 definition = ServiceDefinition(
     name="dossier",
-    command_handlers={**handlers.HANDLERS, **rights.HANDLERS, **care.HANDLERS},
-    projections=lambda: [BookletsProjection(), PrivacyRequestsProjection(), CareProjection()],
+    command_handlers={
+        **handlers.HANDLERS,
+        **rights.HANDLERS,
+        **care.HANDLERS,
+        **insurances.HANDLERS,
+    },
+    projections=lambda: [
+        BookletsProjection(),
+        PrivacyRequestsProjection(),
+        CareProjection(),
+        InsurancesProjection(),
+    ],
     timer_handlers={**retention_timers.HANDLERS, **privacy_timers.HANDLERS, **exports.HANDLERS},
     subscriptions=[
         access.subscription(),

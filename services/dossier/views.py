@@ -7,6 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from services.dossier.domain import insurance
+from services.dossier.domain.insurance import Kind, PriorCover, Subscription
+from shared.contracts.insurance import Product
+
 
 class AddressView(BaseModel):
     country: str
@@ -116,4 +120,82 @@ class BookletPersonView(PersonView):
             **dict(person),
             gmd=GmdView.of(gmd) if gmd else None,
             medical_agreements=[MedicalAgreementView.of(a) for a in agreements],
+        )
+
+
+class CoverStepView(BaseModel):
+    from_on: date
+    product: str
+    why: str
+
+
+class WaitingPeriodView(BaseModel):
+    """A waiting period of one kind of care (accident, illness, pregnancy): `ends_on` is the
+    first day the product covers it; `steps` the levels that cover it, by the day each begins
+    (an earlier cover meanwhile; Neutra + or Base in months 7 to 9 of a pregnancy)."""
+
+    kind: str
+    months: int
+    counted_from: date
+    ends_on: date
+    over: bool
+    steps: list[CoverStepView]
+    reason: str
+
+
+class EarlierCoverView(BaseModel):
+    level: str
+    starts_on: date
+    ends_on: date
+
+
+class InsuranceView(BaseModel):
+    """DOS-8: a Neutra insurance the person holds or held, and its waiting periods as of today."""
+
+    product: str
+    name: str
+    received_on: date
+    starts_on: date
+    ends_on: date | None
+    earlier_cover: EarlierCoverView | None
+    waiting_periods: list[WaitingPeriodView]
+
+    @classmethod
+    def of(cls, row: dict[str, Any], birth_date: date, today: date) -> InsuranceView:
+        earlier = None
+        if row["earlier_level"] is not None:
+            earlier = PriorCover(
+                Product(row["earlier_level"]), row["earlier_starts_on"], row["earlier_ends_on"]
+            )
+        subscription = Subscription(
+            row["person_id"],
+            Product(row["product"]),
+            row["received_on"],
+            row["starts_on"],
+            row["ends_on"],
+            earlier,
+        )
+        periods = [insurance.waiting_period(subscription, birth_date, kind) for kind in Kind]
+        return cls(
+            product=subscription.product.value,
+            name=subscription.product.label,
+            received_on=subscription.requested_on,
+            starts_on=subscription.starts_on,
+            ends_on=subscription.ends_on,
+            earlier_cover=earlier and EarlierCoverView(**vars(earlier)),
+            waiting_periods=[
+                WaitingPeriodView(
+                    kind=period.kind.value,
+                    months=period.months,
+                    counted_from=period.counted_from,
+                    ends_on=period.ends_on,
+                    over=period.ends_on <= today,
+                    steps=[
+                        CoverStepView(from_on=step.from_on, product=step.product, why=step.why)
+                        for step in period.steps
+                    ],
+                    reason=period.reason,
+                )
+                for period in periods
+            ],
         )

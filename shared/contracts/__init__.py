@@ -31,6 +31,7 @@ from shared.contracts import (  # noqa: F401
     complaints,
     dossier,
     identity,
+    insurance,
     payments,
     privacy,
     youth_savings,

@@ -26,12 +26,13 @@ from shared.privacy.command_sealing import CommandKey
 from shared.settings import KafkaSettings
 
 # Which service publishes the events of a contracts module (shared/contracts/<module>.py). The
-# privacy rights and a person's care are the dossier's (PersonalDataExported is also every
-# exporting service's); youth savings are payments'.
+# privacy rights, a person's care and insurances are the dossier's (PersonalDataExported is also
+# every exporting service's); youth savings are payments'.
 PUBLISHER_OF_MODULE = {
     "access": "identity",
     "privacy": "dossier",
     "care": "dossier",
+    "insurance": "dossier",
     "youth_savings": "payments",
 }
 

@@ -1,7 +1,8 @@
 """A member booklet (lidboekje): its holder and dependants, what each of them said about the
-processing of their data (a restriction, consents: DOS-12), and what the fund records of their
-care (their GMD, DOS-4; medical agreements, DOS-5). Pure decisions; no I/O: the handlers load
-and save it through their repository (shared.aggregate).
+processing of their data (a restriction, consents: DOS-12), what the fund records of their
+care (their GMD, DOS-4; medical agreements, DOS-5), and the Neutra insurance each holds
+(DOS-8). Pure decisions; no I/O: the handlers load and save it through their repository
+(shared.aggregate).
 
 The restriction and the consents are kept here, on the booklet that knows the person, rather
 than on an aggregate of their own: a person erased from the booklet can no longer be
@@ -14,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services.dossier.domain import care
+from services.dossier.domain import care, insurance_records
 from services.dossier.domain.care import Gmd
+from services.dossier.domain.insurance import Subscription
 from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.care import (
@@ -43,6 +45,12 @@ from shared.contracts.dossier import (
     Person,
     PersonErased,
     RetentionEnded,
+)
+from shared.contracts.insurance import (
+    EndInsurance,
+    InsuranceEnded,
+    InsuranceSubscribed,
+    SubscribeToInsurance,
 )
 from shared.contracts.privacy import (
     ConsentGiven,
@@ -77,6 +85,9 @@ class Booklet(Aggregate):
     # (as last recorded; the rules are in services.dossier.domain.care).
     gmds: dict[str, Gmd] = field(default_factory=dict)
     agreements: dict[str, MedicalAgreementRecorded] = field(default_factory=dict)
+    # DOS-8: each person's last Neutra insurance, by person id (the rules are in
+    # services.dossier.domain.insurance_records).
+    insurances: dict[str, Subscription] = field(default_factory=dict)
 
     @classmethod
     def stream(cls, booklet_id: str) -> str:
@@ -228,6 +239,20 @@ class Booklet(Aggregate):
         current = self.agreements.get(command.agreement_id)
         self.record(care.agreement_recorded(self.booklet_id, person_id, person, current, command))
 
+    def subscribe_to_insurance(self, command: SubscribeToInsurance) -> None:
+        """DOS-8: a first Neutra insurance, a return to one, or a switch to another product."""
+        person_id, _ = self._person(command.national_register_number)
+        current, ended = self.insurances.get(person_id), self.ended.get(person_id)
+        for event in insurance_records.subscribed(
+            self.booklet_id, person_id, current, command, ended
+        ):
+            self.record(event)
+
+    def end_insurance(self, command: EndInsurance) -> None:
+        person_id, _ = self._person(command.national_register_number)
+        current = self.insurances.get(person_id)
+        self.record(insurance_records.ended(self.booklet_id, current, command))
+
     def person_id_of(self, national_register_number: str) -> str | None:
         return next(
             (
@@ -272,6 +297,7 @@ class Booklet(Aggregate):
                 self.restricted.discard(person_id)
                 self.consents.pop(person_id, None)
                 self.gmds.pop(person_id, None)
+                self.insurances.pop(person_id, None)
                 self.agreements = {
                     k: a for k, a in self.agreements.items() if a.person_id != person_id
                 }
@@ -289,6 +315,11 @@ class Booklet(Aggregate):
                 self.gmds[person_id] = replace(self.gmds[person_id], end_date=end_date)
             case MedicalAgreementRecorded(agreement_id=agreement_id):
                 self.agreements[agreement_id] = event
+            case InsuranceSubscribed(person_id=person_id):
+                self.insurances[person_id] = insurance_records.subscription_of(event)
+            case InsuranceEnded(person_id=person_id) if person_id in self.insurances:
+                current = self.insurances[person_id]
+                self.insurances[person_id] = insurance_records.with_end(current, event)
 
     def _update(self, person_id: str, **changes) -> None:
         self.persons[person_id] = self.persons[person_id].model_copy(update=changes)

@@ -1,0 +1,23 @@
+"""DOS-8: the dossier's command handlers for a person's Neutra insurance. Each loads the booklet,
+lets it decide and saves what it recorded, in the command's unit of work."""
+
+from __future__ import annotations
+
+from services.dossier.domain.booklet import Booklet
+from shared.contracts.insurance import EndInsurance, SubscribeToInsurance
+from shared.messaging.commands import CommandContext
+
+
+async def subscribe_to_insurance(command: SubscribeToInsurance, ctx: CommandContext) -> None:
+    booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
+    booklet.subscribe_to_insurance(command)
+    await ctx.aggregates.save(booklet)
+
+
+async def end_insurance(command: EndInsurance, ctx: CommandContext) -> None:
+    booklet = await ctx.aggregates.get(Booklet, command.booklet_id)
+    booklet.end_insurance(command)
+    await ctx.aggregates.save(booklet)
+
+
+HANDLERS = {SubscribeToInsurance: subscribe_to_insurance, EndInsurance: end_insurance}
