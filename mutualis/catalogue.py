@@ -11,7 +11,9 @@ from shared.contracts import (
     care,
     complaints,
     dossier,
+    einvoicing,
     identity,
+    insurance,
     payments,
     privacy,
     youth_savings,
@@ -20,8 +22,9 @@ from shared.contracts import (
 # The contract modules whose commands each service handles.
 CONTRACTS: dict[str, tuple[ModuleType, ...]] = {
     "identity": (identity, access),
-    "dossier": (dossier, privacy, care),
+    "dossier": (dossier, privacy, care, insurance),
     "payments": (payments, youth_savings),
+    "einvoicing": (einvoicing,),
     "complaints": (complaints,),
 }
 

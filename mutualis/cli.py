@@ -23,7 +23,7 @@ def main() -> None:
     """Back office of a Belgian health-insurance fund.
 
     \b
-    Services taking commands: identity, dossier, complaints.
+    Services taking commands: identity, dossier, payments, einvoicing, complaints.
     `mutualis staff send --help` lists their commands and fields.
     """
 
@@ -376,6 +376,47 @@ def complaints_report(start, end) -> None:
     if response.status_code != 200:
         raise click.ClickException(f"{response.status_code}: {response.json()['detail']}")
     click.echo(json.dumps(response.json(), indent=2))
+
+
+@main.group()
+def einvoicing() -> None:
+    """Premium invoices and the payments that settle them (staff only)."""
+
+
+@einvoicing.command("import-statement")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for a batch.")
+def einvoicing_import_statement(file: Path, as_json: bool, timeout: float) -> None:
+    """Import the fund's bank statement FILE (camt.053): each credit is matched to its invoice
+    by its structured communication, or by amount and payer account, or left for a handler
+    with the reason (INV-8). Importing a file twice changes nothing. Exits 1 when a credit
+    needs a handler or an entry could not be read."""
+    from mutualis.statements import import_statement
+    from services.einvoicing.domain.bank_statement import MalformedStatement
+
+    try:
+        report = asyncio.run(import_statement(KafkaSettings(), file, _sender(), _clock(), timeout))
+    except MalformedStatement as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    except (TimeoutError, LookupError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        outcomes = ", ".join(
+            f"{n} {o.replace('_', ' ')}" for o, n in sorted(report.outcomes.items())
+        )
+        click.echo(
+            f"{report.credits} credits: {outcomes or 'none new'}; "
+            f"{report.recorded_before} recorded before"
+        )
+        for statement, entry, reason in report.to_handle:
+            click.echo(f"  {statement} {entry}: {reason}")
+        for statement, position, reason in report.not_read:
+            click.echo(f"  {statement} entry {position} not read: {reason}")
+    if report.to_handle or report.not_read:
+        sys.exit(1)
 
 
 @main.group()

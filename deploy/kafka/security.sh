@@ -58,6 +58,9 @@ service identity identity dossier
 service dossier identity dossier complaints payments
 service complaints identity dossier
 service payments identity dossier
+# Einvoicing learns the households, their insurances and addresses from the dossier; from
+# identity, access (its tokens' keys) and who has a portal account (e-invoicing on, INV-1).
+service einvoicing identity dossier
 
 # Data keys of personal data: written by their owner, read by the services entitled to them
 # (shared/privacy/sharing.yaml).
@@ -66,6 +69,9 @@ allow identity Read Describe -- --topic dossier.keys
 # Payments reads the dossier's identification, financial and health data (the GMD, DOS-4, and
 # medical agreements, DOS-5).
 allow payments Read Describe -- --topic dossier.keys
+# Einvoicing reads the dossier's identification and contact data (the payer and the insured
+# an invoice names, and where it and its notices go: INV-3).
+allow einvoicing Read Describe -- --topic dossier.keys
 # The keys of each service's part of a copy for an access request, for the dossier (DOS-12).
 allow identity Write Describe -- --topic identity.keys
 allow complaints Write Describe -- --topic complaints.keys

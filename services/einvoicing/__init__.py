@@ -1,1 +1,2 @@
-"""The einvoicing service: not built yet (see the open issues); the launcher skips it."""
+"""The einvoicing service (port 8004): the premium invoices of the Neutra insurances per
+household and month, their documents, and who receives them electronically (seed 001, 003)."""

@@ -30,6 +30,7 @@ from shared.contracts import (  # noqa: F401
     care,
     complaints,
     dossier,
+    einvoicing,
     identity,
     insurance,
     payments,

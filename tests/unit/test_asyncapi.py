@@ -105,5 +105,5 @@ def test_issue9_4_contracts_export_writes_every_services_document(tmp_path):
     written = {path.name for path in tmp_path.glob("asyncapi.*.json")}
     assert written == {
         f"asyncapi.{s}.json"
-        for s in ("identity", "dossier", "payments", "complaints", "monitoring")
+        for s in ("identity", "dossier", "payments", "einvoicing", "complaints", "monitoring")
     }

@@ -1,0 +1,4 @@
+from services.einvoicing.app import definition
+from shared.service import serve
+
+serve(definition)

@@ -1,0 +1,63 @@
+"""What einvoicing learns from the dossier's and identity's events (never by asking them): the
+households and their covers (services/einvoicing/households.py), and who chose the inbox."""
+
+from __future__ import annotations
+
+from services.einvoicing import billing
+from services.einvoicing.households import Households, address_of, readable
+from shared.contracts import EventEnvelope, events
+from shared.contracts.dossier import (
+    AddressChanged,
+    ContactDetailsChanged,
+    DependantAdded,
+    MemberEnrolled,
+    PersonErased,
+)
+from shared.contracts.identity import PortalAccountRegistered
+from shared.contracts.insurance import InsuranceEnded, InsuranceSubscribed
+from shared.eventstore import UnitOfWork
+
+DOSSIER_EVENTS = {
+    "MemberEnrolled",
+    "DependantAdded",
+    "AddressChanged",
+    "ContactDetailsChanged",
+    "InsuranceSubscribed",
+    "InsuranceEnded",
+    "PersonErased",
+}
+
+
+async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    if envelope.type not in DOSSIER_EVENTS:
+        return
+    known = uow.view(Households)
+    match events.decode(envelope):
+        case MemberEnrolled(booklet_id=booklet_id, person_id=person_id, holder=person):
+            await known.admit(booklet_id, person_id, "holder", person)
+        case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
+            await known.admit(booklet_id, person_id, "dependant", person)
+        case AddressChanged(person_id=person_id, address=address):
+            await known.update(person_id, **address_of(address))
+        case ContactDetailsChanged(person_id=person_id, email=email, phone=phone):
+            changed = {"email": readable(email), "phone": readable(phone)}
+            await known.update(person_id, **{k: v for k, v in changed.items() if v is not None})
+        case InsuranceSubscribed() as subscribed:
+            await known.insure(subscribed)
+            await billing.bill_late_cover(uow, subscribed.booklet_id, subscribed.starts_on)
+        case InsuranceEnded(person_id=person_id, last_day=last_day):
+            await known.end_cover(person_id, last_day)
+        case PersonErased(person_id=person_id):
+            await known.forget(person_id)
+
+
+async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    """INV-1: e-invoicing is on from the moment the member's portal account exists, on the
+    channel their registration proved (a code by e-mail or SMS; e-mail otherwise)."""
+    if envelope.type != PortalAccountRegistered.type_name:
+        return
+    registered = events.decode(envelope)
+    if registered.person_id is None:
+        return  # a staff account
+    channel = "sms" if registered.verified_by == "sms_code" else "email"
+    await uow.view(Households).choose(registered.person_id, electronic=True, channel=channel)

@@ -1,0 +1,159 @@
+"""INV-4, INV-8 (seeds 001, 003): a running dossier and einvoicing, on SQLite and PostgreSQL with
+a real broker. An invoice not paid by its due date gets its first reminder on the fake clock;
+the fund's bank statement (camt.053, read by `mutualis einvoicing import-statement`) pays half
+of it by its structured communication, the rest from the same account without one, pays it a
+second time (to refund), and brings a credit that matches nothing (left for a handler, with the
+reason). Paid, the invoice gets no second reminder; the same statement imported again changes
+nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from mutualis.statements import import_statement
+from services.dossier.app import definition as dossier_service
+from services.einvoicing.app import definition as einvoicing_service
+from services.einvoicing.read_model import incoming_payments, invoices
+from shared.clock import BRUSSELS
+from tests.support.einvoicing import insured_household, issued, to_billing_day
+from tests.support.http import bearer, client
+from tests.support.services import running
+from tests.support.waiting import eventually
+
+FUND_ACCOUNT = "BE71096123456769"
+ELS_ACCOUNT = "BE68539007547034"
+
+
+def camt053(statement_id: str, credits: list[dict]) -> bytes:
+    """A camt.053.001.02 statement of the fund's account with these credits."""
+    entries = "".join(
+        f"""<Ntry><Amt Ccy="EUR">{c["amount"]}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+<Sts>BOOK</Sts><BookgDt><Dt>{c["on"]}</Dt></BookgDt><ValDt><Dt>{c["on"]}</Dt></ValDt>
+<AcctSvcrRef>{c["ref"]}</AcctSvcrRef><NtryDtls><TxDtls>
+<RltdPties><Dbtr><Nm>{c.get("name", "E. Peeters")}</Nm></Dbtr>
+<DbtrAcct><Id><IBAN>{c.get("iban", ELS_ACCOUNT)}</IBAN></Id></DbtrAcct></RltdPties>
+<RmtInf>{c["remittance"]}</RmtInf></TxDtls></NtryDtls></Ntry>"""
+        for c in credits
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>{statement_id}</MsgId><CreDtTm>2026-01-01T08:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>{statement_id}</Id><CreDtTm>2026-01-01T08:00:00</CreDtTm>
+<Acct><Id><IBAN>{FUND_ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>{entries}</Stmt>
+</BkToCstmrStmt></Document>""".encode()
+
+
+def structured(communication: str) -> str:
+    digits = "".join(ch for ch in communication if ch.isdigit())
+    return (
+        "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>BBA</Issr></Tp>"
+        f"<Ref>{digits}</Ref></CdtrRefInf></Strd>"
+    )
+
+
+async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_reminders_stop(
+    new_database, kafka, signer, clock, tmp_path: Path
+):
+    async with (
+        running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
+        running(einvoicing_service, await new_database("einvoicing"), kafka, clock) as einvoicing,
+    ):
+        await signer.known_by(dossier)
+        household = await insured_household(dossier, einvoicing, signer, clock)
+        to_billing_day(clock, household.period)
+        [invoice] = await eventually(lambda: issued(einvoicing, 1))
+        await signer.known_by(einvoicing)
+
+        async def row(number: str):
+            async with einvoicing.database.read() as conn:
+                query = select(invoices).where(invoices.c.number == number)
+                return (await conn.execute(query)).first()
+
+        # INV-4: due whether or not the notice was read; 15 days after, the first reminder.
+        clock.set(datetime.combine(invoice.due_on + timedelta(days=15), time(9), BRUSSELS))
+        assert await eventually(lambda: _reminded(row, invoice.number, 1))
+
+        half = (invoice.total / 2).quantize(Decimal("0.01"))
+        rest = invoice.total - half
+        booked = str(invoice.due_on + timedelta(days=16))
+        statement = camt053(
+            "STMT-1",
+            [
+                {
+                    "ref": "E1",
+                    "amount": half,
+                    "on": booked,
+                    "remittance": structured(invoice.communication),
+                },
+                {"ref": "E2", "amount": rest, "on": booked, "remittance": "<Ustrd>premie</Ustrd>"},
+                {
+                    "ref": "E3",
+                    "amount": half,
+                    "on": booked,
+                    "remittance": structured(invoice.communication),
+                },
+                {
+                    "ref": "E4",
+                    "amount": "12.34",
+                    "on": booked,
+                    "iban": "BE71096123456769",
+                    "name": "Onbekend",
+                    "remittance": "<Ustrd>gift</Ustrd>",
+                },
+            ],
+        )
+        file = tmp_path / "statement.xml"
+        file.write_bytes(statement)
+        sender = signer.sender("member_services")
+        report = await import_statement(kafka, file, sender, clock)
+
+        assert report.credits == 4 and report.recorded_before == 0
+        assert dict(report.outcomes) == {
+            "partly_paid": 1,
+            "paid": 1,
+            "already_paid": 1,
+            "unmatched": 1,
+        }
+        assert {entry for _, entry, _ in report.to_handle} == {"E3", "E4"}
+        paid = await eventually(lambda: _status(row, invoice.number, "paid"))
+        assert paid.balance == 0 and str(paid.paid_on) == booked
+
+        # Paid: the second reminder's day passes without one.
+        clock.set(datetime.combine(invoice.due_on + timedelta(days=31), time(9), BRUSSELS))
+        again = await import_statement(kafka, file, signer.sender("member_services"), clock)
+        assert again.recorded_before == 4 and not again.outcomes
+
+        async with client(einvoicing) as api:
+            unmatched = await api.get(
+                "/incoming-payments?outcome=unmatched",
+                headers=bearer(signer.token("member_services")),
+            )
+            as_member = await api.get(
+                "/incoming-payments", headers=bearer(signer.token("member", "els"))
+            )
+        [waiting] = unmatched.json()
+        assert waiting["entry_id"] == "E4" and waiting["payer_name"] == "Onbekend"
+        assert "no structured communication" in waiting["reason"]
+        assert as_member.status_code == 403
+        async with einvoicing.database.read() as conn:
+            refunds = await conn.execute(
+                select(incoming_payments.c.entry_id, incoming_payments.c.outcome).where(
+                    incoming_payments.c.outcome == "already_paid"
+                )
+            )
+            assert refunds.all() == [("E3", "already_paid")]
+        assert (await row(invoice.number)).reminders == 1
+
+
+async def _reminded(row, number: str, count: int):
+    found = await row(number)
+    return found if found.reminders >= count else None
+
+
+async def _status(row, number: str, status: str):
+    found = await row(number)
+    return found if found.status == status else None
