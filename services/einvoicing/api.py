@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel
 
 from services.einvoicing.documents.invoice_pdf import render_invoice
 from services.einvoicing.documents.ubl import invoice_ubl
@@ -17,20 +18,33 @@ from services.einvoicing.households import Households
 from services.einvoicing.read_model import Invoices
 from services.einvoicing.views import (
     IncomingPaymentView,
+    InvoiceDeliveryView,
     InvoiceView,
     invoice_document,
     invoice_view,
     language_of,
 )
-from shared.access.http import Authenticated
+from shared.access.http import Authenticated, act
 from shared.access.persons import Persons
 from shared.access.tokens import Principal
+from shared.contracts.einvoicing import ChangeInvoiceDelivery, Channel
+from shared.identifiers import Email, PhoneNumber
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
 STAFF = frozenset({"member_services", "admin"})
 PersonId = Annotated[str, Path(max_length=64, description="The person's id")]
 Number = Annotated[str, Path(pattern=r"^\d{10}$", description="The invoice's number")]
+
+
+class DeliveryChange(BaseModel):
+    """Fields left out stay as they are."""
+
+    electronic: bool | None = None
+    notify: bool | None = None
+    channel: Channel | None = None
+    email: Email | None = None
+    phone: PhoneNumber | None = None
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -113,6 +127,38 @@ def router(runtime: Runtime) -> APIRouter:
             media_type="application/xml",
             headers={"Content-Disposition": f'attachment; filename="invoice-{number}.xml"'},
         )
+
+    @api.get(
+        "/persons/{person_id}/invoice-delivery",
+        response_model=InvoiceDeliveryView,
+        responses=problems(403, 404),
+    )
+    async def invoice_delivery(
+        person_id: PersonId, principal: Authenticated
+    ) -> InvoiceDeliveryView:
+        """INV-1, INV-3: how this person receives invoices: inbox or paper, notices or not, on
+        which channel and where (an empty address: the dossier's)."""
+        async with runtime.database.read() as conn:
+            if not await may_see(conn, principal, person_id):
+                raise Problem(404, "no_such_person", "no such person among those you may act on")
+            found = await Households(conn).delivery(person_id)
+        return InvoiceDeliveryView.of(found)
+
+    @api.put(
+        "/persons/{person_id}/invoice-delivery",
+        status_code=204,
+        responses=problems(403, 404, 409, 422),
+    )
+    async def change_invoice_delivery(
+        person_id: PersonId, change: DeliveryChange, request: Request, principal: Authenticated
+    ) -> None:
+        """INV-1, INV-3: switch e-invoicing off (paper again) or on, notices off or on, the
+        channel and the address; fields left out stay as they are."""
+        async with runtime.database.read() as conn:
+            if not await may_see(conn, principal, person_id):
+                raise Problem(404, "no_such_person", "no such person among those you may act on")
+        command = ChangeInvoiceDelivery(person_id=person_id, **change.model_dump(exclude_none=True))
+        await act(request, principal, command)
 
     @api.get(
         "/incoming-payments", response_model=list[IncomingPaymentView], responses=problems(403)

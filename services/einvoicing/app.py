@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from services.einvoicing import api, billing, incoming, learning, reminders
+from services.einvoicing import api, billing, delivery, incoming, learning, notices, reminders
 from services.einvoicing.domain.premiums import shipped_premium_tables
 from services.einvoicing.read_model import InvoicesProjection
 from shared import access
@@ -21,13 +21,13 @@ async def _start(runtime: Runtime) -> None:
 
 definition = ServiceDefinition(
     name="einvoicing",
-    command_handlers=incoming.HANDLERS,
-    projections=lambda: [InvoicesProjection()],
-    timer_handlers={**billing.HANDLERS, **reminders.HANDLERS},
+    command_handlers={**incoming.HANDLERS, **delivery.HANDLERS},
+    projections=lambda: [InvoicesProjection(), delivery.DeliveryChoicesProjection()],
+    timer_handlers={**billing.HANDLERS, **reminders.HANDLERS, **notices.HANDLERS},
     subscriptions=[
         access.subscription(),
         Subscription("households", ["dossier"], learning.apply_dossier_event),
-        Subscription("inbox", ["identity"], learning.apply_identity_event),
+        Subscription("inbox", ["identity"], delivery.apply_identity_event),
     ],
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_einvoicing"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from services.einvoicing import reminders
+from services.einvoicing import notices, reminders
 from services.einvoicing.config import einvoicing_settings
 from services.einvoicing.domain.billing import (
     HouseholdInvoice,
@@ -109,7 +109,11 @@ async def _invoice(
         timedelta(days=settings.due_after_days),
         await households.electronic(holder["person_id"]),
     )
-    await reminders.start(uow, invoice.issued)
+    issued = invoice.issued
+    await reminders.start(uow, issued)
+    if issued.electronic:  # INV-3: the payer is told it is in the inbox
+        notice = notices.notice_timer(issued.invoice_id, issued.number, "issued", uow.clock.now())
+        await uow.schedule(notice)
     await aggregates.save(invoice)
 
 

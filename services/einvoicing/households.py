@@ -51,15 +51,18 @@ persons = Table(
     Column("phone", String(20)),
 )
 
-# INV-1: who receives invoices in the inbox rather than on paper, and on which channel they are
-# told (the one their registration proved). Apart from `invoiced_persons`: identity's event may
-# come before the dossier's.
+# INV-1, INV-3: who receives invoices in the inbox rather than on paper, whether and where they
+# are told (services/einvoicing/delivery.py keeps it). Apart from `invoiced_persons`: identity's
+# event may come before the dossier's.
 choices = Table(
     "einvoicing_choices",
     metadata,
     Column("person_id", String(64), primary_key=True),
     Column("electronic", Boolean, nullable=False),
+    Column("notify", Boolean, nullable=False),
     Column("channel", String(8), nullable=False),
+    Column("email", String(320)),
+    Column("phone", String(20)),
 )
 
 covers = Table(
@@ -126,17 +129,15 @@ class Households:
                 update(persons).where(persons.c.person_id == person_id).values(**values)
             )
 
-    async def choose(self, person_id: str, electronic: bool, channel: str) -> None:
-        values = {"electronic": electronic, "channel": channel}
-        where = choices.c.person_id == person_id
-        if await self.conn.scalar(select(choices.c.person_id).where(where)):
-            await self.conn.execute(update(choices).where(where).values(**values))
-        else:
-            await self.conn.execute(insert(choices), {"person_id": person_id, **values})
-
     async def electronic(self, person_id: str) -> bool:
         where = choices.c.person_id == person_id
         return bool(await self.conn.scalar(select(choices.c.electronic).where(where)))
+
+    async def delivery(self, person_id: str) -> dict | None:
+        """How the person receives invoices: their choices (None: on paper, never chosen)."""
+        found = await self.conn.execute(select(choices).where(choices.c.person_id == person_id))
+        row = found.first()
+        return row._asdict() if row else None
 
     async def insure(self, subscribed: InsuranceSubscribed) -> None:
         key = (

@@ -1,5 +1,5 @@
-"""What einvoicing learns from the dossier's and identity's events (never by asking them): the
-households and their covers (services/einvoicing/households.py), and who chose the inbox."""
+"""What einvoicing learns from the dossier's events (never by asking it): the households and
+their covers (services/einvoicing/households.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from shared.contracts.dossier import (
     MemberEnrolled,
     PersonErased,
 )
-from shared.contracts.identity import PortalAccountRegistered
 from shared.contracts.insurance import InsuranceEnded, InsuranceSubscribed
 from shared.eventstore import UnitOfWork
 
@@ -49,15 +48,3 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             await known.end_cover(person_id, last_day)
         case PersonErased(person_id=person_id):
             await known.forget(person_id)
-
-
-async def apply_identity_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
-    """INV-1: e-invoicing is on from the moment the member's portal account exists, on the
-    channel their registration proved (a code by e-mail or SMS; e-mail otherwise)."""
-    if envelope.type != PortalAccountRegistered.type_name:
-        return
-    registered = events.decode(envelope)
-    if registered.person_id is None:
-        return  # a staff account
-    channel = "sms" if registered.verified_by == "sms_code" else "email"
-    await uow.view(Households).choose(registered.person_id, electronic=True, channel=channel)

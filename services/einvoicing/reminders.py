@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from services.einvoicing.config import einvoicing_settings
 from services.einvoicing.domain.billing import HouseholdInvoice
+from services.einvoicing.notices import notice_timer
 from shared.clock import BRUSSELS, brussels_day
 from shared.contracts.einvoicing import InvoiceIssued
 from shared.eventstore import Timer, UnitOfWork
@@ -45,8 +46,15 @@ async def stop(uow: UnitOfWork, number: str) -> None:
 async def on_reminder(timer: Timer, uow: UnitOfWork) -> None:
     aggregates = Repository.for_timer(uow, timer)
     invoice = await aggregates.get(HouseholdInvoice, timer.payload["invoice_id"])
-    if invoice.remind(int(timer.payload["reminder"]), brussels_day(uow.clock.now())):
-        await aggregates.save(invoice)
+    reminder = int(timer.payload["reminder"])
+    reminded = invoice.remind(reminder, brussels_day(uow.clock.now()))
+    if reminded is None:
+        return  # paid meanwhile
+    await aggregates.save(invoice)
+    if invoice.issued.electronic:
+        notice = f"reminder-{reminder}"
+        timer = notice_timer(invoice.invoice_id, reminded.number, notice, uow.clock.now())
+        await uow.schedule(timer)
 
 
 HANDLERS = {REMINDER: on_reminder}

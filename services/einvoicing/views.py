@@ -69,6 +69,23 @@ class IncomingPaymentView(BaseModel):
     payer_iban: str | None
 
 
+class InvoiceDeliveryView(BaseModel):
+    """INV-1, INV-3: inbox (`electronic`) or paper; notices on or off, their channel and the
+    address chosen for them (None: the dossier's)."""
+
+    electronic: bool
+    notify: bool
+    channel: str
+    email: str | None
+    phone: str | None
+
+    @classmethod
+    def of(cls, row: dict | None) -> InvoiceDeliveryView:
+        if row is None:  # never chosen, no portal account: paper
+            return cls(electronic=False, notify=True, channel="email", email=None, phone=None)
+        return cls.model_validate(row)
+
+
 async def invoice_view(row: dict[str, Any], households: Households | None = None) -> InvoiceView:
     """The invoice; with its lines (and the names of their persons) when `households` is given."""
     view = InvoiceView.model_validate(row | {"lines": None})

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.identity.adapters.delivery import Senders
+from services.identity.adapters.delivery import configured_senders
 from services.identity.api.rate_limits import Limits
 from services.identity.config import IdentitySettings
 from shared.keys import KeyEncryptionKey
+from shared.notifying import Senders
 from shared.service import Runtime
 
 
@@ -28,7 +29,7 @@ def wire(runtime: Runtime) -> Identity:
         settings=settings,
         kek=runtime.store.kek,
         limits=Limits(runtime.clock, settings),
-        senders=Senders.from_settings(settings),
+        senders=configured_senders(settings),
     )
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.dossier import MEMBER_SERVICES
 from shared.contracts.insurance import Product
 from shared.contracts.registry import Command, Event, commands, events
-from shared.identifiers import Iban
+from shared.identifiers import Email, Iban, PhoneNumber
 from shared.privacy.marking import Personal
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -177,3 +177,57 @@ class InvoiceReminded(Event):
     due_on: date
     balance: Money
     sent_on: date
+
+
+Channel = Literal["email", "sms"]
+Reachable = Personal("contact")
+
+
+@commands.register
+class ChangeInvoiceDelivery(Command):
+    """INV-1, INV-3: how a payer receives invoices: in the inbox (`electronic`) or on paper,
+    whether they are told when one arrives (`notify`), on which channel and at which address
+    (by default the dossier's). Fields left out stay as they are."""
+
+    type_name = "ChangeInvoiceDelivery"
+    # A member changes them for the persons they may act on (the handler checks).
+    allowed_roles = MEMBER_SERVICES | {"member"}
+
+    person_id: str = Field(min_length=1, max_length=64)
+    electronic: bool | None = None
+    notify: bool | None = None
+    channel: Channel | None = None
+    email: Email | None = None
+    phone: PhoneNumber | None = None
+
+
+@events.register
+class InvoiceDeliveryChanged(Event):
+    """INV-1, INV-3: how the person receives invoices from now on, whole. `reason` says who
+    changed it: the member, or the portal account being created (e-invoicing on)."""
+
+    type_name = "InvoiceDeliveryChanged"
+
+    person_id: str
+    electronic: bool
+    notify: bool
+    channel: Channel
+    email: Annotated[str | None, Reachable] = None
+    phone: Annotated[str | None, Reachable] = None
+    reason: str
+
+
+@events.register
+class InvoiceNoticeSent(Event):
+    """INV-3: the payer was told an invoice (or a reminder) is in their inbox, on `channel`;
+    `sent` False with the reason when no notice could go (none wanted, no address). A notice
+    carries no amount and no link to log in with (ID-10)."""
+
+    type_name = "InvoiceNoticeSent"
+
+    invoice_id: str
+    number: str
+    notice: Literal["issued", "reminder-1", "reminder-2"]
+    channel: Channel | None = None
+    sent: bool
+    reason: str

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.xdist_group("whole-system")
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
     names = ("broker", "idp", "identity", "dossier", "complaints", "payments", "monitoring")
+    names += ("einvoicing",)
     ports = {name: free_port() for name in names}
     env = {
         **os.environ,
@@ -43,6 +44,7 @@ def system(tmp_path_factory):
         "COMPLAINTS_PORT": str(ports["complaints"]),
         "PAYMENTS_PORT": str(ports["payments"]),
         "MONITORING_PORT": str(ports["monitoring"]),
+        "EINVOICING_PORT": str(ports["einvoicing"]),
     }
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env.pop("KAFKA_NAMESPACE", None)

@@ -11,10 +11,10 @@ from functools import partial
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.identity.adapters.delivery import Senders
 from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
 from shared.messaging.local_broker import free_port
+from shared.notifying import Senders
 from tests.support import dossier
 from tests.support.http import client
 from tests.support.mailbox import Mailbox

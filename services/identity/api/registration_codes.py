@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from pydantic import BaseModel, Field, model_validator
 
 from services.identity.adapters.codes import prove, request_code
-from services.identity.adapters.delivery import Senders, deliver
+from services.identity.adapters.delivery import deliver
 from services.identity.adapters.members import Member, Members
 from services.identity.api import rate_limits
 from services.identity.api.accounts import NewAccount, Registered
@@ -23,6 +23,7 @@ from services.identity.wiring import wired
 from shared.eventstore import unit_of_work
 from shared.identifiers import InvalidIdentifier, normalize_insz
 from shared.messaging.commands import CommandContext
+from shared.notifying import Senders
 from shared.problems import Problem, problems
 from shared.service import Runtime
 

@@ -37,7 +37,10 @@ def upgrade() -> None:
         "einvoicing_choices",
         sa.Column("person_id", sa.String(64), primary_key=True),
         sa.Column("electronic", sa.Boolean, nullable=False),
+        sa.Column("notify", sa.Boolean, nullable=False),
         sa.Column("channel", sa.String(8), nullable=False),
+        sa.Column("email", sa.String(320)),
+        sa.Column("phone", sa.String(20)),
     )
     op.create_table(
         "invoiced_covers",
