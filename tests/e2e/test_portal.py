@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
@@ -24,7 +23,7 @@ from shared.messaging.local_broker import free_port
 from tests.e2e.test_system import PASSWORD as STAFF_PASSWORD
 from tests.e2e.test_system import add_staff, mutualis
 from tests.support.launcher import launched
-from tests.support.mailbox import Mailbox
+from tests.support.mailbox import Mailbox, mail_server
 from tests.support.waiting import settled, until
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,11 +70,8 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     """The mail server identity sends one-time codes through (a real SMTP server)."""
-    box, port = Mailbox(), free_port()
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    yield box, port
-    server.stop()
+    with mail_server() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from services.dossier.app import definition as dossier_service
@@ -20,10 +19,9 @@ from services.einvoicing.app import definition as einvoicing_service
 from services.einvoicing.config import einvoicing_settings
 from shared.clock import BRUSSELS
 from shared.eventstore.schema import events as stored_events
-from shared.messaging.local_broker import free_port
 from tests.support.einvoicing import ELS, insured_household, issued, staff, to_billing_day
 from tests.support.http import bearer, client
-from tests.support.mailbox import Mailbox
+from tests.support.mailbox import mail_server
 from tests.support.services import running
 from tests.support.waiting import eventually
 
@@ -32,15 +30,12 @@ ELS_MAIL = "els.peeters@example.be"
 
 @pytest.fixture
 def mailbox(monkeypatch):
-    box, port = Mailbox(), free_port()
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    monkeypatch.setenv("EINVOICING_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("EINVOICING_SMTP_PORT", str(port))
-    einvoicing_settings.cache_clear()
-    notices.senders.cache_clear()
-    yield box
-    server.stop()
+    with mail_server() as (box, port):
+        monkeypatch.setenv("EINVOICING_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("EINVOICING_SMTP_PORT", str(port))
+        einvoicing_settings.cache_clear()
+        notices.senders.cache_clear()
+        yield box
     einvoicing_settings.cache_clear()
     notices.senders.cache_clear()
 

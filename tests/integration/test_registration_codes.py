@@ -9,15 +9,13 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
-from shared.messaging.local_broker import free_port
 from shared.notifying import Senders
 from tests.support import dossier
 from tests.support.http import client
-from tests.support.mailbox import Mailbox
+from tests.support.mailbox import Mailbox, mail_server
 from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
@@ -31,14 +29,11 @@ TERMS = "2026-01"
 
 @pytest.fixture
 def mailbox(monkeypatch):
-    box, port = Mailbox(), free_port()
-    server = Controller(box, hostname="127.0.0.1", port=port)
-    server.start()
-    monkeypatch.setenv("IDENTITY_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("IDENTITY_SMTP_PORT", str(port))
-    monkeypatch.setenv("IDENTITY_SMTP_SENDER", "my-lm@fund.example.be")
-    yield box
-    server.stop()
+    with mail_server() as (box, port):
+        monkeypatch.setenv("IDENTITY_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("IDENTITY_SMTP_PORT", str(port))
+        monkeypatch.setenv("IDENTITY_SMTP_SENDER", "my-lm@fund.example.be")
+        yield box
 
 
 @pytest.fixture

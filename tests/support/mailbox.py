@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+from shared.messaging.local_broker import free_port
 
 
 class Mailbox:
@@ -18,3 +24,15 @@ class Mailbox:
 
     def to(self, address: str) -> list:
         return [mail for recipients, mail in self.mails if address in recipients]
+
+
+@contextmanager
+def mail_server() -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on a free local port, keeping what it receives: the box and port."""
+    box, port = Mailbox(), free_port()
+    server = Controller(box, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        yield box, port
+    finally:
+        server.stop()
