@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.dossier.domain import insurance
-from services.dossier.domain.insurance import Kind, PriorCover, Subscription
 from shared.contracts.insurance import Product
+from shared.insurance import cover as insurance
+from shared.insurance.cover import Kind, PriorCover, Subscription
 
 
 class AddressView(BaseModel):

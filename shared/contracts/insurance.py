@@ -5,7 +5,7 @@ premiums and payments computes hospital claims on them.
 A product is one of five, named here once for every service. A subscription's product and dates
 stay in clear, like a membership's: they say which contract a person has, not why they were
 cared for. The waiting periods are not in the events: they follow from the dates and the
-rules (services/dossier/insurance_rules.yaml), so a corrected rule needs no new event."""
+rules (shared/insurance/rules.yaml), so a corrected rule needs no new event."""
 
 from __future__ import annotations
 

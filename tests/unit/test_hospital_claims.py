@@ -14,9 +14,7 @@ import pytest
 
 from services.payments.domain.hospital.calendar import (
     add_months,
-    level_in_effect,
     nights_per_year,
-    pregnancy_waiting_level,
 )
 from services.payments.domain.hospital.claims import (
     AroundStay,
@@ -1199,32 +1197,6 @@ def test_pay5_base_mini_maxi_day_admission_is_not_in_the_product_sheet():
 
     assert decision.benefit == D("0.00")
     assert "mini maxi forfait" in decision.lines[0].reasons[-1]
-
-
-# --- Waiting periods (resolved by the caller) ---------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("product", "level"),
-    [(P.BASE, P.BASE), (P.OPTIMUM, P.BASE), (P.PLUS, P.PLUS), (P.CONFORT, P.PLUS), (P.TOP, P.PLUS)],
-)
-def test_pay5_pregnancy_months_7_to_9_pay_the_lower_level(product, level):
-    insured = date(2026, 1, 1)
-
-    assert pregnancy_waiting_level(product) == level
-    assert level_in_effect(product, insured, date(2026, 6, 30), pregnancy=True) is None
-    assert level_in_effect(product, insured, date(2026, 7, 1), pregnancy=True) == level
-    assert level_in_effect(product, insured, date(2026, 10, 1), pregnancy=True) == product
-
-
-def test_pay5_waiting_periods_6_months_12_from_65_none_after_an_accident():
-    insured = date(2026, 1, 1)
-
-    assert level_in_effect(P.TOP, insured, date(2026, 6, 30)) is None
-    assert level_in_effect(P.TOP, insured, date(2026, 7, 1)) is P.TOP
-    assert level_in_effect(P.TOP, insured, date(2026, 12, 31), joined_from_65=True) is None
-    assert level_in_effect(P.TOP, insured, date(2027, 1, 1), joined_from_65=True) is P.TOP
-    assert level_in_effect(P.TOP, insured, date(2026, 1, 2), no_waiting=True) is P.TOP
 
 
 # --- The data files -----------------------------------------------------------------------------

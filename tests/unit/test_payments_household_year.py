@@ -19,9 +19,7 @@ HOLDER, CHILD = "p-holder", "p-child"
 
 def household(bracket: int | None, *, vt: bool = False) -> HouseholdYear:
     year = HouseholdYear.rebuild("b-1", 2024)
-    year.set_ceiling(
-        RULES.ceiling(2024, bracket=bracket, vt_household=vt, chronic=False), HOLDER
-    )
+    year.set_ceiling(RULES.ceiling(2024, bracket=bracket, vt_household=vt, chronic=False), HOLDER)
     return year
 
 

@@ -17,7 +17,6 @@ from datetime import date
 
 from services.dossier.domain import care, insurance_records
 from services.dossier.domain.care import Gmd
-from services.dossier.domain.insurance import Subscription
 from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.care import (
@@ -60,6 +59,7 @@ from shared.contracts.privacy import (
     Purpose,
 )
 from shared.identifiers import birth_date_of
+from shared.insurance.cover import Subscription
 from shared.privacy.marking import Category
 from shared.refusal import Refused
 

@@ -1,14 +1,12 @@
 """DOS-8: what the booklet records of a person's Neutra insurance. Pure: each rule takes the
 person's last subscription and the command, and returns the events to record or refuses; the
-dates and waiting periods are services/dossier/domain/insurance.py's."""
+dates and waiting periods are shared/insurance/cover.py's."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
 
-from services.dossier.domain import insurance
-from services.dossier.domain.insurance import PriorCover, Refusal, Subscription
 from shared.contracts import Event
 from shared.contracts.insurance import (
     EarlierCover,
@@ -17,6 +15,8 @@ from shared.contracts.insurance import (
     InsuranceSubscribed,
     SubscribeToInsurance,
 )
+from shared.insurance import cover as insurance
+from shared.insurance.cover import PriorCover, Refusal, Subscription
 from shared.refusal import Refused
 
 

@@ -2,7 +2,7 @@
 pays on one claim of one insured person, line by line, with the reason for every euro.
 
 The caller passes the product level in effect for the care (waiting periods resolved, see
-`level_in_effect` / `pregnancy_waiting_level` in hospital.calendar), the claim (hospital.care)
+shared/insurance/cover.py's `cover_on`), the claim (hospital.care)
 and the person's usage of the year(s) concerned; `decide_claim` returns an immutable decision
 with the updated usage. Tables come from services/payments/hospital/*.yaml (hospital.tables).
 

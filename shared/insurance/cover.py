@@ -1,6 +1,6 @@
 """The optional hospitalisation insurances a person chose (Neutra Base, Optimum, +, Confort,
 Top), with their start and waiting-period state (DOS-8). Pure decisions on the rules in
-`services/dossier/insurance_rules.yaml` (seed 003, "IS ER EEN WACHTTIJD?").
+`shared/insurance/rules.yaml` (seed 003, "IS ER EEN WACHTTIJD?").
 
 Dates, all `datetime.date`, inclusive:
 - `starts_on`: the first day covered, the first day of the month after the month in which the
@@ -34,7 +34,7 @@ from dateutil.relativedelta import relativedelta
 
 from shared.contracts.insurance import Product
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "insurance_rules.yaml"
+RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
 DAY = timedelta(days=1)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.dossier.domain.insurance import (
+from shared.insurance.cover import (
     RULES_FILE,
     InsuranceRulesError,
     Kind,
