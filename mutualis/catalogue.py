@@ -12,6 +12,7 @@ from shared.contracts import (
     complaints,
     dossier,
     einvoicing,
+    hospital,
     identity,
     insurance,
     payments,
@@ -23,7 +24,7 @@ from shared.contracts import (
 CONTRACTS: dict[str, tuple[ModuleType, ...]] = {
     "identity": (identity, access),
     "dossier": (dossier, privacy, care, insurance),
-    "payments": (payments, youth_savings),
+    "payments": (payments, youth_savings, hospital),
     "einvoicing": (einvoicing,),
     "complaints": (complaints,),
 }

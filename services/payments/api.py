@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, select
 
 from services.payments import views
+from services.payments.hospital_read_model import HospitalClaims
 from services.payments.payables import transfer_files
 from services.payments.read_model import history, payments
 from shared.access.http import Authenticated
@@ -31,7 +32,7 @@ PersonId = Annotated[str, Path(max_length=64, description="The person's id")]
 class HistoryLine(BaseModel):
     item_id: str
     person_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"]
+    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
     day: date
     provider_name: str | None
     code: str | None
@@ -82,7 +83,8 @@ def router(runtime: Runtime) -> APIRouter:
         person_id: Annotated[str | None, Query(max_length=64)] = None,
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
-        kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"] | None = None,
+        kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
+        | None = None,
         page: Annotated[int, Query(ge=1)] = 1,
         size: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> HistoryPage:
@@ -208,6 +210,22 @@ def router(runtime: Runtime) -> APIRouter:
         if status is None:
             raise Problem(404, "no_such_person", "no such person among those you may act on")
         return status
+
+    @api.get(
+        "/persons/{person_id}/hospital-claims",
+        response_model=list[views.HospitalClaimView],
+        responses=problems(403, 404),
+    )
+    async def person_hospital_claims(
+        person_id: PersonId, principal: Authenticated
+    ) -> list[views.HospitalClaimView]:
+        """PAY-5: the person's hospitalisation-insurance claims, the latest care first, each
+        with every line's computation: what was asked, what was left after the legal insurance
+        and other insurers, the benefit, the product sheet's row and the reasons."""
+        async with runtime.database.read() as conn:
+            await _may_see(conn, principal, person_id, allowed)
+            found = await HospitalClaims(conn).of([person_id])
+        return [views.HospitalClaimView.model_validate(claim) for claim in found]
 
     @api.get(
         "/persons/{person_id}/dental-pass",

@@ -6,7 +6,9 @@ from services.payments import (
     api,
     benefits,
     certificates,
+    covers,
     erasure,
+    hospital_claims,
     household_years,
     members,
     payment_runs,
@@ -14,9 +16,11 @@ from services.payments import (
     youth_savings,
     youth_savings_api,
 )
+from services.payments.domain.hospital.tables import shipped_hospital_tables
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.domain.tariffs import shipped_tariffs
 from services.payments.domain.youth_savings import shipped_youth_savings_rules
+from services.payments.hospital_read_model import HospitalClaimsProjection
 from services.payments.read_model import PaymentsHistory
 from services.payments.youth_savings_read_model import YouthSavingsAccounts
 from shared import access
@@ -35,11 +39,12 @@ async def _start(runtime: Runtime) -> None:
 
 
 def _rules(_runtime: Runtime) -> None:
-    # The tariffs, MAF ceilings and youth savings rules are read and checked before the service
-    # takes any work: a wrong file stops it rather than reimburse on wrong figures.
+    # The tariffs, MAF ceilings, youth savings rules and hospital tables are read and checked
+    # before the service takes any work: a wrong file stops it rather than pay wrong figures.
     shipped_tariffs()
     shipped_maf_rules()
     shipped_youth_savings_rules()
+    shipped_hospital_tables()
 
 
 definition = ServiceDefinition(
@@ -49,8 +54,9 @@ definition = ServiceDefinition(
         **household_years.HANDLERS,
         **benefits.HANDLERS,
         **youth_savings.HANDLERS,
+        **hospital_claims.HANDLERS,
     },
-    projections=lambda: [PaymentsHistory(), YouthSavingsAccounts()],
+    projections=lambda: [PaymentsHistory(), YouthSavingsAccounts(), HospitalClaimsProjection()],
     timer_handlers={
         **payment_runs.HANDLERS,
         **benefits.TIMER_HANDLERS,
@@ -61,6 +67,7 @@ definition = ServiceDefinition(
         access.subscription(),
         Subscription("members", ["dossier"], members.apply_dossier_event),
         Subscription("erasure", ["dossier"], erasure.apply_dossier_event),
+        Subscription("covers", ["dossier"], covers.apply_dossier_event),
         # Its part of a person's copy for their access request (DOS-12).
         exports.subscription("payments", personal_data.part_of),
     ],

@@ -1,7 +1,8 @@
 """A person the dossier erased (DOS-12), or one category of whose data reached the end of its
 retention (DOS-13): payments shreds its own keys of what it holds of them — the care their
 certificates describe (health), the accounts they were paid on (financial) — and forgets who
-they are, and with their care the GMD, medical agreements and dentist years it kept in clear.
+they are, and with their care the GMD, medical agreements, dentist years and hospital claims
+it kept in clear.
 An erasure keeps the financial records, restricted, as the law does (the dossier says which
 categories in `restricted`): payments stay in the books, their account shown as restricted
 until the financial retention ends, in the bank files the fund keeps too, which name the
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from services.payments import payments_made, sepa
 from services.payments.care_records import Certificates
 from services.payments.domain.personal_data import RESTRICTED
+from services.payments.hospital_read_model import HospitalClaims
 from services.payments.members import Members
 from services.payments.payables import TransferFiles
 from services.payments.payment_runs import end_to_end_id
@@ -69,6 +71,7 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     if "health" in shred:
         await uow.view(Members).forget_care(event.person_id)
         await uow.view(Certificates).forget_care_years(event.person_id)
+        await uow.view(HospitalClaims).forget(event.person_id)
     if "financial" in shred or "financial" in restricted:
         shown = ERASED if "financial" in shred else RESTRICTED
         await _conceal_in_transfer_files(uow, event.person_id, shown)

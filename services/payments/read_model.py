@@ -22,8 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments.domain.benefit import period_item
+from services.payments.domain.hospital.insured import claim_item_id
 from services.payments.domain.personal_data import RESTRICTED
 from shared.contracts import Event, EventEnvelope
+from shared.contracts.hospital import HospitalClaimDecided
 from shared.contracts.payments import (
     BenefitPeriodDue,
     CareReimbursed,
@@ -48,10 +50,10 @@ history = Table(
     Column("item_id", String(160), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False, index=True),
-    # reimbursement | maf_refund | benefit | youth_savings
+    # reimbursement | maf_refund | benefit | youth_savings | hospital_claim
     Column("kind", String(16), nullable=False),
     # The day it is about: the care, the benefit period's end, the refund's decision, the end
-    # of a youth savings.
+    # of a youth savings, a hospital claim's care.
     Column("day", Date, nullable=False, index=True),
     Column("certificate_id", String(64)),
     Column("provider_name", String(100)),
@@ -185,6 +187,21 @@ class PaymentsHistory:
                         kind="benefit",
                         day=period.end,
                         amount=period.amount,
+                        paid_to="member",
+                        status="due",
+                    )
+                )
+            case HospitalClaimDecided() as claim if claim.benefit > 0:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=claim_item_id(claim.person_id, claim.claim_id),
+                        person_id=claim.person_id,
+                        booklet_id=claim.booklet_id,
+                        kind="hospital_claim",
+                        day=claim.care_date,
+                        description=f"{claim.level.label}: {claim.care_kind.replace('_', ' ')}",
+                        fee_asked=claim.asked,
+                        amount=claim.benefit,
                         paid_to="member",
                         status="due",
                     )

@@ -222,3 +222,30 @@ def _kind(kind: str, language: str) -> str:
     }
     nl, fr = names.get(kind, (kind, kind))
     return fr if language == "fr" else nl
+
+
+class HospitalLineView(BaseModel):
+    line: int
+    kind: str
+    year: int
+    asked: Decimal
+    left: Decimal
+    benefit: Decimal
+    row: str | None
+    reasons: list[str]
+
+
+class HospitalClaimView(BaseModel):
+    """PAY-5: a claim decided: the product held and the level whose table paid, what was asked
+    and the benefit, the refusal's reason if refused, and each line's computation."""
+
+    claim_id: str
+    product: str | None
+    level: str | None
+    filed_on: date
+    care_date: date
+    care_kind: str
+    asked: Decimal
+    benefit: Decimal
+    refusal: str | None
+    lines: list[HospitalLineView]

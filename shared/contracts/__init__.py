@@ -31,6 +31,7 @@ from shared.contracts import (  # noqa: F401
     complaints,
     dossier,
     einvoicing,
+    hospital,
     identity,
     insurance,
     payments,

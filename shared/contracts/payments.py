@@ -290,12 +290,12 @@ class BenefitPeriodDue(Event):
 
 class PaidItem(BaseModel):
     """One thing a payment pays: a reimbursement, a MAF refund, a benefit period, the payout
-    of a youth savings (DOS-7)."""
+    of a youth savings (DOS-7), a hospitalisation-insurance claim (PAY-5)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     item_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings"]
+    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
     person_id: str
     amount: Money
     certificate_id: str | None = None

@@ -34,6 +34,7 @@ PUBLISHER_OF_MODULE = {
     "care": "dossier",
     "insurance": "dossier",
     "youth_savings": "payments",
+    "hospital": "payments",
 }
 
 

@@ -150,18 +150,21 @@ class Claim:
 
     @property
     def care_date(self) -> date:
-        """The day the table is chosen on: admission, day of care, or the first line's date."""
-        care = self.care
-        if isinstance(care, STAYS):
-            return care.admitted
-        if isinstance(care, DayAdmission | HomeBirth):
-            return care.on
-        if isinstance(care, AroundStay):
-            return care.stay.admitted
-        dates = [line.on for line in self.lines if line.on is not None]
-        if not dates:
-            raise ValueError(f"the lines of {type(care).__name__} carry their dates")
-        return min(dates)
+        return care_date(self.care, self.lines)
+
+
+def care_date(care: Care, lines: tuple[Line, ...]) -> date:
+    """The day the table is chosen on: admission, day of care, or the first line's date."""
+    if isinstance(care, STAYS):
+        return care.admitted
+    if isinstance(care, DayAdmission | HomeBirth):
+        return care.on
+    if isinstance(care, AroundStay):
+        return care.stay.admitted
+    dates = [line.on for line in lines if line.on is not None]
+    if not dates:
+        raise ValueError(f"the lines of {type(care).__name__} carry their dates")
+    return min(dates)
 
 
 def _money(value: Decimal | int | str) -> Decimal:
