@@ -496,6 +496,13 @@ def monitor_payments() -> None:
 
 
 @monitor.command()
+def invoices() -> None:
+    """The invoices: issued and paid per month, those open past their due date, and the
+    credits of the fund's account that matched no invoice."""
+    click.echo(json.dumps(_monitoring("/invoices"), indent=2))
+
+
+@monitor.command()
 def counts() -> None:
     """Events seen per service and type."""
     click.echo(json.dumps(_monitoring("/counts"), indent=2))

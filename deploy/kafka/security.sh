@@ -55,7 +55,7 @@ EVERY_SERVICE=(identity dossier payments einvoicing complaints)
 
 service identity identity dossier
 # The dossier reads its own events too: its part of the copy for an access request (DOS-12).
-service dossier identity dossier complaints payments
+service dossier identity dossier complaints payments einvoicing
 service complaints identity dossier
 service payments identity dossier
 # Einvoicing learns the households, their insurances and addresses from the dossier; from

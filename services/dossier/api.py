@@ -11,10 +11,12 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from services.dossier.care_read_model import Care
+from services.dossier.contributions import Contributions
 from services.dossier.insurance_read_model import Insurances
 from services.dossier.read_model import booklet_persons
 from services.dossier.views import (
     BookletPersonView,
+    ContributionStatusView,
     GmdView,
     InsuranceView,
     MedicalAgreementView,
@@ -186,5 +188,23 @@ def router(runtime: Runtime) -> APIRouter:
             found = (await Insurances(conn).of([person_id])).get(person_id, [])
         today = brussels_day(runtime.clock.now())
         return [InsuranceView.of(row, person.birth_date, today) for row in found]
+
+    @api.get(
+        "/persons/{person_id}/contribution-status",
+        response_model=ContributionStatusView,
+        responses=problems(403, 404),
+    )
+    async def contribution_status(
+        person_id: PersonId, principal: Authenticated
+    ) -> ContributionStatusView:
+        """DOS-3: whether the person's household is in order with what the fund invoiced it:
+        out of order from the day an invoice passes its due date unpaid, with how much."""
+        [person] = await visible(principal, booklet_persons.c.person_id == person_id) or [None]
+        if person is None:
+            raise Problem(404, "no_such_person", "no such person among those you may act on")
+        async with runtime.database.read() as conn:
+            today = brussels_day(runtime.clock.now())
+            status = await Contributions(conn).status(person.booklet_id, today)
+        return ContributionStatusView(**vars(status))
 
     return api

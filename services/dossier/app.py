@@ -5,6 +5,7 @@ from pathlib import Path
 from services.dossier import (
     api,
     care,
+    contributions,
     copies,
     documents_api,
     handlers,
@@ -21,6 +22,7 @@ from services.dossier.privacy_read_model import PrivacyRequestsProjection
 from services.dossier.read_model import BookletsProjection
 from shared import access
 from shared.eventstore.database import Migrations
+from shared.messaging.consumer import Subscription
 from shared.privacy import exports
 from shared.privacy.retention import retention
 from shared.service import ServiceDefinition
@@ -46,6 +48,8 @@ definition = ServiceDefinition(
         # topic; and it assembles the copy from every service's part, its own among them.
         exports.subscription("dossier", personal_data.part_of),
         copies.subscription(),
+        # DOS-3: whether each household pays what it is invoiced.
+        Subscription("contributions", ["einvoicing"], contributions.apply_einvoicing_event),
     ],
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_dossier"),

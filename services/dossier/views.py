@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -199,3 +200,12 @@ class InsuranceView(BaseModel):
                 for period in periods
             ],
         )
+
+
+class ContributionStatusView(BaseModel):
+    """DOS-3: in order, or since when an invoice is unpaid past its due date, and how much."""
+
+    in_order: bool
+    overdue_since: date | None
+    overdue_amount: Decimal
+    open_invoices: int

@@ -9,11 +9,13 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from services.monitoring.complaint_deadlines import Figures, figures
+from services.monitoring.invoice_figures import InvoiceFigures, invoice_figures
 from services.monitoring.lag import GroupLag, consumer_lag
 from services.monitoring.payment_figures import PaymentFigures, payment_figures
 from services.monitoring.privacy_deadlines import OpenPrivacyRequest, open_requests
 from services.monitoring.read_model import event_counts
 from shared.access.http import Authenticated
+from shared.clock import brussels_day
 from shared.problems import Problem, problems
 from shared.service import Runtime
 
@@ -59,6 +61,13 @@ def router(runtime: Runtime) -> APIRouter:
         MAF ceiling with what was refunded above it."""
         async with runtime.database.read() as conn:
             return await payment_figures(conn)
+
+    @api.get("/invoices")
+    async def invoices() -> InvoiceFigures:
+        """Issue 12: per month the invoices issued, their amount and how many are paid; the
+        invoices still open past their due date; the credits that matched no invoice."""
+        async with runtime.database.read() as conn:
+            return await invoice_figures(conn, brussels_day(runtime.clock.now()))
 
     @api.get("/privacy-requests")
     async def privacy_requests() -> list[OpenPrivacyRequest]:

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import DEFAULT_PORTS, KafkaSettings
 
-SERVICES = ("identity", "dossier", "payments", "complaints")
+SERVICES = ("identity", "dossier", "payments", "einvoicing", "complaints")
 
 
 def _url_of(name: str) -> str:
@@ -29,6 +29,7 @@ class PortalSettings(BaseSettings):
     identity_url: str = ""
     dossier_url: str = ""
     payments_url: str = ""
+    einvoicing_url: str = ""
     complaints_url: str = ""
     # The identity provider a member proves who they are with (eID, itsme, CSAM); locally the
     # stand-in `make run` starts.

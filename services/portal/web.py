@@ -158,6 +158,7 @@ _PAGES = {
     "complaint_form.html": "/complaints/new",
     "settings.html": "/account",
     "privacy.html": "/privacy",
+    "invoice_delivery.html": "/invoice-delivery",
 }
 
 

@@ -36,6 +36,10 @@ from shared.contracts.insurance import Product
 
 RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
 DAY = timedelta(days=1)
+NOT_IN_ORDER = (
+    "only holders and dependants who pay the contribution to the supplementary insurance "
+    "(bijdrage aanvullende verzekering) may join"
+)
 
 
 class Kind(StrEnum):
@@ -164,11 +168,7 @@ class InsuranceRules:
         (holder or dependant) pays the supplementary-insurance contribution."""
         product = Product(product)
         if not contribution_paid:
-            reason = (
-                "only holders and dependants who pay the contribution to the supplementary "
-                "insurance (bijdrage aanvullende verzekering) may join"
-            )
-            return Refusal(person, product, received_on, reason)
+            return Refusal(person, product, received_on, NOT_IN_ORDER)
         starts_on = cover_starts_on(received_on)
         return Subscription(person, product, received_on, starts_on, None, continuity_from)
 

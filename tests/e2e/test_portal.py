@@ -10,15 +10,18 @@ import os
 import re
 import signal
 from collections.abc import Iterator
+from datetime import datetime, time
 from pathlib import Path
 
 import httpx
 import pytest
+from babel.dates import format_date
+from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from mutualis.session import totp_code
-from shared.clock import ShiftedClock
+from shared.clock import BRUSSELS, ShiftedClock, brussels_day
 from shared.messaging.local_broker import free_port
 from tests.e2e.test_system import PASSWORD as STAFF_PASSWORD
 from tests.e2e.test_system import add_staff, mutualis
@@ -101,6 +104,8 @@ def portal(tmp_path_factory, mailbox):
         "MUTUALIS_SESSION_FILE": str(data / "admin-session.json"),
     }
     [login_line] = [line.split(None, 1)[1] for line in lines if line.startswith("staff ")]
+    # How the administrator signs in again once a test moved the clock past their session.
+    tools["MUTUALIS_TEST_ADMIN_LOGIN"] = login_line
     assert mutualis(*login_line.split()[1:], env=tools).returncode == 0
     seeded = mutualis("demo", "seed", env=tools, timeout=180)
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
@@ -663,3 +668,58 @@ def test_pay1_pay2_dos6_her_payments_a_receipt_and_her_care_page(portal, els, pa
     expect(page.get_by_role("region", name="Mondzorgpas")).to_be_visible()
     accessible(page, base)
     shot(page, "person")
+
+
+def test_dos8_inv2_inv3_her_insurance_her_invoice_in_the_inbox_and_her_notices(
+    portal, els, page: Page
+):
+    """Last in the module: it moves the system's clock to next month's billing run. Member
+    services subscribe Els to Neutra Confort; she sees its waiting periods; on the first of the
+    month her invoice is in her inbox with its PDF (and QR code); she switches notices off."""
+    base, tools, numbers, _ = portal
+    clock = ShiftedClock(Path(tools["MUTUALIS_DATA_DIR"]) / "clock")
+    today = brussels_day(clock.now())
+    joining = {"booklet_id": "demo-peeters", "national_register_number": numbers["Els Peeters"]}
+    joining |= {"product": "confort", "received_on": str(today)}
+    # The test before moved the clock past the administrator's session.
+    login = tools["MUTUALIS_TEST_ADMIN_LOGIN"].split()[1:]
+    assert mutualis(*login, env=tools).returncode == 0
+    sent = mutualis(
+        "staff", "send", "dossier", "SubscribeToInsurance", json.dumps(joining), env=tools
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    log_in(page, base, els)
+    page.get_by_role("link", name="Verzekeringen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verzekeringen")
+    until_shown(page, page.get_by_role("rowheader", name="Zwangerschap en bevalling"))
+    accessible(page, base)
+    shot(page, "insurances")
+
+    first = today + relativedelta(months=1, day=1)
+    ahead = datetime.combine(first, time(7), BRUSSELS) - clock.now()
+    days = f"{ahead.total_seconds() / 86400:.6f}"
+    assert mutualis("clock", "advance", days, env=tools).returncode == 0
+    log_in(page, base, els)  # a month on: a new session
+    page.get_by_role("link", name="Facturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Facturen")
+    month = format_date(first, "MMMM y", locale="nl_BE")
+    until_shown(page, page.get_by_role("link", name=month), tries=60)
+    accessible(page, base)
+    shot(page, "invoices")
+    page.get_by_role("link", name=month).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Factuur {month}")
+    expect(page.get_by_role("heading", name="Betalen")).to_be_visible()
+    accessible(page, base)
+    shot(page, "invoice")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name=re.compile("De factuur downloaden")).click()
+    text = "".join(p.extract_text() for p in PdfReader(downloading.value.path()).pages)
+    assert "+++" in text and "€" in text, text
+
+    page.goto(f"{base}/invoices")
+    page.get_by_role("link", name="Hoe ik mijn facturen ontvang").click()
+    page.get_by_role("radio", name="Nee, geen bericht").check()
+    page.get_by_role("button", name="Bewaren").click()
+    expect(page.get_by_role("status")).to_contain_text("Bewaard.")
+    accessible(page, base)
+    shot(page, "invoice-delivery")

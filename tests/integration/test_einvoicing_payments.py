@@ -1,10 +1,11 @@
-"""INV-4, INV-8 (seeds 001, 003): a running dossier and einvoicing, on SQLite and PostgreSQL with
-a real broker. An invoice not paid by its due date gets its first reminder on the fake clock;
-the fund's bank statement (camt.053, read by `mutualis einvoicing import-statement`) pays half
-of it by its structured communication, the rest from the same account without one, pays it a
-second time (to refund), and brings a credit that matches nothing (left for a handler, with the
-reason). Paid, the invoice gets no second reminder; the same statement imported again changes
-nothing."""
+"""INV-4, INV-8, DOS-3 (seeds 000, 001, 003): a running dossier and einvoicing, on SQLite and
+PostgreSQL with a real broker. An invoice not paid by its due date gets its first reminder on
+the fake clock; the fund's bank statement (camt.053, read by `mutualis einvoicing
+import-statement`) pays half of it by its structured communication, the rest from the same
+account without one, pays it a second time (to refund), and brings a credit that matches
+nothing (left for a handler, with the reason). Overdue, the household is out of order in the
+dossier and may not join another insurance; paid, it is in order again, and the invoice gets no
+second reminder; the same statement imported again changes nothing."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from mutualis.statements import import_statement
 from services.dossier.app import definition as dossier_service
 from services.einvoicing.app import definition as einvoicing_service
 from services.einvoicing.read_model import incoming_payments, invoices
+from services.monitoring.app import definition as monitoring_service
 from shared.clock import BRUSSELS
-from tests.support.einvoicing import insured_household, issued, to_billing_day
+from tests.support.einvoicing import ELS, insured_household, issued, to_billing_day
 from tests.support.http import bearer, client
 from tests.support.services import running
 from tests.support.waiting import eventually
@@ -61,6 +63,7 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(einvoicing_service, await new_database("einvoicing"), kafka, clock) as einvoicing,
+        running(monitoring_service, await new_database("monitoring"), kafka, clock) as monitoring,
     ):
         await signer.known_by(dossier)
         household = await insured_household(dossier, einvoicing, signer, clock)
@@ -76,6 +79,24 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
         # INV-4: due whether or not the notice was read; 15 days after, the first reminder.
         clock.set(datetime.combine(invoice.due_on + timedelta(days=15), time(9), BRUSSELS))
         assert await eventually(lambda: _reminded(row, invoice.number, 1))
+
+        # DOS-3: the household is out of order; nobody of it joins another insurance meanwhile.
+        status = f"/persons/{household.els_id}/contribution-status"
+
+        async def contribution(in_order: bool):
+            async with client(dossier) as api:
+                as_els = bearer(signer.token("member", "els"))
+                shown = (await api.get(status, headers=as_els)).json()
+            return shown if shown["in_order"] is in_order else None
+
+        await signer.announce_member(dossier, "els", ELS, household.els_id)
+        behind = await eventually(lambda: contribution(False))
+        assert behind["overdue_since"] == str(invoice.due_on)
+        assert Decimal(behind["overdue_amount"]) == invoice.total
+        switch = {"booklet_id": household.booklet_id, "national_register_number": ELS}
+        switch |= {"product": "top", "received_on": str(invoice.due_on + timedelta(days=15))}
+        refused = await signer.send("dossier", "SubscribeToInsurance", switch, "member_services")
+        assert refused.status == "rejected" and "pay the contribution" in refused.reason
 
         half = (invoice.total / 2).quantize(Decimal("0.01"))
         rest = invoice.total - half
@@ -121,6 +142,7 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
         assert {entry for _, entry, _ in report.to_handle} == {"E3", "E4"}
         paid = await eventually(lambda: _status(row, invoice.number, "paid"))
         assert paid.balance == 0 and str(paid.paid_on) == booked
+        assert await eventually(lambda: contribution(True)), "the household stayed out of order"
 
         # Paid: the second reminder's day passes without one.
         clock.set(datetime.combine(invoice.due_on + timedelta(days=31), time(9), BRUSSELS))
@@ -147,6 +169,21 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
             )
             assert refunds.all() == [("E3", "already_paid")]
         assert (await row(invoice.number)).reminders == 1
+
+        # Monitoring sees the month's invoice paid and the credit left for a handler.
+        await signer.known_by(monitoring)
+
+        async def figures():
+            async with client(monitoring) as api:
+                shown = await api.get("/invoices", headers=bearer(signer.token("admin")))
+            found = shown.json()
+            return found if found.get("unmatched_credits") and found["months"] else None
+
+        seen = await eventually(figures)
+        assert seen["months"][0]["issued"] >= 1 and seen["months"][-1]["paid"] == 1
+        assert seen["unmatched_credits"] == 1 and Decimal(seen["unmatched_amount"]) == Decimal(
+            "12.34"
+        )
 
 
 async def _reminded(row, number: str, count: int):

@@ -15,15 +15,32 @@ from sqlalchemy import Column, Index, Integer, MetaData, String, Table
 from services.complaints import read_model as complaints_read_model
 from services.complaints.app import definition as complaints_service
 from services.dossier import care_read_model as dossier_care_read_model
+from services.dossier import contributions as dossier_contributions
+from services.dossier import insurance_read_model as dossier_insurance_read_model
 from services.dossier import privacy_read_model as dossier_privacy_read_model
 from services.dossier import read_model as dossier_read_model
 from services.dossier.app import definition as dossier_service
+from services.einvoicing import households as einvoicing_households
+from services.einvoicing import payables as einvoicing_payables
+from services.einvoicing import read_model as einvoicing_read_model
+from services.einvoicing.app import definition as einvoicing_service
 from services.identity.adapters import administrators, members, private_tables
 from services.identity.app import definition as identity_service
-from services.monitoring import complaint_deadlines, payment_figures, privacy_deadlines
+from services.monitoring import (
+    complaint_deadlines,
+    invoice_figures,
+    payment_figures,
+    privacy_deadlines,
+)
 from services.monitoring import read_model as monitoring_read_model
 from services.monitoring.app import definition as monitoring_service
-from services.payments import care_records, payables, youth_savings_read_model
+from services.payments import (
+    care_records,
+    covers,
+    hospital_read_model,
+    payables,
+    youth_savings_read_model,
+)
 from services.payments import members as payment_members
 from services.payments import read_model as payments_read_model
 from services.payments.app import definition as payments_service
@@ -49,6 +66,8 @@ SERVICES = {
             dossier_read_model.metadata,
             dossier_privacy_read_model.metadata,
             dossier_care_read_model.metadata,
+            dossier_insurance_read_model.metadata,
+            dossier_contributions.metadata,
         ],
     ),
     "payments": (
@@ -59,6 +78,16 @@ SERVICES = {
             payables.metadata,
             payments_read_model.metadata,
             youth_savings_read_model.metadata,
+            covers.metadata,
+            hospital_read_model.metadata,
+        ],
+    ),
+    "einvoicing": (
+        einvoicing_service,
+        [
+            einvoicing_households.metadata,
+            einvoicing_read_model.metadata,
+            einvoicing_payables.metadata,
         ],
     ),
     "complaints": (complaints_service, [complaints_read_model.metadata]),
@@ -69,6 +98,7 @@ SERVICES = {
             complaint_deadlines.metadata,
             privacy_deadlines.metadata,
             payment_figures.metadata,
+            invoice_figures.metadata,
         ],
     ),
 }

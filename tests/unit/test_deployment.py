@@ -319,7 +319,13 @@ def test_issue13_the_portal_runs_from_the_project_image_reads_the_services_and_s
     portal = compose_services()[PORTAL]
     env = environment(portal)
     assert portal["command"] == ["services.portal"]
-    assert set(portal["depends_on"]) == {"identity", "dossier", "payments", "complaints"}
+    assert set(portal["depends_on"]) == {
+        "identity",
+        "dossier",
+        "payments",
+        "einvoicing",
+        "complaints",
+    }
     assert env["PORTAL_IDENTITY_URL"] == "http://identity:8001"
     # The staff console's commands: as the staff principal, believing the trust root only.
     assert (env["KAFKA_SASL_USERNAME"], env["MUTUALIS_TRUST_DIR"]) == ("staff", "/run/trust")

@@ -58,7 +58,7 @@ def subscribed(product: str, starts_on: date, **more) -> InsuranceSubscribed:
 
 def test_dos8_a_request_received_in_march_covers_from_the_first_of_april():
     els = booklet()
-    els.subscribe_to_insurance(subscribe("optimum", date(2026, 3, 31)))
+    els.subscribe_to_insurance(subscribe("optimum", date(2026, 3, 31)), in_order=True)
     assert els.pending == [
         InsuranceSubscribed(
             booklet_id="b-1",
@@ -72,7 +72,7 @@ def test_dos8_a_request_received_in_march_covers_from_the_first_of_april():
 
 def test_dos8_a_switch_ends_the_old_product_with_the_month_and_continues_it():
     els = booklet(subscribed("confort", date(2025, 2, 1)))
-    els.subscribe_to_insurance(subscribe("top", date(2026, 6, 12)))
+    els.subscribe_to_insurance(subscribe("top", date(2026, 6, 12)), in_order=True)
     ended, started = els.pending
     assert ended == InsuranceEnded(
         booklet_id="b-1", person_id=ELS_ID, product=Product.CONFORT, last_day=date(2026, 6, 30)
@@ -90,7 +90,7 @@ def test_dos8_a_return_the_month_after_leaving_continues_the_earlier_cover():
             booklet_id="b-1", person_id=ELS_ID, product=Product.PLUS, last_day=date(2026, 5, 31)
         ),
     )
-    els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20)))
+    els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20)), in_order=True)
     [back] = els.pending
     assert back.starts_on == date(2026, 6, 1)
     assert back.earlier_cover == EarlierCover(
@@ -106,11 +106,13 @@ def test_dos8_a_return_after_a_gap_starts_afresh_unless_another_cover_is_named()
         ),
     )
     els = booklet(*gap)
-    els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20)))
+    els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20)), in_order=True)
     assert els.pending[0].earlier_cover is None
     elsewhere = EarlierCover(level="top", starts_on=date(2025, 6, 1), ends_on=date(2026, 5, 31))
     els = booklet(*gap)
-    els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20), earlier_cover=elsewhere))
+    els.subscribe_to_insurance(
+        subscribe("plus", date(2026, 5, 20), earlier_cover=elsewhere), in_order=True
+    )
     assert els.pending[0].earlier_cover == elsewhere
 
 
@@ -148,5 +150,12 @@ def test_dos8_what_the_booklet_refuses_it_says_why(history, command, reason):
         if isinstance(command, EndInsurance):
             els.end_insurance(command)
         else:
-            els.subscribe_to_insurance(command)
+            els.subscribe_to_insurance(command, in_order=True)
+    assert els.pending == []
+
+
+def test_dos3_dos8_a_household_with_an_invoice_unpaid_past_its_due_date_may_not_join():
+    els = booklet()
+    with pytest.raises(Refused, match="pay the contribution"):
+        els.subscribe_to_insurance(subscribe("plus", date(2026, 5, 20)), in_order=False)
     assert els.pending == []

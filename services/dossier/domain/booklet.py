@@ -239,12 +239,13 @@ class Booklet(Aggregate):
         current = self.agreements.get(command.agreement_id)
         self.record(care.agreement_recorded(self.booklet_id, person_id, person, current, command))
 
-    def subscribe_to_insurance(self, command: SubscribeToInsurance) -> None:
-        """DOS-8: a first Neutra insurance, a return to one, or a switch to another product."""
+    def subscribe_to_insurance(self, command: SubscribeToInsurance, in_order: bool) -> None:
+        """DOS-8: a first Neutra insurance, a return to one, or a switch to another product;
+        `in_order`: the household pays what it is invoiced (DOS-3)."""
         person_id, _ = self._person(command.national_register_number)
         current, ended = self.insurances.get(person_id), self.ended.get(person_id)
         for event in insurance_records.subscribed(
-            self.booklet_id, person_id, current, command, ended
+            self.booklet_id, person_id, current, command, ended, in_order
         ):
             self.record(event)
 

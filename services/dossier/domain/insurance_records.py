@@ -30,22 +30,25 @@ def subscribed(
     current: Subscription | None,
     command: SubscribeToInsurance,
     membership_ended: date | None,
+    in_order: bool = True,
 ) -> list[Event]:
-    """A first subscription, a return after leaving, or a switch from the product held."""
+    """A first subscription, a return after leaving, or a switch from the product held; only
+    for a household in order with what the fund invoiced it (DOS-3)."""
     if membership_ended is not None:
         raise InsuranceError(f"the person's membership ended on {membership_ended.isoformat()}")
+    if not in_order:  # a switch too: the new product is joined like the first
+        raise InsuranceError(insurance.NOT_IN_ORDER)
     starts_on = insurance.cover_starts_on(command.received_on)
     if current is not None and (current.ends_on is None or current.ends_on >= starts_on):
         return _switched(booklet_id, person_id, current, command)
     earlier = _prior(command.earlier_cover)
     if current is not None and current.ends_on == starts_on - timedelta(days=1):
         earlier = earlier or PriorCover(current.product, current.starts_on, current.ends_on)
-    # Until the contribution status exists (DOS-3, from einvoicing) every member is in order.
     joined = insurance.enrol(
         person_id,
         command.product,
         command.received_on,
-        contribution_paid=True,
+        contribution_paid=in_order,
         continuity_from=earlier,
     )
     if isinstance(joined, Refusal):
