@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
+from services.einvoicing.announcements import AnnouncementView, current
 from services.einvoicing.documents.invoice_pdf import render_invoice
 from services.einvoicing.documents.ubl import invoice_ubl
 from services.einvoicing.households import Households
@@ -159,6 +160,13 @@ def router(runtime: Runtime) -> APIRouter:
                 raise Problem(404, "no_such_person", "no such person among those you may act on")
         command = ChangeInvoiceDelivery(person_id=person_id, **change.model_dump(exclude_none=True))
         await act(request, principal, command)
+
+    @api.get("/announcements", response_model=list[AnnouncementView], responses=problems(403))
+    async def current_announcements(principal: Authenticated) -> list[AnnouncementView]:
+        """INV-5, INV-6: maintenance that limits or suspends e-invoicing, until it is over, and
+        changes of the terms, announced 15 working days ahead, until a month after."""
+        async with runtime.database.read() as conn:
+            return await current(conn, runtime.clock.now())
 
     @api.get(
         "/incoming-payments", response_model=list[IncomingPaymentView], responses=problems(403)

@@ -2,7 +2,16 @@
 
 from pathlib import Path
 
-from services.einvoicing import api, billing, delivery, incoming, learning, notices, reminders
+from services.einvoicing import (
+    announcements,
+    api,
+    billing,
+    delivery,
+    incoming,
+    learning,
+    notices,
+    reminders,
+)
 from services.einvoicing.domain.premiums import shipped_premium_tables
 from services.einvoicing.read_model import InvoicesProjection
 from shared import access
@@ -21,8 +30,12 @@ async def _start(runtime: Runtime) -> None:
 
 definition = ServiceDefinition(
     name="einvoicing",
-    command_handlers={**incoming.HANDLERS, **delivery.HANDLERS},
-    projections=lambda: [InvoicesProjection(), delivery.DeliveryChoicesProjection()],
+    command_handlers={**incoming.HANDLERS, **delivery.HANDLERS, **announcements.HANDLERS},
+    projections=lambda: [
+        InvoicesProjection(),
+        delivery.DeliveryChoicesProjection(),
+        announcements.AnnouncementsProjection(),
+    ],
     timer_handlers={**billing.HANDLERS, **reminders.HANDLERS, **notices.HANDLERS},
     subscriptions=[
         access.subscription(),

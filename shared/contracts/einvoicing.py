@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.dossier import MEMBER_SERVICES
 from shared.contracts.insurance import Product
@@ -231,3 +231,66 @@ class InvoiceNoticeSent(Event):
     channel: Channel | None = None
     sent: bool
     reason: str
+
+
+@commands.register
+class AnnounceMaintenance(Command):
+    """INV-5: maintenance that limits or suspends e-invoicing from `starts_at` to `ends_at`;
+    the members are told in the portal."""
+
+    type_name = "AnnounceMaintenance"
+    allowed_roles = frozenset({"admin"})
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    effect: Literal["limited", "suspended"]
+    message_nl: str = Field(min_length=1, max_length=500)
+    message_fr: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> AnnounceMaintenance:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("maintenance ends after it starts")
+        return self
+
+
+@events.register
+class MaintenanceAnnounced(Event):
+    """INV-5: the members are told e-invoicing is limited or suspended for a while."""
+
+    type_name = "MaintenanceAnnounced"
+
+    notice_id: str
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    effect: Literal["limited", "suspended"]
+    message_nl: str
+    message_fr: str
+
+
+@commands.register
+class AnnounceTermsChange(Command):
+    """INV-6: a new version of the e-invoicing terms, taking effect on `takes_effect_on`, which
+    must be at least 15 working days after the announcement."""
+
+    type_name = "AnnounceTermsChange"
+    allowed_roles = frozenset({"admin"})
+
+    terms_version: str = Field(min_length=1, max_length=32)
+    takes_effect_on: date
+    summary_nl: str = Field(min_length=1, max_length=1000)
+    summary_fr: str = Field(min_length=1, max_length=1000)
+
+
+@events.register
+class TermsChangeAnnounced(Event):
+    """INV-6: the members are told the e-invoicing terms change on `takes_effect_on`."""
+
+    type_name = "TermsChangeAnnounced"
+
+    notice_id: str
+    terms_version: str
+    announced_on: date
+    takes_effect_on: date
+    summary_nl: str
+    summary_fr: str

@@ -20,6 +20,7 @@ from services.dossier import insurance_read_model as dossier_insurance_read_mode
 from services.dossier import privacy_read_model as dossier_privacy_read_model
 from services.dossier import read_model as dossier_read_model
 from services.dossier.app import definition as dossier_service
+from services.einvoicing import announcements as einvoicing_announcements
 from services.einvoicing import households as einvoicing_households
 from services.einvoicing import payables as einvoicing_payables
 from services.einvoicing import read_model as einvoicing_read_model
@@ -88,6 +89,7 @@ SERVICES = {
             einvoicing_households.metadata,
             einvoicing_read_model.metadata,
             einvoicing_payables.metadata,
+            einvoicing_announcements.metadata,
         ],
     ),
     "complaints": (complaints_service, [complaints_read_model.metadata]),

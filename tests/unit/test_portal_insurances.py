@@ -109,6 +109,28 @@ LINES = [
         "basis": "household contribution 2027",
     },
 ]
+ANNOUNCEMENTS = [
+    {
+        "kind": "maintenance",
+        "starts_at": "2027-01-09T21:00:00Z",
+        "ends_at": "2027-01-10T01:00:00Z",
+        "effect": "suspended",
+        "terms_version": None,
+        "takes_effect_on": None,
+        "text_nl": "Het portaal is onbeschikbaar.",
+        "text_fr": "Le portail est indisponible.",
+    },
+    {
+        "kind": "terms",
+        "starts_at": None,
+        "ends_at": None,
+        "effect": None,
+        "terms_version": "2027-02",
+        "takes_effect_on": "2027-02-01",
+        "text_nl": "Berichten ook per sms.",
+        "text_fr": "Avis aussi par SMS.",
+    },
+]
 DELIVERY = {"electronic": True, "notify": True, "channel": "email", "email": None, "phone": None}
 
 
@@ -143,6 +165,8 @@ class Services:
                 return httpx.Response(200, json=JANUARY | {"lines": LINES})
             case "GET", "/invoices/2027000001/pdf":
                 return httpx.Response(200, content=b"%PDF-1.7 an invoice")
+            case "GET", "/announcements":
+                return httpx.Response(200, json=ANNOUNCEMENTS)
             case "GET", "/persons/p1/invoice-delivery":
                 return httpx.Response(200, json=DELIVERY)
             case "PUT", "/persons/p1/invoice-delivery":
@@ -301,3 +325,11 @@ async def test_the_menu_leads_to_the_insurances_and_the_invoices(member):
     page = await member.get("/booklet")
     assert '<a href="/insurances">Verzekeringen</a>' in page.text
     assert '<a href="/invoices">Facturen</a>' in page.text
+
+
+async def test_inv5_inv6_the_inbox_shows_maintenance_and_a_coming_change_of_the_terms(member):
+    words = text_of((await member.get("/invoices")).text)
+
+    assert "Berichten over e-facturatie" in words
+    assert "Het portaal is onbeschikbaar." in words
+    assert "Nieuwe gebruiksvoorwaarden vanaf 1 februari 2027: Berichten ook per sms." in words

@@ -8,10 +8,9 @@ before midnight. Pure: no clock, no I/O."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from shared.working_days import is_working_day, next_working_day
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ACKNOWLEDGEMENT_PERIOD = timedelta(days=8)  # CMP-3
@@ -20,21 +19,6 @@ STATUS_UPDATE_PERIOD = timedelta(weeks=3)  # CMP-5
 # to act, without reminders so early that they are ignored.
 REMINDER_LEAD_WORKING_DAYS = 2
 REMINDER_TIME = time(8, 0)
-
-
-@lru_cache(maxsize=64)
-def _public_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("BE", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _public_holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def due_day(start: datetime, period: timedelta) -> date:

@@ -45,8 +45,10 @@ async def invoices_page(request: Request, web: Portal, status: str = "") -> Resp
     chosen = status if status in STATUSES else ""
     backend = web.backend
 
-    async def read(token: str) -> tuple[list, list]:
+    async def read(token: str) -> tuple[list, list, list]:
         persons = await backend.get("dossier", "/persons", token)
+        # INV-5, INV-6: what every e-invoicing member is told (maintenance, new terms).
+        notices = await or_none(backend.get("einvoicing", "/announcements", token)) or []
         found = await asyncio.gather(
             *(
                 or_none(
@@ -57,9 +59,9 @@ async def invoices_page(request: Request, web: Portal, status: str = "") -> Resp
                 for p in persons
             )
         )
-        return persons, found
+        return persons, notices, found
 
-    persons, found = await web.as_user(session, read)
+    persons, notices, found = await web.as_user(session, read)
     invoices = sorted(
         (invoice for invoices in found if invoices for invoice in invoices),
         key=lambda i: (i["period"], i["issued_on"], i["number"]),
@@ -71,6 +73,7 @@ async def invoices_page(request: Request, web: Portal, status: str = "") -> Resp
         "invoices.html",
         persons=persons,
         invoices=invoices,
+        notices=notices,
         chosen=chosen,
         month=lambda value: month(value, session.language),
     )
