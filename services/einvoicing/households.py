@@ -168,6 +168,8 @@ class Households:
         gone = dict.fromkeys(("name", "street", "postal_code", "municipality", "email", "phone"))
         await self.update(person_id, **gone)
         await self.conn.execute(delete(covers).where(covers.c.person_id == person_id))
+        where = choices.c.person_id == person_id
+        await self.conn.execute(update(choices).where(where).values(email=None, phone=None))
 
     async def insured_booklets(self, period: date, after: str, limit: int) -> list[str]:
         """Booklets with someone insured in the month of `period`, in order, after `after`."""

@@ -48,3 +48,5 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             await known.end_cover(person_id, last_day)
         case PersonErased(person_id=person_id):
             await known.forget(person_id)
+            # The address the person chose for notices (InvoiceDeliveryChanged), sealed here.
+            await uow.shred(person_id, ["contact"])
