@@ -17,8 +17,8 @@ class EinvoicingSettings(BaseSettings):
 
     # The account premiums are paid to (the creditor of the invoices and their QR codes). The
     # default is a valid example account for one machine; a deployment gives its own.
-    creditor_iban: Iban = "BE71096123456769"
-    creditor_bic: Bic = "GKCCBEBB"
+    creditor_iban: Iban = "BE48001123456727"
+    creditor_bic: Bic = "GEBABEBB"
     # Empty: the federation's name from the reference data.
     creditor_name: str = Field("", max_length=70)
     # The billing run of a month, on its first day, in Brussels time.

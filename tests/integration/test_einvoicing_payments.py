@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from mutualis.bank_statements import Transfer, camt053
 from mutualis.statements import import_statement
 from services.dossier.app import definition as dossier_service
 from services.einvoicing.app import definition as einvoicing_service
@@ -26,35 +27,9 @@ from tests.support.http import bearer, client
 from tests.support.services import running
 from tests.support.waiting import eventually
 
-FUND_ACCOUNT = "BE71096123456769"
+FUND_ACCOUNT = "BE48001123456727"
 ELS_ACCOUNT = "BE68539007547034"
-
-
-def camt053(statement_id: str, credits: list[dict]) -> bytes:
-    """A camt.053.001.02 statement of the fund's account with these credits."""
-    entries = "".join(
-        f"""<Ntry><Amt Ccy="EUR">{c["amount"]}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
-<Sts>BOOK</Sts><BookgDt><Dt>{c["on"]}</Dt></BookgDt><ValDt><Dt>{c["on"]}</Dt></ValDt>
-<AcctSvcrRef>{c["ref"]}</AcctSvcrRef><NtryDtls><TxDtls>
-<RltdPties><Dbtr><Nm>{c.get("name", "E. Peeters")}</Nm></Dbtr>
-<DbtrAcct><Id><IBAN>{c.get("iban", ELS_ACCOUNT)}</IBAN></Id></DbtrAcct></RltdPties>
-<RmtInf>{c["remittance"]}</RmtInf></TxDtls></NtryDtls></Ntry>"""
-        for c in credits
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
-<GrpHdr><MsgId>{statement_id}</MsgId><CreDtTm>2026-01-01T08:00:00</CreDtTm></GrpHdr>
-<Stmt><Id>{statement_id}</Id><CreDtTm>2026-01-01T08:00:00</CreDtTm>
-<Acct><Id><IBAN>{FUND_ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>{entries}</Stmt>
-</BkToCstmrStmt></Document>""".encode()
-
-
-def structured(communication: str) -> str:
-    digits = "".join(ch for ch in communication if ch.isdigit())
-    return (
-        "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>BBA</Issr></Tp>"
-        f"<Ref>{digits}</Ref></CdtrRefInf></Strd>"
-    )
+STRANGER = "BE71096123456769"
 
 
 async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_reminders_stop(
@@ -100,31 +75,18 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
 
         half = (invoice.total / 2).quantize(Decimal("0.01"))
         rest = invoice.total - half
-        booked = str(invoice.due_on + timedelta(days=16))
+        on = invoice.due_on + timedelta(days=16)
+        booked = str(on)
+        ours = invoice.communication
         statement = camt053(
             "STMT-1",
+            FUND_ACCOUNT,
+            datetime.combine(on, time(8)),
             [
-                {
-                    "ref": "E1",
-                    "amount": half,
-                    "on": booked,
-                    "remittance": structured(invoice.communication),
-                },
-                {"ref": "E2", "amount": rest, "on": booked, "remittance": "<Ustrd>premie</Ustrd>"},
-                {
-                    "ref": "E3",
-                    "amount": half,
-                    "on": booked,
-                    "remittance": structured(invoice.communication),
-                },
-                {
-                    "ref": "E4",
-                    "amount": "12.34",
-                    "on": booked,
-                    "iban": "BE71096123456769",
-                    "name": "Onbekend",
-                    "remittance": "<Ustrd>gift</Ustrd>",
-                },
+                Transfer("E1", half, on, "E. Peeters", ELS_ACCOUNT, communication=ours),
+                Transfer("E2", rest, on, "E. Peeters", ELS_ACCOUNT, text="premie"),
+                Transfer("E3", half, on, "E. Peeters", ELS_ACCOUNT, communication=ours),
+                Transfer("E4", Decimal("12.34"), on, "Onbekend", STRANGER, text="gift"),
             ],
         )
         file = tmp_path / "statement.xml"
