@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -357,6 +358,56 @@ def demo_certificates(file: Path) -> None:
     rows = data.certificates(_clock().now().date())
     write_csv(file, rows)
     click.echo(f"{len(rows)} certificates written to {file}")
+
+
+@demo.command("statement")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def demo_statement(file: Path) -> None:
+    """Write a bank statement (camt.053) of the fund's account paying the open invoices of the
+    demo households from their accounts, and one credit from a stranger without a reference,
+    for `mutualis einvoicing import-statement` (as member services: the invoices are read)."""
+    from mutualis import demo as data
+    from mutualis.bank_statements import Transfer, camt053
+    from services.einvoicing.config import einvoicing_settings
+
+    headers = {"Authorization": f"Bearer {_token()}"}
+    now = _clock().now()
+    transfers = []
+    for booklet_id, account in data.ACCOUNTS.items():
+        persons = httpx.get(f"{_service_url('dossier')}/booklets/{booklet_id}", headers=headers)
+        persons.raise_for_status()
+        [holder] = [p for p in persons.json() if p["role"] == "holder"]
+        invoices = httpx.get(
+            f"{_service_url('einvoicing')}/persons/{holder['person_id']}/invoices",
+            params={"status": "open"},
+            headers=headers,
+        )
+        invoices.raise_for_status()
+        name = f"{holder['first_name']} {holder['last_name']}"
+        transfers += [
+            Transfer(
+                f"DEMO-{i['number']}",
+                Decimal(i["balance"]),
+                now.date(),
+                name,
+                account,
+                communication=i["communication"],
+            )
+            for i in invoices.json()
+        ]
+    stranger = Transfer(
+        "DEMO-GIFT",
+        Decimal("25.00"),
+        now.date(),
+        "J. Onbekend",
+        "BE71096123456769",
+        text="bijdrage",
+    )
+    statement = camt053(
+        f"DEMO-{now:%Y%m%d%H%M%S}", einvoicing_settings().creditor_iban, now, [*transfers, stranger]
+    )
+    file.write_bytes(statement)
+    click.echo(f"{len(transfers) + 1} credits written to {file}")
 
 
 @staff.command("complaints-report")

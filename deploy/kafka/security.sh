@@ -57,7 +57,7 @@ service identity identity dossier
 # The dossier reads its own events too: its part of the copy for an access request (DOS-12).
 service dossier identity dossier complaints payments einvoicing
 service complaints identity dossier
-service payments identity dossier
+service payments identity dossier einvoicing
 # Einvoicing learns the households, their insurances and addresses from the dossier; from
 # identity, access (its tokens' keys) and who has a portal account (e-invoicing on, INV-1).
 service einvoicing identity dossier

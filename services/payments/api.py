@@ -32,7 +32,9 @@ PersonId = Annotated[str, Path(max_length=64, description="The person's id")]
 class HistoryLine(BaseModel):
     item_id: str
     person_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
+    kind: Literal[
+        "reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim", "premium"
+    ]
     day: date
     provider_name: str | None
     code: str | None
@@ -42,7 +44,7 @@ class HistoryLine(BaseModel):
     supplement: Decimal | None
     co_payment: Decimal | None
     amount: Decimal
-    paid_to: Literal["member", "provider"]
+    paid_to: Literal["member", "provider", "fund"]  # fund: a premium the member paid
     status: Literal["due", "held", "paid"]
     payment_id: str | None
     value_date: date | None
@@ -83,7 +85,9 @@ def router(runtime: Runtime) -> APIRouter:
         person_id: Annotated[str | None, Query(max_length=64)] = None,
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
-        kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
+        kind: Literal[
+            "reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim", "premium"
+        ]
         | None = None,
         page: Annotated[int, Query(ge=1)] = 1,
         size: Annotated[int, Query(ge=1, le=200)] = 50,

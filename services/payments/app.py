@@ -13,6 +13,7 @@ from services.payments import (
     members,
     payment_runs,
     personal_data,
+    premiums,
     youth_savings,
     youth_savings_api,
 )
@@ -68,6 +69,8 @@ definition = ServiceDefinition(
         Subscription("members", ["dossier"], members.apply_dossier_event),
         Subscription("erasure", ["dossier"], erasure.apply_dossier_event),
         Subscription("covers", ["dossier"], covers.apply_dossier_event),
+        # PAY-1: the premiums households paid, for their financial history.
+        Subscription("premiums", ["einvoicing"], premiums.apply_einvoicing_event),
         # Its part of a person's copy for their access request (DOS-12).
         exports.subscription("payments", personal_data.part_of),
     ],

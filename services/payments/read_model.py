@@ -37,6 +37,7 @@ from shared.contracts.payments import (
     PaymentMade,
     PaymentRunCompleted,
     PaymentsPersonalDataShredded,
+    PremiumPaid,
     ProviderPaid,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
@@ -50,7 +51,7 @@ history = Table(
     Column("item_id", String(160), primary_key=True),
     Column("person_id", String(64), nullable=False, index=True),
     Column("booklet_id", String(64), nullable=False, index=True),
-    # reimbursement | maf_refund | benefit | youth_savings | hospital_claim
+    # reimbursement | maf_refund | benefit | youth_savings | hospital_claim | premium
     Column("kind", String(16), nullable=False),
     # The day it is about: the care, the benefit period's end, the refund's decision, the end
     # of a youth savings, a hospital claim's care.
@@ -64,7 +65,7 @@ history = Table(
     Column("supplement", Numeric(12, 2)),
     Column("co_payment", Numeric(12, 2)),
     Column("amount", Numeric(12, 2), nullable=False),
-    Column("paid_to", String(8), nullable=False),  # member | provider
+    Column("paid_to", String(8), nullable=False),  # member | provider | fund (a premium)
     Column("status", String(8), nullable=False),  # due | held | paid
     Column("payment_id", String(36), index=True),
     Column("value_date", Date),
@@ -204,6 +205,20 @@ class PaymentsHistory:
                         amount=claim.benefit,
                         paid_to="member",
                         status="due",
+                    )
+                )
+            case PremiumPaid() as premium:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=f"premium:{premium.invoice_number}",
+                        person_id=premium.person_id,
+                        booklet_id=premium.booklet_id,
+                        kind="premium",
+                        day=premium.paid_on,
+                        description=f"invoice {premium.invoice_number}, {premium.period:%Y-%m}",
+                        amount=premium.amount,
+                        paid_to="fund",
+                        status="paid",
                     )
                 )
             case YouthSavingsPayoutDue() as payout if payout.amount > 0:

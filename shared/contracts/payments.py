@@ -288,6 +288,21 @@ class BenefitPeriodDue(Event):
     amount: Money
 
 
+@events.register
+class PremiumPaid(Event):
+    """PAY-1: the household paid an invoice of its optional insurance's premiums (einvoicing's
+    `InvoicePaid`), kept in the payer's financial history beside what the fund paid them."""
+
+    type_name = "PremiumPaid"
+
+    person_id: str
+    booklet_id: str
+    invoice_number: str
+    period: date
+    paid_on: date
+    amount: Money
+
+
 class PaidItem(BaseModel):
     """One thing a payment pays: a reimbursement, a MAF refund, a benefit period, the payout
     of a youth savings (DOS-7), a hospitalisation-insurance claim (PAY-5)."""

@@ -4,8 +4,9 @@ the fake clock; the fund's bank statement (camt.053, read by `mutualis einvoicin
 import-statement`) pays half of it by its structured communication, the rest from the same
 account without one, pays it a second time (to refund), and brings a credit that matches
 nothing (left for a handler, with the reason). Overdue, the household is out of order in the
-dossier and may not join another insurance; paid, it is in order again, and the invoice gets no
-second reminder; the same statement imported again changes nothing."""
+dossier and may not join another insurance; paid, it is in order again, the premium shows in
+the payer's financial history (PAY-1), and the invoice gets no second reminder; the same
+statement imported again changes nothing."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from services.dossier.app import definition as dossier_service
 from services.einvoicing.app import definition as einvoicing_service
 from services.einvoicing.read_model import incoming_payments, invoices
 from services.monitoring.app import definition as monitoring_service
+from services.payments.app import definition as payments_service
 from shared.clock import BRUSSELS
 from tests.support.einvoicing import ELS, insured_household, issued, to_billing_day
 from tests.support.http import bearer, client
@@ -39,6 +41,7 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
         running(einvoicing_service, await new_database("einvoicing"), kafka, clock) as einvoicing,
         running(monitoring_service, await new_database("monitoring"), kafka, clock) as monitoring,
+        running(payments_service, await new_database("payments"), kafka, clock) as payments,
     ):
         await signer.known_by(dossier)
         household = await insured_household(dossier, einvoicing, signer, clock)
@@ -131,6 +134,20 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
             )
             assert refunds.all() == [("E3", "already_paid")]
         assert (await row(invoice.number)).reminders == 1
+
+        # PAY-1: the premium paid is in Els's financial history, beside what the fund paid her.
+        await signer.announce_member(payments, "els", ELS, household.els_id)
+
+        async def premium_in_history():
+            async with client(payments) as api:
+                shown = await api.get(
+                    "/history?kind=premium", headers=bearer(signer.token("member", "els"))
+                )
+            return shown.json()["lines"] or None
+
+        [premium] = await eventually(premium_in_history)
+        assert Decimal(premium["amount"]) == invoice.total and premium["paid_to"] == "fund"
+        assert premium["status"] == "paid" and invoice.number in premium["description"]
 
         # Monitoring sees the month's invoice paid and the credit left for a handler.
         await signer.known_by(monitoring)
