@@ -33,7 +33,13 @@ class HistoryLine(BaseModel):
     item_id: str
     person_id: str
     kind: Literal[
-        "reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim", "premium"
+        "reimbursement",
+        "maf_refund",
+        "benefit",
+        "youth_savings",
+        "hospital_claim",
+        "premium",
+        "premium_refund",
     ]
     day: date
     provider_name: str | None
@@ -86,7 +92,13 @@ def router(runtime: Runtime) -> APIRouter:
         start: Annotated[date | None, Query(alias="from")] = None,
         end: Annotated[date | None, Query(alias="to")] = None,
         kind: Literal[
-            "reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim", "premium"
+            "reimbursement",
+            "maf_refund",
+            "benefit",
+            "youth_savings",
+            "hospital_claim",
+            "premium",
+            "premium_refund",
         ]
         | None = None,
         page: Annotated[int, Query(ge=1)] = 1,

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.payments.domain.benefit import period_item
 from services.payments.domain.hospital.insured import claim_item_id
 from services.payments.domain.personal_data import RESTRICTED
+from services.payments.premiums import refund_item_id
 from shared.contracts import Event, EventEnvelope
 from shared.contracts.hospital import HospitalClaimDecided
 from shared.contracts.payments import (
@@ -38,6 +39,7 @@ from shared.contracts.payments import (
     PaymentRunCompleted,
     PaymentsPersonalDataShredded,
     PremiumPaid,
+    PremiumRefundDue,
     ProviderPaid,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
@@ -219,6 +221,20 @@ class PaymentsHistory:
                         amount=premium.amount,
                         paid_to="fund",
                         status="paid",
+                    )
+                )
+            case PremiumRefundDue() as refund:
+                await conn.execute(
+                    insert(history).values(
+                        item_id=refund_item_id(refund.entry_id),
+                        person_id=refund.person_id,
+                        booklet_id=refund.booklet_id,
+                        kind="premium_refund",
+                        day=envelope.occurred_at.date(),
+                        description=f"invoice {refund.invoice_number}",
+                        amount=refund.amount,
+                        paid_to="member",
+                        status="due",
                     )
                 )
             case YouthSavingsPayoutDue() as payout if payout.amount > 0:

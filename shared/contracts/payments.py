@@ -303,6 +303,20 @@ class PremiumPaid(Event):
     amount: Money
 
 
+@events.register
+class PremiumRefundDue(Event):
+    """INV-8: a household paid more than its invoice asked (or paid it twice): the surplus is
+    refunded to the payer, paid by the payment run like any item."""
+
+    type_name = "PremiumRefundDue"
+
+    person_id: str
+    booklet_id: str
+    invoice_number: str
+    entry_id: str
+    amount: Money
+
+
 class PaidItem(BaseModel):
     """One thing a payment pays: a reimbursement, a MAF refund, a benefit period, the payout
     of a youth savings (DOS-7), a hospitalisation-insurance claim (PAY-5)."""
@@ -310,7 +324,14 @@ class PaidItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     item_id: str
-    kind: Literal["reimbursement", "maf_refund", "benefit", "youth_savings", "hospital_claim"]
+    kind: Literal[
+        "reimbursement",
+        "maf_refund",
+        "benefit",
+        "youth_savings",
+        "hospital_claim",
+        "premium_refund",
+    ]
     person_id: str
     amount: Money
     certificate_id: str | None = None

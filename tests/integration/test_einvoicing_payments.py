@@ -149,6 +149,17 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
         assert Decimal(premium["amount"]) == invoice.total and premium["paid_to"] == "fund"
         assert premium["status"] == "paid" and invoice.number in premium["description"]
 
+        # INV-8: the second half paid twice is refunded to the holder by the payment run.
+        async def refund_in_history():
+            async with client(payments) as api:
+                shown = await api.get(
+                    "/history?kind=premium_refund", headers=bearer(signer.token("member", "els"))
+                )
+            return shown.json()["lines"] or None
+
+        [refund] = await eventually(refund_in_history)
+        assert Decimal(refund["amount"]) == half and refund["status"] in ("due", "held")
+
         # Monitoring sees the month's invoice paid and the credit left for a handler.
         await signer.known_by(monitoring)
 
