@@ -34,7 +34,7 @@ def mutualis(*args: str, env: dict) -> subprocess.CompletedProcess:
     [
         (
             ["staff", "send", "complaint", "RegisterComplaint", "{}"],
-            "no service 'complaint'; one of: identity, dossier, payments, complaints",
+            "no service 'complaint'; one of: identity, dossier, payments, einvoicing, complaints",
         ),
         (
             ["staff", "send", "complaints", "RegisterComplain", "{}"],
@@ -60,7 +60,7 @@ def test_issue8_11_help_lists_services_commands_and_their_fields(env):
     top = mutualis("--help", env=env)
     send = mutualis("staff", "send", "--help", env=env)
 
-    assert "identity, dossier, complaints" in top.stdout
+    assert "identity, dossier, payments, einvoicing, complaints" in top.stdout
     assert "RegisterComplaint {complainant_name," in send.stdout
     assert "EnrolMember {booklet_id, holder}  (admin/member_services)" in send.stdout
     assert "BlockAccess {account_id, reason}" in send.stdout

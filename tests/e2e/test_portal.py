@@ -82,6 +82,7 @@ def portal(tmp_path_factory, mailbox):
     """The system, started by the launcher, the demo seeded; yields the portal's address, the
     staff tooling's environment and the demo's national register numbers by name."""
     names = ("broker", "idp", "identity", "dossier", "complaints", "payments", "monitoring")
+    names += ("einvoicing",)
     ports = {name: free_port() for name in (*names, "portal")}
     data = tmp_path_factory.mktemp("data")
     env = {
@@ -670,12 +671,13 @@ def test_pay1_pay2_dos6_her_payments_a_receipt_and_her_care_page(portal, els, pa
     shot(page, "person")
 
 
-def test_dos8_inv2_inv3_her_insurance_her_invoice_in_the_inbox_and_her_notices(
-    portal, els, page: Page
+def test_dos8_inv2_inv3_inv8_her_insurance_her_invoice_in_the_inbox_paid_by_the_bank(
+    portal, els, page: Page, tmp_path
 ):
     """Last in the module: it moves the system's clock to next month's billing run. Member
     services subscribe Els to Neutra Confort; she sees its waiting periods; on the first of the
-    month her invoice is in her inbox with its PDF (and QR code); she switches notices off."""
+    month her invoice is in her inbox with its PDF (and QR code); she switches notices off; the
+    bank's statement pays it."""
     base, tools, numbers, _ = portal
     clock = ShiftedClock(Path(tools["MUTUALIS_DATA_DIR"]) / "clock")
     today = brussels_day(clock.now())
@@ -723,3 +725,14 @@ def test_dos8_inv2_inv3_her_insurance_her_invoice_in_the_inbox_and_her_notices(
     expect(page.get_by_role("status")).to_contain_text("Bewaard.")
     accessible(page, base)
     shot(page, "invoice-delivery")
+
+    # The bank's statement pays the invoice by its structured communication (INV-8).
+    assert mutualis(*login, env=tools).returncode == 0  # a month on: a new staff session
+    statement = tmp_path / "statement.xml"
+    assert mutualis("demo", "statement", str(statement), env=tools).returncode == 0
+    imported = mutualis("einvoicing", "import-statement", str(statement), "--json", env=tools)
+    outcomes = json.loads(imported.stdout)["outcomes"]
+    assert outcomes.get("paid", 0) >= 1 and outcomes["unmatched"] == 1, imported.stdout
+    page.goto(f"{base}/invoices?status=paid")
+    until_shown(page, page.get_by_role("link", name=month))
+    expect(page.get_by_role("table")).to_contain_text("betaald op")
