@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.einvoicing.domain.billing import Cover, Insured
 from shared.contracts.dossier import Address, Person
 from shared.contracts.insurance import InsuranceSubscribed, Product
-from shared.privacy.marking import Concealed
+from shared.privacy.marking import opened
 
 metadata = MetaData()
 
@@ -76,26 +76,19 @@ covers = Table(
 )
 
 
-def readable(value: str | None) -> str | None:
-    """A value this service can read, None for one sealed from it or erased."""
-    return None if value is None or isinstance(value, Concealed) else value
-
-
 def name_of(person: Person) -> str | None:
-    first, last = readable(person.first_name), readable(person.last_name)
+    first, last = opened(person.first_name), opened(person.last_name)
     return f"{first} {last}" if first and last else None
 
 
 def address_of(address: Address | None) -> dict[str, str | None]:
-    if address is None or readable(address.street) is None:
+    if address is None or opened(address.street) is None:
         return {}
-    number = " ".join(
-        part for part in (readable(address.house_number), readable(address.box)) if part
-    )
+    number = " ".join(part for part in (opened(address.house_number), opened(address.box)) if part)
     return {
         "street": f"{address.street} {number}".strip(),
-        "postal_code": readable(address.postal_code),
-        "municipality": readable(address.municipality),
+        "postal_code": opened(address.postal_code),
+        "municipality": opened(address.municipality),
         "country": address.country,
     }
 

@@ -4,7 +4,7 @@ their covers (services/einvoicing/households.py)."""
 from __future__ import annotations
 
 from services.einvoicing import billing
-from services.einvoicing.households import Households, address_of, readable
+from services.einvoicing.households import Households, address_of
 from shared.contracts import EventEnvelope, events
 from shared.contracts.dossier import (
     AddressChanged,
@@ -15,6 +15,7 @@ from shared.contracts.dossier import (
 )
 from shared.contracts.insurance import InsuranceEnded, InsuranceSubscribed
 from shared.eventstore import UnitOfWork
+from shared.privacy.marking import opened
 
 DOSSIER_EVENTS = {
     "MemberEnrolled",
@@ -39,7 +40,7 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         case AddressChanged(person_id=person_id, address=address):
             await known.update(person_id, **address_of(address))
         case ContactDetailsChanged(person_id=person_id, email=email, phone=phone):
-            changed = {"email": readable(email), "phone": readable(phone)}
+            changed = {"email": opened(email), "phone": opened(phone)}
             await known.update(person_id, **{k: v for k, v in changed.items() if v is not None})
         case InsuranceSubscribed() as subscribed:
             await known.insure(subscribed)

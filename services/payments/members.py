@@ -36,7 +36,7 @@ from shared.contracts.dossier import (
     Person,
 )
 from shared.eventstore import UnitOfWork
-from shared.privacy.marking import Concealed
+from shared.privacy.marking import opened
 
 metadata = MetaData()
 
@@ -159,22 +159,17 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         case DependantAdded(booklet_id=booklet_id, person_id=person_id, dependant=person):
             await known.admit(booklet_id, person_id, "dependant", person)
         case ContactDetailsChanged(person_id=person_id, iban=iban, bic=bic) if iban:
-            await known.pay_to(person_id, _value(iban), _value(bic))
+            await known.pay_to(person_id, opened(iban), opened(bic))
         case EntitlementChanged(person_id=person_id, entitlement=entitlement, since=since):
             await known.entitle(person_id, since, entitlement.increased_reimbursement)
         case GmdRecorded(person_id=person_id, gp_riziv_number=gp, start_date=start):
-            if (gp := _value(gp)) is not None:
+            if (gp := opened(gp)) is not None:
                 await known.gmd_held(person_id, gp, start)
         case GmdEnded(person_id=person_id, end_date=end):
             await known.gmd_ended(person_id, end)
         case MedicalAgreementRecorded() as agreement:
-            if (code := _value(agreement.nomenclature_code)) is not None:
+            if (code := opened(agreement.nomenclature_code)) is not None:
                 await known.agreed(agreement, code)
-
-
-def _value(value: str | None) -> str | None:
-    """A value this service can read, None for one sealed from it or erased."""
-    return None if value is None or isinstance(value, Concealed) else value
 
 
 class Members:
@@ -304,11 +299,11 @@ class Members:
         # The dossier keeps a person on one booklet, so a known person can only be a replay.
         if await self.get(person_id) is not None:
             return
-        first, last = _value(person.first_name), _value(person.last_name)
+        first, last = opened(person.first_name), opened(person.last_name)
         await self.conn.execute(
             insert(members).values(
                 person_id=person_id,
-                national_register_number=_value(person.national_register_number),
+                national_register_number=opened(person.national_register_number),
                 booklet_id=booklet_id,
                 role=role,
                 birth_date=person.birth_date,

@@ -140,3 +140,8 @@ def _models_in(annotation: Any, through_list: bool = False) -> Iterator[tuple[ty
     listed = through_list or origin in (list, tuple, set, frozenset)
     for arg in get_args(annotation):
         yield from _models_in(arg, listed)
+
+
+def opened(value: str | None) -> str | None:
+    """A value a service can read, None for one sealed from it or erased (a marker)."""
+    return None if value is None or isinstance(value, Concealed) else value
