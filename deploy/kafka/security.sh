@@ -76,7 +76,9 @@ allow einvoicing Read Describe -- --topic dossier.keys
 allow identity Write Describe -- --topic identity.keys
 allow complaints Write Describe -- --topic complaints.keys
 allow payments Write Describe -- --topic payments.keys
+allow einvoicing Write Describe -- --topic einvoicing.keys
 allow dossier Read Describe -- --topic identity.keys --topic complaints.keys --topic payments.keys
+allow dossier Read Describe -- --topic einvoicing.keys
 
 # Monitoring reads every service's events and reports lag (offsets of every group).
 principal monitoring

@@ -15,7 +15,13 @@ from services.dossier.privacy_read_model import personal_data_exports
 # Every service holding personal data makes its part of the copy (PersonalDataExported); the
 # copy is complete when each of these has. A service that starts holding personal data is
 # added here, and reads PersonalDataRequested.
-EXPORTING_SERVICES: tuple[str, ...] = ("dossier", "identity", "complaints", "payments")
+EXPORTING_SERVICES: tuple[str, ...] = (
+    "dossier",
+    "identity",
+    "complaints",
+    "payments",
+    "einvoicing",
+)
 
 
 class Exports:

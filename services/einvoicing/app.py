@@ -10,6 +10,7 @@ from services.einvoicing import (
     incoming,
     learning,
     notices,
+    personal_data,
     reminders,
 )
 from services.einvoicing.domain.premiums import shipped_premium_tables
@@ -18,6 +19,7 @@ from shared import access
 from shared.eventstore import unit_of_work
 from shared.eventstore.database import Migrations
 from shared.messaging.consumer import Subscription
+from shared.privacy import exports
 from shared.service import Runtime, ServiceDefinition
 
 
@@ -36,15 +38,22 @@ definition = ServiceDefinition(
         delivery.DeliveryChoicesProjection(),
         announcements.AnnouncementsProjection(),
     ],
-    timer_handlers={**billing.HANDLERS, **reminders.HANDLERS, **notices.HANDLERS},
+    timer_handlers={
+        **billing.HANDLERS,
+        **reminders.HANDLERS,
+        **notices.HANDLERS,
+        **exports.HANDLERS,
+    },
     subscriptions=[
         access.subscription(),
         Subscription("households", ["dossier"], learning.apply_dossier_event),
         Subscription("inbox", ["identity"], delivery.apply_identity_event),
+        exports.subscription("einvoicing", personal_data.part_of),
     ],
     migrations=[
         Migrations(Path(__file__).parent / "migrations", "alembic_version_einvoicing"),
         access.MIGRATIONS,
+        exports.MIGRATIONS,
     ],
     on_start=_start,
     routers=[api.router],

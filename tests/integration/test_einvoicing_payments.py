@@ -6,10 +6,12 @@ account without one, pays it a second time (to refund), and brings a credit that
 nothing (left for a handler, with the reason). Overdue, the household is out of order in the
 dossier and may not join another insurance; paid, it is in order again, the premium shows in
 the payer's financial history (PAY-1), and the invoice gets no second reminder; the same
-statement imported again changes nothing."""
+statement imported again changes nothing. Els's copy of her data (DOS-12) tells the same story:
+einvoicing's part shows the invoice, the credits that paid it, its reminder and notices."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +26,11 @@ from services.einvoicing.read_model import incoming_payments, invoices
 from services.monitoring.app import definition as monitoring_service
 from services.payments.app import definition as payments_service
 from shared.clock import BRUSSELS
+from shared.contracts.privacy import PersonalDataExported
+from tests.support import dossier as facts
 from tests.support.einvoicing import ELS, insured_household, issued, to_billing_day
 from tests.support.http import bearer, client
+from tests.support.recorded import recorded
 from tests.support.services import running
 from tests.support.waiting import eventually
 
@@ -174,6 +179,33 @@ async def test_inv4_inv8_a_reminder_then_a_bank_statement_pays_the_invoice_and_r
         assert seen["unmatched_credits"] == 1 and Decimal(seen["unmatched_amount"]) == Decimal(
             "12.34"
         )
+
+        # DOS-12: Els asks for a copy of her data; einvoicing's part tells this whole story.
+        await facts.record_copy_request(dossier, str(uuid.uuid4()), household.els_id)
+
+        async def einvoicing_part():
+            made = await recorded(einvoicing, PersonalDataExported.type_name)
+            return made[0].payload["part"] if made else None
+
+        part = await eventually(einvoicing_part)
+        # The next month's invoice is in her part too, still open.
+        [theirs] = [i for i in part["invoices"] if i["number"] == invoice.number]
+        assert (theirs["number"], theirs["you_pay_it"], theirs["paid_on"]) == (
+            invoice.number,
+            True,
+            booked,
+        )
+        received = [p["amount"] for p in theirs["payments_received"]]
+        assert received == [str(half), str(rest), str(half)]
+        assert {p["from_account"] for p in theirs["payments_received"]} == {ELS_ACCOUNT}
+        assert [r["reminder"] for r in theirs["reminders"]] == [1]
+        assert [n["notice"] for n in theirs["notices"]] == ["issued", "reminder-1"]
+        assert {line["person_id"] for line in theirs["lines"]} == {
+            household.els_id,
+            household.lotte_id,
+        }
+        assert [c["product"] for c in part["insurances_invoiced"]] == ["confort"]
+        assert "Onbekend" not in str(part) and STRANGER not in str(part)
 
 
 async def _reminded(row, number: str, count: int):

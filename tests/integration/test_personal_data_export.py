@@ -1,15 +1,16 @@
 """DOS-12 (issue 10, item 4): a member asks for a copy of their data (access, portability) and
 downloads it as JSON, one part per service, theirs only; another member's token gets 404.
-When the dossier records `PersonalDataRequested`, the dossier, identity, complaints and
-payments each record `PersonalDataExported` with their part of the person's copy; the part is
-sealed under the request on every events topic, the other services share the key of theirs
-with the dossier alone (through `identity.keys`, `complaints.keys` and `payments.keys`), and
-the dossier opens each part: the person's booklet, portal account, complaint, reimbursed care
-and the payment into their account, nothing of another member, nor the care of the daughter
-whose reimbursement went into that account. A month later every service shreds its key of the
+When the dossier records `PersonalDataRequested`, the dossier, identity, complaints, payments
+and einvoicing each record `PersonalDataExported` with their part of the person's copy; the
+part is sealed under the request on every events topic, the other services share the key of
+theirs with the dossier alone (through `identity.keys`, `complaints.keys`, `payments.keys` and
+`einvoicing.keys`), and the dossier opens each part: the person's booklet, portal account,
+complaint, reimbursed care, the payment into their account and how their invoices reach them,
+nothing of another member, nor the care of the daughter whose reimbursement went into that
+account. A month later every service shreds its key of the
 copy, and the dossier's copies of the others' go with them.
 
-Real broker, real databases (both backends), the four services as they are wired."""
+Real broker, real databases (both backends), the five services as they are wired."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 
 from services.complaints.app import definition as complaints_service
 from services.dossier.app import definition as dossier_service
+from services.einvoicing.app import definition as einvoicing_service
 from services.identity.adapters.members import Members
 from services.identity.app import definition as identity_service
 from services.payments.app import definition as payments_service
@@ -28,8 +30,7 @@ from services.payments.members import members as payments_members
 from services.payments.payment_runs import next_run_day
 from shared.clock import brussels_day
 from shared.contracts import EventEnvelope
-from shared.contracts.privacy import PersonalDataExported, PersonalDataRequested
-from shared.eventstore import PendingEvent, unit_of_work
+from shared.contracts.privacy import PersonalDataExported
 from shared.eventstore.schema import data_keys
 from shared.messaging.topics import events_topic, keys_topic
 from shared.privacy.marking import ERASED_KEY, SEALED_KEY
@@ -60,7 +61,7 @@ JANS_COMPLAINT = {
 }
 # What is Lien's or Jan's and never in a copy made for Griet (Lien's dentist is a Claes too).
 NOT_GRIETS = (LIEN, "Lien", JAN, "Claes", JANS_COMPLAINT["subject"], "Molenstraat")
-SERVICES = ("dossier", "identity", "complaints", "payments")
+SERVICES = ("dossier", "identity", "complaints", "payments", "einvoicing")
 
 
 async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_for_the_dossier(
@@ -71,6 +72,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
         running(identity_service, await new_database("identity"), kafka, clock) as identity,
         running(complaints_service, await new_database("complaints"), kafka, clock) as complaints,
         running(payments_service, await new_database("payments"), kafka, clock) as payments,
+        running(einvoicing_service, await new_database("einvoicing"), kafka, clock) as einvoicing,
         client(identity) as identity_api,
         client(complaints) as complaints_api,
     ):
@@ -185,7 +187,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
             jans_try = await dossier_api.get(export, headers=bearer(tokens[JAN]))
 
         async def answered_by_all() -> bool:
-            runtimes = (dossier, identity, complaints, payments)
+            runtimes = (dossier, identity, complaints, payments, einvoicing)
             answers = [await recorded(r, PersonalDataExported.type_name) for r in runtimes]
             return all(len(a) == 1 for a in answers)
 
@@ -200,6 +202,7 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
         assert await _export_keys(identity, request_id) == {"identity": True}
         assert await _export_keys(complaints, request_id) == {"complaints": True}
         assert await _export_keys(payments, request_id) == {"payments": True}
+        assert await _export_keys(einvoicing, request_id) == {"einvoicing": True}
 
         # What the topics carry: the parts sealed, the keys wrapped for the dossier.
         published = {s: await _exported_on(kafka, s) for s in SERVICES}
@@ -226,7 +229,11 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
             return await _export_keys(dossier, request_id) == dict.fromkeys(SERVICES, False)
 
         assert await eventually(all_shredded), await _export_keys(dossier, request_id)
-        for runtime, service in ((identity, "identity"), (payments, "payments")):
+        for runtime, service in (
+            (identity, "identity"),
+            (payments, "payments"),
+            (einvoicing, "einvoicing"),
+        ):
             # Each service's own timer shreds its key; the dossier may shred its copy first.
             async def shredded_by_itself(runtime=runtime, service=service) -> bool:
                 return await _export_keys(runtime, request_id) == {service: False}
@@ -298,6 +305,23 @@ async def test_dos12_a_member_downloads_a_copy_with_every_services_part_sealed_f
     assert (bill["year"], bill["chronic_illness_recognised"]) == (care_date.year, False)
     assert D(bill["co_payments_counted"]) == D(gp_visit["co_payment"])  # Lien's was nil
 
+    invoicing = parts["einvoicing"]
+    assert invoicing["invoiced_as"] == {
+        "booklet_id": "b-g",
+        "role": "holder",
+        "name": "Griet Vandekerckhove",
+        "birth_date": "1979-02-14",
+        "language": "nl",
+        "address": invoicing["invoiced_as"]["address"],
+        "email": "griet.v@example.org",
+        "phone": None,
+    }
+    assert invoicing["invoiced_as"]["address"]["street"].startswith("Veldstraat")
+    # Her portal account switched e-invoicing on (INV-1); no Neutra cover, so no invoice.
+    [on] = invoicing["invoice_delivery"]
+    assert (on["electronic"], on["notify"], on["channel"]) == (True, True, "email")
+    assert (invoicing["insurances_invoiced"], invoicing["invoices"]) == ([], [])
+
     copy = str(parts)
     for theirs in (*NOT_GRIETS, accounts[JAN]):
         assert theirs not in copy, theirs
@@ -332,18 +356,6 @@ def _certificate(cid, nrn, day, provider=GP, code="101076", fee="33.73") -> dict
     return {"certificate": certificate}
 
 
-async def _record_request(dossier, request_id: str, person_id: str) -> None:
-    requested = PersonalDataRequested(request_id=request_id, person_id=person_id)
-    async with unit_of_work(dossier.store, dossier.clock) as uow:
-        await uow.append(
-            f"privacy-request-{request_id}",
-            None,
-            [PendingEvent(requested, str(uuid.uuid4()))],
-            correlation_id=str(uuid.uuid4()),
-        )
-        await uow.commit()
-
-
 async def _export_keys(runtime, request_id: str) -> dict[str, bool]:
     """owner → whether `runtime` holds a live export key of that owner for the request."""
     async with runtime.database.read() as conn:
@@ -376,6 +388,7 @@ async def test_dos12_an_erasure_shreds_the_copies_made_of_the_person_in_every_se
         running(identity_service, await new_database("identity"), kafka, clock) as identity,
         running(complaints_service, await new_database("complaints"), kafka, clock) as complaints,
         running(payments_service, await new_database("payments"), kafka, clock) as payments,
+        running(einvoicing_service, await new_database("einvoicing"), kafka, clock) as einvoicing,
     ):
         await signer.known_by(dossier)
         sent = await signer.send(
@@ -384,7 +397,7 @@ async def test_dos12_an_erasure_shreds_the_copies_made_of_the_person_in_every_se
         assert sent.status == "accepted", sent.reason
         griet_id = await facts.person_id_in(dossier, GRIET)
         request_id = str(uuid.uuid4())
-        await _record_request(dossier, request_id, griet_id)
+        await facts.record_copy_request(dossier, request_id, griet_id)
 
         async def dossier_holds_every_key() -> bool:
             return await _export_keys(dossier, request_id) == dict.fromkeys(SERVICES, True)
@@ -401,6 +414,7 @@ async def test_dos12_an_erasure_shreds_the_copies_made_of_the_person_in_every_se
                 and await _export_keys(identity, request_id) == {"identity": False}
                 and await _export_keys(complaints, request_id) == {"complaints": False}
                 and await _export_keys(payments, request_id) == {"payments": False}
+                and await _export_keys(einvoicing, request_id) == {"einvoicing": False}
             )
 
         assert await eventually(shredded_everywhere), await _export_keys(dossier, request_id)

@@ -21,6 +21,8 @@ from shared.contracts.dossier import (
     Person,
     legacy_person_id,
 )
+from shared.contracts.privacy import PersonalDataRequested
+from shared.eventstore import PendingEvent, unit_of_work
 from shared.messaging.broker import event_headers
 from shared.messaging.topics import ensure_topics, events_topic
 from shared.service import Runtime
@@ -120,3 +122,17 @@ async def publish(kafka: KafkaSettings, *envelopes: EventEnvelope) -> None:
             )
     finally:
         await producer.stop()
+
+
+async def record_copy_request(dossier_service: Runtime, request_id: str, person_id: str) -> None:
+    """A person's access request (DOS-12), recorded as the dossier's privacy API would: every
+    exporting service answers it with its part."""
+    requested = PersonalDataRequested(request_id=request_id, person_id=person_id)
+    async with unit_of_work(dossier_service.store, dossier_service.clock) as uow:
+        await uow.append(
+            f"privacy-request-{request_id}",
+            None,
+            [PendingEvent(requested, str(uuid.uuid4()))],
+            correlation_id=str(uuid.uuid4()),
+        )
+        await uow.commit()

@@ -32,6 +32,7 @@ PARTS = {
     "identity": {"accounts": [{"login": "els"}]},
     "complaints": {"complaints": []},
     "payments": {"payments": []},
+    "einvoicing": {"invoices": []},
 }
 
 
@@ -144,7 +145,7 @@ async def test_dos12_a_part_delivered_twice_is_kept_once_and_the_request_answere
     await deliver(store, dossier_part)
     await deliver(store, dossier_part)  # redelivered: the same event
     await deliver(store, part("dossier", request_id, els, part={"booklet": "changed"}))
-    for service in ("identity", "complaints", "payments", "identity"):
+    for service in ("identity", "complaints", "payments", "einvoicing", "identity"):
         await deliver(store, part(service, request_id, els))
 
     assert (await exports.parts_of(request_id))["dossier"] == PARTS["dossier"]

@@ -46,9 +46,10 @@ def test_dos12_only_the_dossier_reads_the_parts_of_a_copy_the_other_services_mak
         ("identity", "export"),
         ("complaints", "export"),
         ("payments", "export"),
+        ("einvoicing", "export"),
     }
     assert shared_categories("identity") == shared_categories("complaints") == {"export"}
-    assert shared_categories("payments") == {"export"}
+    assert shared_categories("payments") == shared_categories("einvoicing") == {"export"}
     assert ("identity", "export") not in readable_by("complaints")
     assert ("payments", "export") not in readable_by("identity")
 
