@@ -40,9 +40,12 @@ def run_timer(period: date, after: str = "", correlation_id: str = "") -> Timer:
     return Timer(f"{RUN}:{period:%Y-%m}:{after}", RUN, due, payload, correlation_id)
 
 
-def household_timer(booklet_id: str, period: date, due: datetime) -> Timer:
+def household_timer(booklet_id: str, period: date, due: datetime, person_id: str) -> Timer:
+    """The household's invoice of `period` for a cover of `person_id` recorded after its run:
+    one per person, so each late cover is billed even when the month's invoice went out."""
     payload = {"period": period.isoformat(), "booklet_id": booklet_id}
-    return Timer(f"{HOUSEHOLD}:{booklet_id}:{period:%Y-%m}", HOUSEHOLD, due, payload)
+    timer_id = f"{HOUSEHOLD}:{booklet_id}:{period:%Y-%m}:{person_id}"
+    return Timer(timer_id, HOUSEHOLD, due, payload)
 
 
 async def schedule_runs(uow: UnitOfWork) -> None:
@@ -51,13 +54,16 @@ async def schedule_runs(uow: UnitOfWork) -> None:
     await uow.schedule(run_timer(first_of_month(brussels_day(uow.clock.now()))))
 
 
-async def bill_late_cover(uow: UnitOfWork, booklet_id: str, starts_on: date) -> None:
-    """A cover recorded after the run of a month it starts in: that household's invoices of
-    the months already run are issued on their own."""
+async def bill_late_cover(
+    uow: UnitOfWork, booklet_id: str, person_id: str, starts_on: date
+) -> None:
+    """A cover recorded after the run of a month it starts in: that household is invoiced for
+    the months already run on its own, or gets a supplementary invoice for a month it was
+    invoiced already."""
     now = uow.clock.now()
     period = first_of_month(starts_on)
     while run_at(period) <= now:
-        await uow.schedule(household_timer(booklet_id, period, now))
+        await uow.schedule(household_timer(booklet_id, period, now, person_id))
         period = next_month(period)
 
 
@@ -80,8 +86,22 @@ async def on_household(timer: Timer, uow: UnitOfWork) -> None:
     period = date.fromisoformat(timer.payload["period"])
     aggregates = Repository.for_timer(uow, timer)
     register = await aggregates.get(InvoiceNumberRegister, period)
-    await _invoice(uow, aggregates, register, timer.payload["booklet_id"], period)
+    await _invoice(uow, aggregates, register, timer.payload["booklet_id"], period, late=True)
     await aggregates.save(register)
+
+
+async def month_invoices(
+    aggregates: Repository, booklet_id: str, period: date
+) -> list[HouseholdInvoice]:
+    """The household's invoices of the month issued so far: its invoice, then each
+    supplementary one in order."""
+    issued = []
+    while True:
+        invoice_id = HouseholdInvoice.id_of(booklet_id, period, len(issued))
+        invoice = await aggregates.get(HouseholdInvoice, invoice_id)
+        if invoice.issued is None:
+            return issued
+        issued.append(invoice)
 
 
 async def _invoice(
@@ -90,15 +110,23 @@ async def _invoice(
     register: InvoiceNumberRegister,
     booklet_id: str,
     period: date,
+    late: bool = False,
 ) -> None:
-    invoice = await aggregates.get(HouseholdInvoice, HouseholdInvoice.id_of(booklet_id, period))
+    """The household's invoice of the month, once; for a `late` cover, the supplementary
+    invoice of what the month's earlier invoices did not ask."""
+    issued = await month_invoices(aggregates, booklet_id, period) if late else []
+    invoice = await aggregates.get(
+        HouseholdInvoice, HouseholdInvoice.id_of(booklet_id, period, len(issued))
+    )
     if invoice.issued is not None:
-        return
+        return  # the run came again (a crash, a replica): the month is invoiced
     households = uow.view(Households)
     holder, insured, covers = await households.household(booklet_id)
     month = month_lines(holder["person_id"], insured, covers, period) if holder else None
+    if month is not None and issued:
+        month = month.beyond(line for earlier in issued for line in earlier.issued.lines)
     if month is None:
-        return  # the cover ended, or the person was erased, before the run came
+        return  # nothing (more) to ask: the cover ended, or the person was erased, meanwhile
     settings = einvoicing_settings()
     invoice.issue(
         register,
@@ -108,11 +136,12 @@ async def _invoice(
         brussels_day(uow.clock.now()),
         timedelta(days=settings.due_after_days),
         await households.electronic(holder["person_id"]),
+        supplements=issued[0].issued.number if issued else None,
     )
-    issued = invoice.issued
-    await reminders.start(uow, issued)
-    if issued.electronic:  # INV-3: the payer is told it is in the inbox
-        notice = notices.notice_timer(issued.invoice_id, issued.number, "issued", uow.clock.now())
+    made = invoice.issued
+    await reminders.start(uow, made)
+    if made.electronic:  # INV-3: the payer is told it is in the inbox
+        notice = notices.notice_timer(made.invoice_id, made.number, "issued", uow.clock.now())
         await uow.schedule(notice)
     await aggregates.save(invoice)
 

@@ -44,7 +44,9 @@ async def apply_dossier_event(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             await known.update(person_id, **{k: v for k, v in changed.items() if v is not None})
         case InsuranceSubscribed() as subscribed:
             await known.insure(subscribed)
-            await billing.bill_late_cover(uow, subscribed.booklet_id, subscribed.starts_on)
+            await billing.bill_late_cover(
+                uow, subscribed.booklet_id, subscribed.person_id, subscribed.starts_on
+            )
         case InsuranceEnded(person_id=person_id, last_day=last_day):
             await known.end_cover(person_id, last_day)
         case PersonErased(person_id=person_id):

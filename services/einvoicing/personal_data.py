@@ -18,7 +18,7 @@ from services.einvoicing.domain.incoming import IncomingPayment
 from services.einvoicing.domain.personal_data import Held
 from services.einvoicing.households import Households
 from shared.clock import brussels_day
-from shared.contracts import EventEnvelope, events
+from shared.contracts import Event, EventEnvelope, events
 from shared.contracts.einvoicing import InvoicePaymentReceived
 from shared.eventstore import UnitOfWork
 
@@ -32,11 +32,8 @@ async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> di
         covers = [c for c in booklet_covers if c.person_id == person_id]
         first = min((c.starts_on for c in booklet_covers), default=None)
         months = _months(first, brussels_day(uow.clock.now())) if first else []
-        streams = await uow.read_streams(
-            HouseholdInvoice.stream(HouseholdInvoice.id_of(row["booklet_id"], month))
-            for month in months
-        )
-        invoices = [[events.decode(e) for e in stream] for stream in streams.values() if stream]
+        for month in months:
+            invoices += await _month_invoices(uow, row["booklet_id"], month)
         entries = [e.entry_id for i in invoices for e in i if isinstance(e, InvoicePaymentReceived)]
         recorded = await uow.read_streams(IncomingPayment.stream(entry) for entry in entries)
         credits = {
@@ -54,6 +51,17 @@ async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> di
         credits=credits,
     )
     return personal_data.part(held)
+
+
+async def _month_invoices(uow: UnitOfWork, booklet_id: str, month: date) -> list[list[Event]]:
+    """The household's invoices of the month, each as its stream tells it: the month's
+    invoice, then its supplementary ones."""
+    found = []
+    while stream := await uow.read_stream(
+        HouseholdInvoice.stream(HouseholdInvoice.id_of(booklet_id, month, len(found)))
+    ):
+        found.append([events.decode(e) for e in stream])
+    return found
 
 
 def _months(first: date, today: date) -> list[date]:

@@ -51,6 +51,7 @@ invoices = Table(
     Column("reminders", Integer, nullable=False, default=0),
     Column("paid_on", Date),
     Column("lines", JSON, nullable=False),
+    Column("supplements", String(10)),  # the number of the month's invoice it adds to
 )
 
 incoming_payments = Table(

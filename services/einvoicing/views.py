@@ -51,6 +51,7 @@ class InvoiceView(BaseModel):
     reminders: int
     paid_on: date | None
     payer_person_id: str
+    supplements: str | None = None  # a supplementary invoice: the month's invoice it adds to
     lines: list[InvoiceLineView] | None = None
 
 
@@ -137,6 +138,7 @@ async def invoice_document(
             )
             for line in row["lines"]
         ),
+        supplements=row.get("supplements"),
         creditor=document.Creditor(
             name=settings.creditor_name or federation.name,
             iban=settings.creditor_iban,

@@ -48,7 +48,9 @@ class InvoiceIssued(Event):
     """INV-2, INV-7: the household's invoice of `period` (a month, by its first day), payable
     by `due_on` with the structured communication `communication`, whether or not its notice
     was read (INV-4). `provisional`: priced on an earlier year's tables, the year's own not yet
-    known. `electronic`: sent to the payer's inbox (INV-1) rather than on paper."""
+    known. `electronic`: sent to the payer's inbox (INV-1) rather than on paper.
+    `supplements`: the number of the month's invoice this one adds to, for someone whose cover
+    of the month was recorded after that invoice was issued."""
 
     type_name = "InvoiceIssued"
 
@@ -64,6 +66,7 @@ class InvoiceIssued(Event):
     total: Money
     provisional: bool = False
     electronic: bool = False
+    supplements: str | None = Field(None, pattern=r"^\d{10}$")
 
 
 @events.register

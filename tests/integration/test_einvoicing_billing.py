@@ -4,7 +4,9 @@ month its cover starts, the billing run invoices it once, priced from the produc
 tables, with a structured communication of the month's register; the payer sees the invoice,
 its lines, its PDF with the QR code and its UBL, in her inbox because she has a portal account;
 another member learns nothing of it. A cover recorded after its month's run is invoiced on its
-own, and a second run of a month changes nothing."""
+own; in a household the run invoiced already, it gets a supplementary invoice that adds to the
+month's (its own lines only, the earlier invoice named on the PDF and in the UBL); a second run
+of a month changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import io
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from decimal import Decimal
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -28,8 +31,10 @@ from tests.support.einvoicing import enrolled, insured_household, issued, staff,
 from tests.support.http import bearer, client
 from tests.support.services import running
 from tests.support.waiting import eventually
+from tests.unit.test_einvoicing_documents import UBL
 
 JAN = facts.insz(date(1990, 1, 1), 45)
+MATS = facts.insz(date(2015, 3, 3), 47)
 
 
 async def test_inv7_a_household_on_neutra_confort_is_invoiced_once_a_month_from_the_tables(
@@ -77,6 +82,21 @@ async def test_inv7_a_household_on_neutra_confort_is_invoiced_once_a_month_from_
         assert second.booklet_id == jan_booklet and second.number == f"{period:%y%m}000002"
         assert not second.electronic or second.payer_person_id == jan_id
 
+        # Els's son Mats joins her booklet and Neutra Confort; his request, too, came last month.
+        mats = facts.person(MATS, first_name="Mats", birth_date=date(2015, 3, 3))
+        added = {"booklet_id": els_booklet, "dependant": mats.model_dump(mode="json")}
+        await staff(signer, "dossier", "AddDependant", added)
+        his = {"booklet_id": els_booklet, "national_register_number": MATS, "product": "confort"}
+        await staff(
+            signer, "dossier", "SubscribeToInsurance", his | {"received_on": str(last_month)}
+        )
+        *_, supplement = await eventually(lambda: issued(einvoicing, 3))
+        mats_id = await facts.person_id_in(dossier, MATS)
+        assert (supplement.booklet_id, supplement.payer_person_id) == (els_booklet, els_id)
+        assert supplement.supplements == invoice.number and supplement.period == period
+        assert [line["person_id"] for line in supplement.lines] == [mats_id]
+        assert supplement.total == sum(Decimal(line["amount"]) for line in supplement.lines) > 0
+
         async with client(einvoicing) as api:
             as_els = bearer(signer.token("member", "els"))
             as_jan = bearer(signer.token("member", "jan"))
@@ -85,9 +105,12 @@ async def test_inv7_a_household_on_neutra_confort_is_invoiced_once_a_month_from_
             pdf = await api.get(f"/invoices/{invoice.number}/pdf?language=nl", headers=as_els)
             ubl = await api.get(f"/invoices/{invoice.number}/ubl", headers=as_els)
             not_jans = await api.get(f"/invoices/{invoice.number}", headers=as_jan)
+            adds = f"/invoices/{supplement.number}"
+            supplement_pdf = await api.get(f"{adds}/pdf?language=nl", headers=as_els)
+            supplement_ubl = await api.get(f"{adds}/ubl", headers=as_els)
             not_his = await api.get(f"/persons/{els_id}/invoices", headers=as_jan)
 
-        assert [i["number"] for i in listed.json()] == [invoice.number]
+        assert [i["number"] for i in listed.json()] == [supplement.number, invoice.number]
         lines = detail.json()["lines"]
         assert {(line["person_name"], line["product_name"]) for line in lines} == {
             ("Els Peeters", "Neutra Confort"),
@@ -100,9 +123,15 @@ async def test_inv7_a_household_on_neutra_confort_is_invoiced_once_a_month_from_
         assert root.tag.endswith("Invoice") and invoice.communication.encode() in ubl.content
         for refused in (not_jans, not_his):
             assert refused.status_code == 404
+        pages = PdfReader(io.BytesIO(supplement_pdf.content)).pages
+        assert f"Aanvulling op factuur {invoice.number}" in "".join(p.extract_text() for p in pages)
+        reference = ET.fromstring(supplement_ubl.content).find(
+            "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", UBL
+        )
+        assert reference is not None and reference.text == invoice.number
 
     # Restarted on the same month, the run and the late cover's timer find everything issued.
     async with running(einvoicing_service, einvoicing.settings.database_url, kafka, clock) as again:
         clock.advance(timedelta(hours=1))
         async with again.database.read() as conn:
-            assert await conn.scalar(select(func.count()).select_from(invoices)) == 2
+            assert await conn.scalar(select(func.count()).select_from(invoices)) == 3

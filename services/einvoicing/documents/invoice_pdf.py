@@ -28,6 +28,7 @@ _WORDS = {
         "title": "Factuur",
         "to": "Aan",
         "number": "Factuurnummer",
+        "supplements": "Aanvulling op factuur",
         "customer": "Klantnummer",
         "period": "Periode",
         "issued": "Factuurdatum",
@@ -48,6 +49,7 @@ _WORDS = {
         "title": "Facture",
         "to": "À",
         "number": "Numéro de facture",
+        "supplements": "Complément à la facture",
         "customer": "Numéro de client",
         "period": "Période",
         "issued": "Date de la facture",
@@ -122,8 +124,10 @@ def _heading(pdf: FPDF, invoice: Invoice, words: dict, locale: str) -> None:
         pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 5, f"{address.postal_code} {address.city}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
+    supplements = [("supplements", invoice.supplements)] if invoice.supplements else []
     for key, value in (
         ("number", invoice.number),
+        *supplements,
         ("customer", invoice.customer_number),
         ("period", format_date(invoice.period, "LLLL y", locale=locale)),
         ("issued", format_date(invoice.issued_on, "long", locale=locale)),

@@ -48,6 +48,9 @@ def invoice_ubl(invoice: Invoice) -> bytes:
     period = _cac(root, "InvoicePeriod")
     _cbc(period, "StartDate", invoice.period.isoformat())
     _cbc(period, "EndDate", invoice.period_end.isoformat())
+    if invoice.supplements:  # EN 16931 BG-3, the preceding invoice
+        reference = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
+        _cbc(reference, "ID", invoice.supplements)
     _supplier(root, invoice)
     _customer(root, invoice)
     _payment_means(root, invoice)

@@ -4,7 +4,8 @@ the invoice it makes, numbered from the month's register. Pure: the billing run
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -51,6 +52,24 @@ class Insured:
 class MonthLines:
     lines: tuple[InvoiceLine, ...]
     provisional: bool
+
+    def beyond(self, invoiced: Iterable[InvoiceLine]) -> MonthLines | None:
+        """What the month asks beyond the lines already invoiced for it: a person's or the
+        household's amount not invoiced yet, or the part of it above what was (a cover recorded
+        after the month's invoice). None when nothing more is due. An amount that is now lower
+        is not credited for a month already invoiced: it applies from the next month."""
+        asked: dict[tuple, Decimal] = defaultdict(Decimal)
+        for line in invoiced:
+            asked[line.person_id, line.kind, line.product] += line.amount
+        more = []
+        for line in self.lines:
+            extra = line.amount - asked[line.person_id, line.kind, line.product]
+            if extra > 0 and extra != line.amount:
+                basis = f"the difference with the month's invoice; {line.basis}"[:200]
+                more.append(line.model_copy(update={"amount": extra, "basis": basis}))
+            elif extra > 0:
+                more.append(line)
+        return MonthLines(tuple(more), self.provisional) if more else None
 
 
 def month_lines(
@@ -138,8 +157,10 @@ class HouseholdInvoice(Aggregate):
     entries: set[str] = field(default_factory=set)  # the credits received, by entry id
 
     @staticmethod
-    def id_of(booklet_id: str, period: date) -> str:
-        return f"{booklet_id}/{period:%Y-%m}"
+    def id_of(booklet_id: str, period: date, supplement: int = 0) -> str:
+        """The month's invoice, or its `supplement`th supplementary invoice (1, 2, …)."""
+        month = f"{booklet_id}/{period:%Y-%m}"
+        return f"{month}/{supplement}" if supplement else month
 
     @classmethod
     def stream(cls, invoice_id: str) -> str:
@@ -154,6 +175,7 @@ class HouseholdInvoice(Aggregate):
         issued_on: date,
         due_after: timedelta,
         electronic: bool,
+        supplements: str | None = None,
     ) -> None:
         if self.issued is not None:
             raise ValueError(f"invoice {self.invoice_id} is issued already")
@@ -172,6 +194,7 @@ class HouseholdInvoice(Aggregate):
                 total=sum((line.amount for line in month.lines), Decimal("0.00")),
                 provisional=month.provisional,
                 electronic=electronic,
+                supplements=supplements,
             )
         )
 

@@ -77,6 +77,8 @@ class Invoice:
     federation: Federation  # heads the documents, with the member's fund if known (ORG-1)
     fund: RegionalFund | None
     currency: Literal["EUR"] = "EUR"
+    # A supplementary invoice: the number of the month's invoice it adds to.
+    supplements: str | None = None
 
     def __post_init__(self) -> None:
         StructuredCommunication.from_number(self.number)  # refuses a number it cannot carry

@@ -104,6 +104,8 @@ def _invoice(
         "you_pay_it": pays,
         "lines": lines,
     }
+    if issued.supplements:
+        shown["supplements"] = issued.supplements
     if not pays:
         return shown  # what the payer owes and pays is theirs
     paid = next((e for e in stream if isinstance(e, InvoicePaid)), None)
