@@ -7,12 +7,16 @@ from datetime import time
 from functools import cache
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from shared.identifiers import Bic, Iban
+from shared.notifying import NotifyingSettings
 
 
-class EinvoicingSettings(BaseSettings):
+class EinvoicingSettings(NotifyingSettings):
+    """Besides its own, the mail server and SMS gateway the notices go out through (INV-3;
+    shared.notifying)."""
+
     model_config = SettingsConfigDict(env_prefix="EINVOICING_", extra="ignore")
 
     # The account premiums are paid to (the creditor of the invoices and their QR codes). The
@@ -28,10 +32,6 @@ class EinvoicingSettings(BaseSettings):
     # INV-4: reminders of an invoice still open, this many days after its due date.
     first_reminder_after_days: int = Field(15, ge=1)
     second_reminder_after_days: int = Field(30, ge=2)
-    # INV-3: notices go by e-mail through this SMTP server (none: not sent, and logged so).
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_sender: str = "no-reply@mutualis.invalid"
     # How many households one transaction of a billing run invoices.
     run_part_size: int = Field(2_000, ge=1)
 

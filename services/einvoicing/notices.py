@@ -29,6 +29,7 @@ _WORDS = {
     "nl": {
         "issued": ("Nieuwe factuur in je inbox", "je factuur van {month}"),
         "reminder": ("Herinnering in je inbox", "een herinnering voor je factuur van {month}"),
+        "short": "Nieuw in je inbox op het ledenportaal: {what}. Dit bericht bevat geen link.",
         "body": (
             "Beste,\n\nIn je inbox op het ledenportaal staat een nieuw document klaar: {what}.\n"
             "Meld je aan op het portaal zoals je dat altijd doet om het te lezen. Deze e-mail "
@@ -38,6 +39,7 @@ _WORDS = {
     "fr": {
         "issued": ("Nouvelle facture dans votre boîte", "votre facture de {month}"),
         "reminder": ("Rappel dans votre boîte", "un rappel pour votre facture de {month}"),
+        "short": "Nouveau dans votre boîte sur le portail : {what}. Ce message n'a aucun lien.",
         "body": (
             "Bonjour,\n\nUn nouveau document vous attend dans votre boîte sur le portail des "
             "membres : {what}.\nConnectez-vous au portail comme d'habitude pour le lire. Ce "
@@ -56,13 +58,13 @@ def message(language: str, notice: str, period: date) -> Message:
     words = _WORDS.get(language, _WORDS["nl"])
     subject, what = words["reminder" if notice.startswith("reminder") else "issued"]
     month = format_date(period, "MMMM y", locale=LOCALES.get(language, "nl_BE"))
-    return Message(subject, words["body"].format(what=what.format(month=month)))
+    what = what.format(month=month)
+    return Message(subject, words["body"].format(what=what), words["short"].format(what=what))
 
 
 @cache
 def senders() -> Senders:
-    settings = einvoicing_settings()
-    return Senders.configured(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return Senders.configured(einvoicing_settings())
 
 
 async def on_notice(timer: Timer, uow: UnitOfWork) -> None:
@@ -76,7 +78,8 @@ async def on_notice(timer: Timer, uow: UnitOfWork) -> None:
     choice = await households.delivery(payer_id) or {}
     person = (await households.persons({payer_id})).get(payer_id) or {}
     channel = choice.get("channel") or "email"
-    address = choice.get(channel) or person.get(channel)
+    field = "email" if channel == "email" else "phone"
+    address = choice.get(field) or person.get(field)
     if not choice.get("electronic"):
         sent, why = False, "on paper: the invoice is posted"
     elif not choice.get("notify"):

@@ -6,12 +6,16 @@ The key-encryption key its private signing keys are wrapped with is not among th
 keys at rest reads; identity refuses to start without it (adapters/signing_keys.py)."""
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from services.identity.adapters.totp import valid_secret
+from shared.notifying import NotifyingSettings
 
 
-class IdentitySettings(BaseSettings):
+class IdentitySettings(NotifyingSettings):
+    """Besides its own, the mail server and SMS gateway one-time codes go out through (ID-1;
+    shared.notifying): without them the code is logged as not sent (without the code)."""
+
     # A refused secret must not show up in the error (and so in a log).
     model_config = SettingsConfigDict(
         env_prefix="IDENTITY_", extra="ignore", hide_input_in_errors=True
@@ -47,11 +51,6 @@ class IdentitySettings(BaseSettings):
     # The reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the
     # client's address. Empty: the connection's peer is the client, whatever headers it sends.
     trusted_proxies: list[IPvAnyNetwork] = []
-    # Where one-time registration codes are mailed from (ID-1). Without a host no mail goes
-    # out: the code is logged as not sent (without the code).
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_sender: str = "no-reply@mutualis.invalid"
 
     @field_validator("bootstrap_admin_totp_secret")
     @classmethod

@@ -1,9 +1,10 @@
 """INV-1, INV-3, INV-4 (seed 001): a running dossier and einvoicing, on SQLite and PostgreSQL with
-a real broker and a real SMTP server (aiosmtpd). E-invoicing is on from the moment Els's portal
-account exists; her invoice's notice goes by e-mail to the address in her dossier, with no
-amount and no link; she switches notices off, and her reminder is recorded without a mail; she
-switches e-invoicing off (paper again). Another member can neither read nor change her
-choices."""
+a real broker, a real SMTP server (aiosmtpd) and a real HTTP SMS gateway. E-invoicing is on from
+the moment Els's portal account exists; her invoice's notice goes by e-mail to the address in
+her dossier, with no amount and no link; she chooses text messages, and her first reminder is
+texted to her phone, no amount and no link either; she switches notices off, and her second
+reminder is recorded without a message; she switches e-invoicing off (paper again). Another
+member can neither read nor change her choices."""
 
 from __future__ import annotations
 
@@ -23,13 +24,23 @@ from tests.support.einvoicing import ELS, insured_household, issued, staff, to_b
 from tests.support.http import bearer, client
 from tests.support.mailbox import mail_server
 from tests.support.services import running
+from tests.support.sms_gateway import sms_gateway
 from tests.support.waiting import eventually
 
 ELS_MAIL = "els.peeters@example.be"
+ELS_PHONE = "+32470123456"
 
 
 @pytest.fixture
-def mailbox(monkeypatch):
+def texts(monkeypatch, tmp_path):
+    with sms_gateway(tmp_path / "sms.token") as (gateway, url):
+        monkeypatch.setenv("EINVOICING_SMS_GATEWAY_URL", url)
+        monkeypatch.setenv("EINVOICING_SMS_GATEWAY_TOKEN_FILE", str(tmp_path / "sms.token"))
+        yield gateway
+
+
+@pytest.fixture
+def mailbox(monkeypatch, texts):
     with mail_server() as (box, port):
         monkeypatch.setenv("EINVOICING_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("EINVOICING_SMTP_PORT", str(port))
@@ -52,8 +63,8 @@ async def noticed(einvoicing, number: str, count: int) -> list[dict]:
     return found if len(found) >= count else []
 
 
-async def test_inv1_inv3_the_invoice_notice_goes_by_mail_without_amount_then_off_then_paper(
-    new_database, kafka, signer, clock, mailbox
+async def test_inv1_inv3_the_notice_goes_by_mail_then_by_text_without_amount_then_off_then_paper(
+    new_database, kafka, signer, clock, mailbox, texts
 ):
     async with (
         running(dossier_service, await new_database("dossier"), kafka, clock) as dossier,
@@ -83,12 +94,13 @@ async def test_inv1_inv3_the_invoice_notice_goes_by_mail_without_amount_then_off
         await signer.announce_member(einvoicing, "jan", "85073003345", "p-jan")
         as_jan = bearer(signer.token("member", "jan"))
         path = f"/persons/{household.els_id}/invoice-delivery"
+        by_text = {"channel": "sms", "phone": ELS_PHONE}
         async with client(einvoicing) as api:
             before = await api.get(path, headers=as_els)
-            quiet = await api.put(path, json={"notify": False}, headers=as_els)
-            nothing = await api.put(path, json={"notify": False}, headers=as_els)
+            texting = await api.put(path, json=by_text, headers=as_els)
             jans_look = await api.get(path, headers=as_jan)
             jans_try = await api.put(path, json={"electronic": False}, headers=as_jan)
+            assert await eventually(lambda: chosen(api, path, as_els, channel="sms"))
         assert before.json() == {
             "electronic": True,
             "notify": True,
@@ -96,25 +108,41 @@ async def test_inv1_inv3_the_invoice_notice_goes_by_mail_without_amount_then_off
             "email": None,
             "phone": None,
         }
-        assert quiet.status_code == 204, quiet.text
-        assert nothing.status_code == 409 and "nothing to change" in nothing.json()["detail"]
+        assert texting.status_code == 204, texting.text
         assert jans_look.status_code == 404 and jans_try.status_code == 404
 
-        # INV-4: due whatever the notice; the reminder is recorded, the mail stays unsent.
+        # INV-4: due whatever the notice; 15 days on, the first reminder, told by text message.
         clock.set(datetime.combine(invoice.due_on + timedelta(days=15), time(9), BRUSSELS))
-        # The next month's invoice is issued meanwhile, and told of no more either.
+        # The next month's invoice is issued meanwhile: its notices are not counted here.
         first, reminder = await eventually(lambda: noticed(einvoicing, invoice.number, 2))
         assert first["notice"] == "issued" and first["sent"] and first["channel"] == "email"
-        assert reminder["notice"] == "reminder-1" and not reminder["sent"]
-        assert reminder["reason"] == "the payer switched notices off"
-        assert len(mailbox.to(ELS_MAIL)) == 1
+        assert reminder["notice"] == "reminder-1" and reminder["sent"], reminder["reason"]
+        assert reminder["channel"] == "sms"
+        [text] = [t for t in texts.to(ELS_PHONE) if "herinnering" in t]
+        assert "http" not in text and euros not in text and len(text) <= 160
 
-        as_els = bearer(signer.token("member", "els"))  # a month on: a new session
+        # She switches notices off: the second reminder is recorded, and nobody is told.
+        as_els = bearer(signer.token("member", "els"))  # days on: a new session
+        async with client(einvoicing) as api:
+            quiet = await api.put(path, json={"notify": False}, headers=as_els)
+            assert await eventually(lambda: chosen(api, path, as_els, notify=False))
+            nothing = await api.put(path, json={"notify": False}, headers=as_els)
+        assert quiet.status_code == 204, quiet.text
+        assert nothing.status_code == 409 and "nothing to change" in nothing.json()["detail"]
+        clock.set(datetime.combine(invoice.due_on + timedelta(days=30), time(9), BRUSSELS))
+        *_, second = await eventually(lambda: noticed(einvoicing, invoice.number, 3))
+        assert second["notice"] == "reminder-2" and not second["sent"]
+        assert second["reason"] == "the payer switched notices off"
+        assert len(mailbox.to(ELS_MAIL)) == 1 and len(texts.to(ELS_PHONE)) == 2
+
+        as_els = bearer(signer.token("member", "els"))
         async with client(einvoicing) as api:
             paper = await api.put(path, json={"electronic": False}, headers=as_els)
+            assert paper.status_code == 204
+            assert await eventually(lambda: chosen(api, path, as_els, electronic=False))
 
-            async def on_paper():
-                shown = await api.get(path, headers=as_els)
-                return shown if not shown.json()["electronic"] else None
 
-            assert paper.status_code == 204 and await eventually(on_paper)
+async def chosen(api, path: str, headers: dict, **choice) -> dict | None:
+    """The payer's choices, once they are as `choice` says (the projection caught up)."""
+    shown = (await api.get(path, headers=headers)).json()
+    return shown if shown.items() >= choice.items() else None

@@ -1,24 +1,22 @@
 """ID-1 (My LM, seed 001 art 4), ID-10: registration with a member number or national register
-number and a one-time code sent to the address in the dossier, through a real SMTP server."""
+number and a one-time code sent to the address in the dossier, through a real SMTP server, or
+to the dossier's mobile number through a real HTTP SMS gateway."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import timedelta
-from functools import partial
 
 import pytest
 
-from services.identity.api import registration_codes
 from services.identity.app import definition as identity_service
-from shared.notifying import Senders
 from tests.support import dossier
 from tests.support.http import client
 from tests.support.mailbox import Mailbox, mail_server
 from tests.support.members import enrol
 from tests.support.recorded import recorded
 from tests.support.services import running
+from tests.support.sms_gateway import sms_gateway
 from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery staple"
@@ -183,42 +181,31 @@ async def test_id1_an_unknown_person_gets_the_same_answer_and_no_mail(
     assert guessed.status_code == 401 and guessed.json()["detail"] == "wrong, expired or used code"
 
 
-class TextMessages:
-    """An SMS gateway stand-in keeping what it was asked to send."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    async def send(self, to: str, message) -> None:
-        self.sent.append((to, message.body))
-
-
 async def test_id1_a_member_registers_with_the_code_texted_to_the_dossier_mobile_number(
-    database_url, kafka, clock
+    database_url, kafka, clock, monkeypatch, tmp_path
 ):
-    texts = TextMessages()
-    wired = with_senders(identity_service, Senders(email=TextMessages(), sms=texts))
-    async with running(wired, database_url, kafka, clock) as service, client(service) as identity:
-        phone = (await enrol(kafka, service, INSZ, phone="+32470123456")).phone
+    with sms_gateway(tmp_path / "sms.token") as (gateway, url):
+        monkeypatch.setenv("IDENTITY_SMS_GATEWAY_URL", url)
+        monkeypatch.setenv("IDENTITY_SMS_GATEWAY_TOKEN_FILE", str(tmp_path / "sms.token"))
+        async with (
+            running(identity_service, database_url, kafka, clock) as service,
+            client(service) as identity,
+        ):
+            phone = (await enrol(kafka, service, INSZ, phone="+32470123456")).phone
 
-        asked = await ask_code(identity, national_register_number=INSZ, channel="sms")
-        [(to, body)] = await eventually(lambda: _at_least(texts.sent, 1))
-        code = re.search(r"\b(\d{6})\b", body).group(1)
-        registered = await identity.post(
-            "/registration/code/confirm", json=confirmation(asked["request_id"], code, login="els")
-        )
+            asked = await ask_code(identity, national_register_number=INSZ, channel="sms")
 
-        assert to == phone and registered.status_code == 201
-        [event] = await recorded(service, "PortalAccountRegistered")
-        assert event.payload["verified_by"] == "sms_code"
+            async def texted() -> list[str]:
+                return gateway.to(phone)
 
+            [text] = await eventually(texted)
+            code = re.search(r"\b(\d{6})\b", text).group(1)
+            registered = await identity.post(
+                "/registration/code/confirm",
+                json=confirmation(asked["request_id"], code, login="els"),
+            )
 
-def with_senders(definition, senders: Senders):
-    """The service wired with other code senders, as a deployment with an SMS gateway would."""
-    routers = [
-        partial(registration_codes.router, senders=senders)
-        if router is registration_codes.router
-        else router
-        for router in definition.routers
-    ]
-    return replace(definition, routers=routers)
+            assert registered.status_code == 201 and len(text) <= 160  # one text message
+            assert "http" not in text  # ID-10: the code and nothing to click
+            [event] = await recorded(service, "PortalAccountRegistered")
+            assert event.payload["verified_by"] == "sms_code"

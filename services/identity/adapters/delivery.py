@@ -12,7 +12,7 @@ log = get_logger(__name__)
 
 
 def configured_senders(settings: IdentitySettings) -> Senders:
-    return Senders.configured(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return Senders.configured(settings)
 
 
 async def deliver(sender: Sender, channel: Channel, to: str, message: CodeMessage) -> None:

@@ -19,6 +19,7 @@ MAX_ATTEMPTS = 5
 class CodeMessage:
     subject: str
     body: str
+    short: str  # by text message: one SMS
 
 
 def new_code() -> str:
@@ -41,4 +42,5 @@ def code_message(code: str) -> CodeMessage:
             "Your fund never asks for your password by e-mail or text message, and never "
             "asks you to send this code to anyone."
         ),
+        short=f"Your portal registration code: {code}. Valid {minutes} min, once. Never share it.",
     )
