@@ -4,7 +4,8 @@ payment means with the structured communication as PaymentID (INV-8).
 
 It declares the EN 16931 core, not Peppol BIS Billing 3.0: Peppol requires an electronic
 address (EndpointID) for both parties, and neither the fund's enterprise number nor one for
-the member is in the data. Elements are written in the order the UBL 2.1 schema requires."""
+the member is in the data. Elements are written in the order the UBL 2.1 schema requires
+(tests check every shape against the OASIS XSDs)."""
 
 from __future__ import annotations
 
