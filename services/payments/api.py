@@ -63,6 +63,15 @@ class HistoryPage(BaseModel):
     size: int
 
 
+class PaymentSummary(BaseModel):
+    """A payment as the inbox lists it (DOS-11): its receipt is a document of the member's."""
+
+    payment_id: str
+    person_id: str | None
+    amount: Decimal
+    value_date: date
+
+
 class PaymentView(BaseModel):
     payment_id: str
     run_id: str
@@ -154,6 +163,25 @@ def router(runtime: Runtime) -> APIRouter:
             select(history).where(history.c.payment_id == payment_id).order_by(history.c.day)
         )
         return row, [HistoryLine.model_validate(i._mapping) for i in items]
+
+    @api.get("/payments", response_model=list[PaymentSummary], responses=problems(403))
+    async def payments_made(
+        principal: Authenticated, size: Annotated[int, Query(ge=1, le=200)] = 50
+    ) -> list[PaymentSummary]:
+        """DOS-11, PAY-2: the payments to or for the persons you may act on, each with its
+        receipt, the latest first."""
+        async with runtime.database.read() as conn:
+            persons = await allowed(conn, principal)
+            query = select(payments)
+            if persons is not None:
+                theirs = select(history.c.payment_id).where(history.c.person_id.in_(persons))
+                query = query.where(
+                    payments.c.person_id.in_(persons) | payments.c.payment_id.in_(theirs)
+                )
+            rows = await conn.execute(
+                query.order_by(payments.c.value_date.desc(), payments.c.payment_id).limit(size)
+            )
+            return [PaymentSummary.model_validate(row._mapping) for row in rows]
 
     @api.get("/payments/{payment_id}", response_model=PaymentView, responses=problems(403, 404))
     async def payment(

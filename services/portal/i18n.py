@@ -57,6 +57,15 @@ def day(value: date | str | None, language: str) -> str:
     return format_date(value, "long", locale=LOCALES[language])
 
 
+def month(value: date | str | None, language: str) -> str:
+    """A month as the member says it: `januari 2027`, `janvier 2027`."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_date(value, "LLLL y", locale=LOCALES[language])
+
+
 def moment(value: datetime | str | None, language: str) -> str:
     if not value:
         return ""

@@ -77,6 +77,7 @@ class Web:
                 "t": t,
                 "money": lambda amount: i18n.money(amount, language),
                 "day": lambda value: i18n.day(value, language),
+                "month": lambda value: i18n.month(value, language),
                 "moment": lambda value: i18n.moment(value, language),
                 **context,
             },
@@ -159,6 +160,7 @@ _PAGES = {
     "settings.html": "/account",
     "privacy.html": "/privacy",
     "invoice_delivery.html": "/invoice-delivery",
+    "inbox.html": "/inbox",
 }
 
 

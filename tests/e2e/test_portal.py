@@ -736,3 +736,15 @@ def test_dos8_inv2_inv3_inv8_her_insurance_her_invoice_in_the_inbox_paid_by_the_
     page.goto(f"{base}/invoices?status=paid")
     until_shown(page, page.get_by_role("link", name=month))
     expect(page.get_by_role("table")).to_contain_text("betaald op")
+
+    # DOS-11: her inbox holds every document: the invoice, and the receipts of the payments the
+    # test before made her.
+    page.get_by_role("link", name="Inbox").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
+    expect(page.get_by_role("link", name=f"Factuur van {month}")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("Kwijtschrift van een betaling")).first
+    ).to_be_visible()
+    expect(page.get_by_text("Je documenten komen in deze inbox")).to_be_visible()
+    accessible(page, base)
+    shot(page, "inbox")

@@ -191,6 +191,10 @@ async def test_pay1_pay2_pay6_certificates_in_reimbursed_paid_once_and_shown_to_
             page.extract_text() for page in pypdf.PdfReader(io.BytesIO(receipt.content)).pages
         )
         assert "Kwijtschrift" in text and GP[1] in text
+        # DOS-11: the payment is in her inbox's list of receipts, and in no one else's.
+        [listed] = (await api.get("/payments", headers=els_token)).json()
+        assert (listed["payment_id"], D(listed["amount"])) == (payment_id, paid)
+        assert (await api.get("/payments", headers=bram_token)).json() == []
 
         # Another member is told there is no such payment, nor such a person.
         assert (

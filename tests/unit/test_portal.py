@@ -6,6 +6,8 @@ them for real)."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import get_args
 
@@ -190,6 +192,20 @@ async def csrf_of(browser: httpx.AsyncClient, path: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 
 
+@asynccontextmanager
+async def signed_in(services, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser on a portal whose services `services` (an httpx handler) stands in for,
+    signed in as Els."""
+    settings = PortalSettings(session_key=KEY.decode(), data_dir=tmp_path)
+    app = create_app(settings, httpx.AsyncClient(transport=httpx.MockTransport(services)))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://portal") as browser:
+            csrf = await csrf_of(browser, "/login")
+            await browser.post("/login", data={"login": "els", "password": "pw", "csrf": csrf})
+            yield browser
+
+
 async def test_a_form_without_its_csrf_token_is_refused_and_sends_nothing(portal, services):
     await portal.get("/login")  # the session cookie, with its token
 
@@ -344,16 +360,9 @@ async def test_issue13_an_expired_session_is_refreshed_once_and_kept_or_ends_at_
     tmp_path, refresh_works, first_page
 ):
     services = ExpiringServices(refresh_works)
-    settings = PortalSettings(session_key=KEY.decode(), data_dir=tmp_path)
-    app = create_app(settings, httpx.AsyncClient(transport=httpx.MockTransport(services)))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://portal") as browser:
-            csrf = await csrf_of(browser, "/login")
-            await browser.post("/login", data={"login": "els", "password": "pw", "csrf": csrf})
-
-            first = await browser.get(first_page)  # a page, or a file to download
-            second = await browser.get("/booklet")
+    async with signed_in(services, tmp_path) as browser:
+        first = await browser.get(first_page)  # a page, or a file to download
+        second = await browser.get("/booklet")
 
     if refresh_works:
         assert first.status_code == second.status_code == 200

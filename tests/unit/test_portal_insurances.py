@@ -11,9 +11,7 @@ import re
 import httpx
 import pytest
 
-from services.portal.app import create_app
-from services.portal.config import PortalSettings
-from tests.unit.test_portal import KEY, PERSON, csrf_of
+from tests.unit.test_portal import PERSON, signed_in
 
 LOTTE = PERSON | {
     "person_id": "p2",
@@ -192,14 +190,8 @@ def services():
 @pytest.fixture
 async def member(services, tmp_path):
     """A browser on the portal, signed in as Els."""
-    settings = PortalSettings(session_key=KEY.decode(), data_dir=tmp_path)
-    app = create_app(settings, httpx.AsyncClient(transport=httpx.MockTransport(services)))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://portal") as browser:
-            csrf = await csrf_of(browser, "/login")
-            await browser.post("/login", data={"login": "els", "password": "pw", "csrf": csrf})
-            yield browser
+    async with signed_in(services, tmp_path) as browser:
+        yield browser
 
 
 def text_of(html: str) -> str:

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
 from typing import Any
 
-from babel.dates import format_date
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from services.portal import i18n
 from services.portal.backend import ServiceProblem
 from services.portal.session import Session
 from services.portal.web import Portal, Posted, Web, or_none, session_of
@@ -26,15 +23,6 @@ STATUSES = ("open", "paid")
 NUMBER = re.compile(r"\d{10}")
 # A boolean choice of the delivery form, as its radio buttons send it.
 CHOICE = {"true": True, "false": False}
-
-
-def month(value: date | str | None, language: str) -> str:
-    """The month an invoice is for, as the member says it: `januari 2027`, `janvier 2027`."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return format_date(value, "LLLL y", locale=i18n.LOCALES[language])
 
 
 @router.get("/invoices")
@@ -75,7 +63,6 @@ async def invoices_page(request: Request, web: Portal, status: str = "") -> Resp
         invoices=invoices,
         notices=notices,
         chosen=chosen,
-        month=lambda value: month(value, session.language),
     )
 
 
@@ -126,7 +113,6 @@ async def invoice_page(request: Request, web: Portal, number: str) -> Response:
         "invoice.html",
         persons=persons,
         invoice=invoice,
-        month=lambda value: month(value, session.language),
     )
 
 
