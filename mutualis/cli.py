@@ -51,6 +51,19 @@ def idp(port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
+@main.command()
+@click.option("--folder", default="data/outbox", type=click.Path(path_type=Path), show_default=True)
+@click.option("--smtp-port", default=8025, envvar="MUTUALIS_SMTP_PORT", show_default=True)
+@click.option("--sms-port", default=8026, envvar="MUTUALIS_SMS_PORT", show_default=True)
+@click.option("--token-file", required=True, type=click.Path(exists=True, path_type=Path))
+def outbox(folder: Path, smtp_port: int, sms_port: int, token_file: Path) -> None:
+    """Serve the local mail server and SMS gateway (stand-ins): what the services send lands as
+    files in FOLDER."""
+    from mutualis.outbox import serve
+
+    serve(folder, smtp_port, sms_port, token_file.read_text().strip())
+
+
 @main.group()
 def staff() -> None:
     """Staff tooling."""
@@ -358,6 +371,22 @@ def demo_certificates(file: Path) -> None:
     rows = data.certificates(_clock().now().date())
     write_csv(file, rows)
     click.echo(f"{len(rows)} certificates written to {file}")
+
+
+@demo.command("hospital-claim")
+@click.argument("national_register_number")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def demo_hospital_claim(national_register_number: str, file: Path) -> None:
+    """Write a hospital invoice of the person (three nights in a single room ending yesterday,
+    on the system's clock) as the payload of payments' FileHospitalClaim, for `mutualis staff
+    send payments FileHospitalClaim "$(cat FILE)"`."""
+    from mutualis import demo as data
+    from shared.contracts.hospital import FileHospitalClaim
+
+    claim = data.hospital_claim(national_register_number, _clock().now().date())
+    FileHospitalClaim.model_validate(claim)  # the payload payments will take
+    file.write_text(json.dumps(claim, indent=2))
+    click.echo(f"claim {claim['claim_id']} written to {file}")
 
 
 @demo.command("statement")

@@ -11,6 +11,7 @@ Flemish funds."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -103,7 +104,8 @@ PHYSIOTHERAPIST = ("50005577001", "Kine Sara Maes")
 
 async def seed(send: Send, federation: Federation, today: date) -> list[CommandOutcome]:
     """Enrols every household (a household already there is refused and left as it is), gives
-    the holders their bank account and the Peeters holder a GMD at the demo GP (DOS-4)."""
+    the holders an e-mail address and their bank account and the Peeters holder a GMD at the
+    demo GP (DOS-4)."""
     outcomes = []
     for (_, _, language, addresses, _), household in zip(HOUSEHOLDS, households(today)):
         address, fund = home(addresses, federation)
@@ -123,11 +125,15 @@ async def seed(send: Send, federation: Federation, today: date) -> list[CommandO
             outcomes.append(
                 await send("AddDependant", {"booklet_id": holder.booklet_id, "dependant": person})
             )
+        contact = {
+            "national_register_number": holder.national_register_number,
+            "email": email_of(holder),
+        }
         if iban := ACCOUNTS.get(holder.booklet_id):
-            account = {"national_register_number": holder.national_register_number, "iban": iban}
-            outcomes.append(
-                await send("ChangeContactDetails", {"booklet_id": holder.booklet_id, **account})
-            )
+            contact["iban"] = iban
+        outcomes.append(
+            await send("ChangeContactDetails", {"booklet_id": holder.booklet_id, **contact})
+        )
     els = households(today)[0][0]
     if outcomes[0].status != "accepted":
         return outcomes
@@ -186,6 +192,37 @@ def certificates(today: date) -> list[dict[str, str]]:
         ),
         line(9, stranger, GP, "101076", "33.73"),
     ]
+
+
+def email_of(person: DemoPerson) -> str:
+    """A holder's e-mail address: where invoice notices and one-time codes go (example.be)."""
+    name = unicodedata.normalize("NFKD", f"{person.first_name}.{person.last_name}")
+    return f"{name.encode('ascii', 'ignore').decode().lower()}@example.be"
+
+
+def hospital_claim(national_register_number: str, today: date) -> dict:
+    """A hospital invoice of the person's (PAY-5), as member services file it: three nights in
+    a single room ending yesterday, after an illness (no accident: the waiting period counts),
+    with the room, the doctors' fees, medicines the legal insurance pays part of and one it
+    does not; what the legal insurance paid is on each line."""
+    admitted, discharged = today - timedelta(days=4), today - timedelta(days=1)
+    return {
+        "claim_id": f"demo-{national_register_number}-{admitted:%Y%m%d}",
+        "national_register_number": national_register_number,
+        "filed_on": today.isoformat(),
+        "care": {
+            "kind": "hospital_stay",
+            "admitted": admitted.isoformat(),
+            "discharged": discharged.isoformat(),
+            "room": "single",
+        },
+        "lines": [
+            {"kind": "room", "charged": "540.00", "ziv_paid": "120.00", "quantity": 3},
+            {"kind": "fees", "charged": "980.00", "ziv_paid": "410.00", "legal_fee": "410.00"},
+            {"kind": "pharmacy_ziv", "charged": "84.30", "ziv_paid": "61.20"},
+            {"kind": "pharmacy_non_ziv", "charged": "35.00", "ziv_reimbursed": False},
+        ],
+    }
 
 
 def national_register_number(born: date, serial: int) -> str:

@@ -60,6 +60,7 @@ def run(broker_port: int) -> int:
     if "MUTUALIS_CLOCK_FILE" not in env:
         # Made private here: `mutualis clock advance` writes it from a shell of any umask.
         env["MUTUALIS_CLOCK_FILE"] = str(private_file(data_dir.resolve() / "clock"))
+    outbox = _outbox(env, data_dir.resolve())
     admin_password_file = admin_totp_file = None
     if "IDENTITY_BOOTSTRAP_ADMIN_PASSWORD" not in env:
         # The first administrator's password and second factor (staff log in with both).
@@ -76,13 +77,18 @@ def run(broker_port: int) -> int:
     signal.signal(signal.SIGTERM, stop)
     logs = private_folder(data_dir / "logs")
     urls = {"idp": idp_url, "portal": _portal_url(env)}
+    if outbox:
+        urls["outbox"] = f"http://127.0.0.1:{outbox['sms_port']}"
     for name in built_services():
         service = ServiceSettings.for_service(name)
         urls[name] = f"http://{service.host}:{service.port}"
     try:
         # Every process at once: each takes seconds to join its consumer group.
         for name in urls:
-            command = ["-m", "mutualis.cli", "idp"] if name == "idp" else ["-m", f"services.{name}"]
+            command = {
+                "idp": ["-m", "mutualis.cli", "idp"],
+                "outbox": ["-m", "mutualis.cli", "outbox", *(outbox or {}).get("args", [])],
+            }.get(name, ["-m", f"services.{name}"])
             processes[name] = _start(name, command, env, logs)
         health = {name: f"{url}/healthz" for name, url in urls.items()}
         health["idp"] = f"{idp_url}/.well-known/jwks.json"
@@ -91,6 +97,11 @@ def run(broker_port: int) -> int:
         if broker:
             print(f"broker      kafka://{broker.bootstrap_servers}  (tansu, memory storage)")
         print(f"{'idp':<11} {idp_url}  (local identity provider: eID/itsme/CSAM stand-in)")
+        if outbox:
+            print(
+                f"{'outbox':<11} {outbox['folder']}  (what the mail server and SMS gateway"
+                " stand-ins received: one-time codes, invoice notices)"
+            )
         for name in built_services():
             print(f"{name:<11} {urls[name]}  ({ServiceSettings.for_service(name).database_url})")
         for name in sorted(set(DEFAULT_PORTS) - set(processes)):
@@ -118,6 +129,29 @@ def run(broker_port: int) -> int:
         if broker:
             broker.stop()
         print("stopped", flush=True)
+
+
+def _outbox(env: dict, data_dir: Path) -> dict | None:
+    """The local mail server and SMS gateway (mutualis/outbox.py), and the services pointed at
+    them, unless a mail server is given already: what a member would receive lands as files."""
+    if any(env.get(f"{s}_SMTP_HOST") for s in ("IDENTITY", "EINVOICING")):
+        return None
+    smtp_port = int(env.get("MUTUALIS_SMTP_PORT", "8025"))
+    sms_port = int(env.get("MUTUALIS_SMS_PORT", "8026"))
+    token_file = data_dir / "sms-gateway-token"
+    made_once(token_file, _password)
+    folder = data_dir / "outbox"
+    for service in ("IDENTITY", "EINVOICING"):
+        env[f"{service}_SMTP_HOST"] = "127.0.0.1"
+        env[f"{service}_SMTP_PORT"] = str(smtp_port)
+        env[f"{service}_SMS_GATEWAY_URL"] = f"http://127.0.0.1:{sms_port}/messages"
+        env[f"{service}_SMS_GATEWAY_TOKEN_FILE"] = str(token_file)
+    args = ["--folder", str(folder), "--smtp-port", str(smtp_port), "--sms-port", str(sms_port)]
+    return {
+        "folder": folder,
+        "sms_port": sms_port,
+        "args": [*args, "--token-file", str(token_file)],
+    }
 
 
 # A service stops within this: it leaves its consumer group and closes its database.

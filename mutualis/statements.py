@@ -50,9 +50,7 @@ async def import_statement(
     """Raises MalformedStatement for a file that is no statement."""
     report = Report()
     for statement in read_camt053_statements(file.read_bytes()):
-        report.not_read += [
-            (statement.id, r.position, r.reason) for r in statement.rejected
-        ]
+        report.not_read += [(statement.id, r.position, r.reason) for r in statement.rejected]
         credits = list(statement.credits)
         for start in range(0, len(credits), BATCH):
             batch = credits[start : start + BATCH]
@@ -72,9 +70,7 @@ async def import_statement(
             for event in recorded:
                 report.outcomes[event["outcome"]] += 1
                 if event["outcome"] in ("unmatched", "overpaid", "already_paid"):
-                    report.to_handle.append(
-                        (statement.id, event["entry_id"], event["reason"])
-                    )
+                    report.to_handle.append((statement.id, event["entry_id"], event["reason"]))
     return report
 
 

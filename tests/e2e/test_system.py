@@ -52,7 +52,7 @@ def system(tmp_path_factory):
     assert any(f"complaints  http://127.0.0.1:{ports['complaints']}" in l for l in lines), lines
     # Issue 8, finding 12: what listens where, and nothing else (the logs go to files).
     pieces = ("broker", "idp", "identity", "dossier", "complaints", "monitoring", "payments")
-    pieces += ("einvoicing", "portal", "logs", "staff", "running")
+    pieces += ("einvoicing", "outbox", "portal", "logs", "staff", "running")
     assert all(line.split()[0].rstrip(";") in pieces for line in lines), lines
     tool_env = {
         **env,

@@ -16,10 +16,7 @@ BIN = Path(sys.executable).parent
 # looks less often: each hop takes a little longer, and the other tests keep the CPU.
 QUIETER = {
     "KAFKA_FETCH_MAX_WAIT_MS": "100",
-    **{
-        f"{service}_POLL_INTERVAL_S": "0.2"
-        for service in map(str.upper, DEFAULT_PORTS)
-    },
+    **{f"{service}_POLL_INTERVAL_S": "0.2" for service in map(str.upper, DEFAULT_PORTS)},
 }
 
 
@@ -27,6 +24,8 @@ def launched(env: dict) -> tuple[subprocess.Popen, list[str]]:
     """`mutualis run` with `env`, and the lines it printed up to "running" (all of them, if
     it stopped first). A service whose port `env` does not give listens on a free one."""
     ports = {f"{name.upper()}_PORT": str(free_port()) for name in DEFAULT_PORTS}
+    for stand_in in ("MUTUALIS_IDP_PORT", "MUTUALIS_SMTP_PORT", "MUTUALIS_SMS_PORT"):
+        ports[stand_in] = str(free_port())
     launcher = subprocess.Popen(
         [BIN / "mutualis", "run"],
         env={**QUIETER, **ports, **env},

@@ -1,16 +1,17 @@
-"""A real HTTP SMS gateway for tests, speaking the API `shared.notifying.HttpSms` sends to:
-it keeps every message it accepts, refuses a wrong token (401), and answers what it is told to
-(`answer`) so a test sees a refusal."""
+"""A real HTTP SMS gateway for tests: the local system's own (mutualis.outbox.sms_gateway),
+keeping every message it accepts in memory; a test changes its token (a revoked one is 401)
+or the status it answers (`answer`) to see a refusal."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from mutualis.outbox import SMS_PATH
+from mutualis.outbox import sms_gateway as gateway_server
 
 
 @dataclass
@@ -18,6 +19,11 @@ class Gateway:
     token: str
     answer: int = 202
     texts: list[dict] = field(default_factory=list)
+
+    def keep(self, message: dict) -> int:
+        if self.answer < 300:
+            self.texts.append(message)
+        return self.answer
 
     def to(self, number: str) -> list[str]:
         return [text["text"] for text in self.texts if text["to"] == number]
@@ -30,28 +36,10 @@ def sms_gateway(
     """A gateway on a free local port, its token written to `token_file`: it and its URL."""
     token_file.write_text(token + "\n")
     gateway = Gateway(token)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if self.headers.get("Authorization") != f"Bearer {gateway.token}":
-                status = 401
-            else:
-                status = gateway.answer
-                if status < 300:
-                    gateway.texts.append(body)
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass  # the test's output is not the place for the gateway's access log
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = gateway_server(0, lambda: gateway.token, gateway.keep)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield gateway, f"http://127.0.0.1:{server.server_port}/messages"
+        yield gateway, f"http://127.0.0.1:{server.server_port}{SMS_PATH}"
     finally:
         server.shutdown()
         server.server_close()
