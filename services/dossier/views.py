@@ -8,9 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.contracts.insurance import Product
 from shared.insurance import cover as insurance
-from shared.insurance.cover import Kind, PriorCover, Subscription
+from shared.insurance.cover import Kind, Subscription
 
 
 class AddressView(BaseModel):
@@ -163,19 +162,8 @@ class InsuranceView(BaseModel):
 
     @classmethod
     def of(cls, row: dict[str, Any], birth_date: date, today: date) -> InsuranceView:
-        earlier = None
-        if row["earlier_level"] is not None:
-            earlier = PriorCover(
-                Product(row["earlier_level"]), row["earlier_starts_on"], row["earlier_ends_on"]
-            )
-        subscription = Subscription(
-            row["person_id"],
-            Product(row["product"]),
-            row["received_on"],
-            row["starts_on"],
-            row["ends_on"],
-            earlier,
-        )
+        subscription = Subscription.from_row(row)
+        earlier = subscription.continuity_from
         periods = [insurance.waiting_period(subscription, birth_date, kind) for kind in Kind]
         return cls(
             product=subscription.product.value,
@@ -183,7 +171,7 @@ class InsuranceView(BaseModel):
             received_on=subscription.requested_on,
             starts_on=subscription.starts_on,
             ends_on=subscription.ends_on,
-            earlier_cover=earlier and EarlierCoverView(**vars(earlier)),
+            earlier_cover=EarlierCoverView(**vars(earlier)) if earlier else None,
             waiting_periods=[
                 WaitingPeriodView(
                     kind=period.kind.value,

@@ -10,9 +10,9 @@ from sqlalchemy import Column, Date, MetaData, String, Table, and_, delete, inse
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import EventEnvelope, events
-from shared.contracts.insurance import InsuranceEnded, InsuranceSubscribed, Product
+from shared.contracts.insurance import InsuranceEnded, InsuranceSubscribed
 from shared.eventstore import UnitOfWork
-from shared.insurance.cover import PriorCover, Subscription
+from shared.insurance.cover import Subscription
 
 metadata = MetaData()
 
@@ -84,16 +84,4 @@ class Covers:
         cover = found.first()
         if cover is None:
             return None
-        earlier = None
-        if cover.earlier_level is not None:
-            earlier = PriorCover(
-                Product(cover.earlier_level), cover.earlier_starts_on, cover.earlier_ends_on
-            )
-        return Subscription(
-            person_id,
-            Product(cover.product),
-            cover.received_on,
-            cover.starts_on,
-            cover.ends_on,
-            earlier,
-        )
+        return Subscription.from_row(cover._mapping)

@@ -86,6 +86,21 @@ class Web:
         self.sessions.write(response, session)
         return response
 
+    async def fetched(
+        self,
+        session: Session,
+        service: str,
+        path: str,
+        media_type: str,
+        filename: str,
+        **params: Any,
+    ) -> Response:
+        """A file a service makes (a PDF, an XML), fetched as the member and handed to them."""
+        made = await self.as_user(
+            session, lambda token: self.backend.call("GET", service, path, token, params=params)
+        )
+        return self.download(session, made.content, media_type, filename)
+
     def redirect(self, session: Session, to: str) -> RedirectResponse:
         response = RedirectResponse(to, status_code=303)
         self.sessions.write(response, session)

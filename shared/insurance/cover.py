@@ -81,6 +81,24 @@ class Subscription:
                 f"cover ends on the last day of a month from the start: {self.ends_on}"
             )
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Subscription:
+        """A subscription as a service's table of them keeps it (person_id, product,
+        received_on, starts_on, ends_on and the earlier cover's level and dates)."""
+        earlier = None
+        if row["earlier_level"] is not None:
+            earlier = PriorCover(
+                Product(row["earlier_level"]), row["earlier_starts_on"], row["earlier_ends_on"]
+            )
+        return cls(
+            row["person_id"],
+            Product(row["product"]),
+            row["received_on"],
+            row["starts_on"],
+            row["ends_on"],
+            earlier,
+        )
+
 
 @dataclass(frozen=True)
 class Refusal:

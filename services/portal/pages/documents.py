@@ -60,13 +60,11 @@ async def document(
     else:
         return web.not_found(request, session)
     try:
-        pdf = await web.as_user(
-            session,
-            lambda token: web.backend.call("GET", service, path, token, params=language),
+        return await web.fetched(
+            session, service, path, "application/pdf", f"{name}.pdf", **language
         )
     except ServiceProblem as problem:
         # Nothing to attest that year, no card for a person no longer insured: said on the page.
         if problem.code != "no_benefits" and problem.status != 409:
             raise
         return await documents_page(request, web, session, problem.status, refusal=problem.detail)
-    return web.download(session, pdf.content, "application/pdf", f"{name}.pdf")

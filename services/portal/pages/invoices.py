@@ -73,12 +73,14 @@ async def invoice_pdf(request: Request, web: Portal, number: str) -> Response:
     session = session_of(request)
     if not NUMBER.fullmatch(number):
         return web.not_found(request, session)
-    path, language = f"/invoices/{number}/pdf", {"language": session.language}
-    pdf = await web.as_user(
+    return await web.fetched(
         session,
-        lambda token: web.backend.call("GET", "einvoicing", path, token, params=language),
+        "einvoicing",
+        f"/invoices/{number}/pdf",
+        "application/pdf",
+        f"invoice-{number}.pdf",
+        language=session.language,
     )
-    return web.download(session, pdf.content, "application/pdf", f"invoice-{number}.pdf")
 
 
 @router.get("/invoices/{number}/ubl")
@@ -88,10 +90,9 @@ async def invoice_ubl(request: Request, web: Portal, number: str) -> Response:
     if not NUMBER.fullmatch(number):
         return web.not_found(request, session)
     path = f"/invoices/{number}/ubl"
-    xml = await web.as_user(
-        session, lambda token: web.backend.call("GET", "einvoicing", path, token)
+    return await web.fetched(
+        session, "einvoicing", path, "application/xml", f"invoice-{number}.xml"
     )
-    return web.download(session, xml.content, "application/xml", f"invoice-{number}.xml")
 
 
 @router.get("/invoices/{number}")

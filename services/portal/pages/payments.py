@@ -46,12 +46,14 @@ async def payments_page(
 @router.get("/payments/{payment_id}/receipt")
 async def receipt(request: Request, web: Portal, payment_id: str) -> Response:
     session = session_of(request)
-    path, language = f"/payments/{payment_id}/receipt", {"language": session.language}
-    pdf = await web.as_user(
+    return await web.fetched(
         session,
-        lambda token: web.backend.call("GET", "payments", path, token, params=language),
+        "payments",
+        f"/payments/{payment_id}/receipt",
+        "application/pdf",
+        f"receipt-{payment_id}.pdf",
+        language=session.language,
     )
-    return web.download(session, pdf.content, "application/pdf", f"receipt-{payment_id}.pdf")
 
 
 @router.get("/payments/{payment_id}")
