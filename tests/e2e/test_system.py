@@ -69,7 +69,7 @@ def system(tmp_path_factory):
     with launcher.stdout:
         assert launcher.stdout.read().split() == ["stopped"]
     logs = Path(env["MUTUALIS_DATA_DIR"]) / "logs"
-    assert sorted(p.stem for p in logs.glob("*.log")) == sorted((*names[1:], "portal"))
+    assert sorted(p.stem for p in logs.glob("*.log")) == sorted((*names[1:], "outbox", "portal"))
     for log in logs.glob("*.log"):
         assert "Traceback" not in log.read_text(), log
 
@@ -311,7 +311,7 @@ def test_dos12_a_demo_member_downloads_a_copy_of_their_data_is_erased_and_is_on_
     )
     assert copy.status_code == 200, copy.text
     parts = copy.json()["parts"]
-    assert set(parts) == {"dossier", "identity", "complaints", "payments"}
+    assert set(parts) == {"dossier", "identity", "complaints", "payments", "einvoicing"}
     assert parts["dossier"]["national_register_number"] == member
     assert [a["login"] for a in parts["identity"]["portal_accounts"]] == [member]
     assert [c["subject"] for c in parts["complaints"]["complaints"]] == [complaint["subject"]]

@@ -43,6 +43,7 @@ PARTS = {
     "identity": {"accounts": [{"login": "els.peeters", "registered_on": "2026-01-05"}]},
     "complaints": {"complaints": [{"file_number": "2026-000001", "subject": "Refund"}]},
     "payments": {"payments": [{"value_date": "2026-01-06", "amount": "21.50", "items": []}]},
+    "einvoicing": {"invoices": [{"invoice_id": "INV-2026-01-b-1", "total": "31.20"}]},
 }
 
 
@@ -235,6 +236,7 @@ async def test_dos12_a_member_asks_for_a_copy_and_downloads_it_once_every_servic
         await publish_part(kafka, "complaints", request_id, els)
         await publish_part(kafka, "identity", request_id, els)
         await publish_part(kafka, "payments", request_id, els)
+        await publish_part(kafka, "einvoicing", request_id, els)
 
         async def complete():
             response = await api.get(f"{path}/export", headers=bearer(els_token))
