@@ -137,22 +137,30 @@ async def has_applied(conn: AsyncConnection, name: str, event_id: str) -> bool:
 
 
 class HeldInserts:
-    """The connection a projection applies a batch through: a plain INSERT — `insert(table)`
-    with its rows as parameters, the cheap way to write, or `.values(...)` of one row — is held
-    and written with the ones after it into the same table and columns as one executemany (a
-    rebuild is mostly inserts: one round trip for many rows instead of one each). Anything else
-    the projection does first writes what is held, in order, so it reads what it wrote."""
+    """The connection a projection applies a batch through: an INSERT whose values are all
+    parameters — `insert(table)` with its rows as parameters, the cheap way to write, or
+    `.values(...)` of one row — is held and written with the ones after it into the same table
+    and columns as one executemany (a rebuild is mostly inserts: one round trip for many rows
+    instead of one each). An upsert (`insert_on_conflict`) with its rows as parameters is held
+    too, as one executemany with the same statement object after it: a projection keeping a
+    row per key (a household's year) writes its batch's changes in one round trip. Anything
+    else the projection does first writes what is held, in order, so it reads what it wrote."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.held: list[tuple[Table, dict[str, Any]]] = []
+        self.held: list[tuple[Insert, dict[str, Any]]] = []
+
+    @property
+    def dialect(self) -> Any:
+        return self.conn.dialect
 
     async def execute(self, statement: Any, *args: Any, **options: Any) -> Any:
-        rows = None if options else _rows(statement, args)
-        if rows is None:
+        held = None if options else _held(statement, args)
+        if held is None:
             await self.flush()
             return await self.conn.execute(statement, *args, **options)
-        self.held += [(statement.table, row) for row in rows]
+        written, rows = held
+        self.held += [(written, row) for row in rows]
         return None
 
     async def scalar(self, statement: Any, *args: Any, **options: Any) -> Any:
@@ -165,27 +173,39 @@ class HeldInserts:
 
     async def flush(self) -> None:
         held, self.held = self.held, []
-        for (table, _), run in groupby(held, key=lambda h: (h[0], tuple(h[1]))):
-            await self.conn.execute(insert(table), [values for _, values in run])
+        for _, run in groupby(held, key=lambda h: (_runs_with(h[0]), tuple(h[1]))):
+            statements, rows = zip(*run, strict=True)
+            await self.conn.execute(statements[0], list(rows))
 
 
-def _rows(statement: Any, args: tuple) -> list[dict[str, Any]] | None:
-    """The rows of a plain INSERT (no RETURNING, no ON CONFLICT, nothing computed in SQL),
-    which can join an executemany; None for any other statement. SQLAlchemy keeps `.values()`
-    in `_values`: stable since 1.4, and checked here, not assumed."""
+def _held(statement: Any, args: tuple) -> tuple[Insert, list[dict[str, Any]]] | None:
+    """The statement to write and the rows of an INSERT whose values are all parameters (no
+    RETURNING, nothing computed in SQL): an upsert with its rows as parameters, or a plain
+    INSERT; None for any other statement. SQLAlchemy keeps `.values()` in `_values`: stable
+    since 1.4, and checked here, not assumed."""
     if not isinstance(statement, Insert) or statement._returning or statement._multi_values:
-        return None
-    if getattr(statement, "_post_values_clause", None) is not None:
         return None
     values = statement._values
     if args:
         parameters = args[0] if len(args) == 1 else None
         if values or not isinstance(parameters, dict | list):
             return None
-        return [parameters] if isinstance(parameters, dict) else list(parameters)
+        rows = [parameters] if isinstance(parameters, dict) else list(parameters)
+        return statement, rows
+    if getattr(statement, "_post_values_clause", None) is not None:
+        return None
     if not values or not all(isinstance(value, BindParameter) for value in values.values()):
         return None
-    return [{getattr(key, "key", key): value.value for key, value in values.items()}]
+    return insert(statement.table), [
+        {getattr(key, "key", key): value.value for key, value in values.items()}
+    ]
+
+
+def _runs_with(statement: Insert) -> Any:
+    """What an executemany may join: plain inserts into one table, or one upsert statement."""
+    if getattr(statement, "_post_values_clause", None) is None:
+        return statement.table
+    return statement
 
 
 def _checkpoint(name: str) -> str:

@@ -6,6 +6,8 @@ from payments' own events."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
 
 from services.payments.domain.benefit import period_item
 from services.payments.domain.hospital.insured import claim_item_id
@@ -43,6 +46,7 @@ from shared.contracts.payments import (
     ProviderPaid,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
+from shared.eventstore.database import insert_on_conflict
 from shared.privacy.marking import ERASED
 
 metadata = MetaData()
@@ -146,7 +150,8 @@ class PaymentsHistory:
                     )
                 )
             case CoPaymentsCounted(booklet_id=booklet, year=year, counted=counted):
-                await _maf_year(conn, booklet, year, counted=counted)
+                row = _NEW_MAF_YEAR | {"booklet_id": booklet, "year": year, "counted": counted}
+                await conn.execute(_counted(insert_on_conflict(conn)), row)
             case MafCeilingSet() as ceiling:
                 await _maf_year(
                     conn,
@@ -312,23 +317,35 @@ async def _conceal(conn: AsyncConnection, shredded: PaymentsPersonalDataShredded
             )
 
 
+# A household year as first shown, before what its events set.
+_NEW_MAF_YEAR = {
+    "counted": 0,
+    "social": False,
+    "chronic_reduction": 0,
+    "provisional": False,
+    "refunded": 0,
+    "overpaid": 0,
+}
+
+
+@cache
+def _counted(dialect_insert) -> Insert:
+    """A household year's new total of co-payments, as an upsert with its row as parameters:
+    a batch's households are written in one executemany (shared.projections.HeldInserts), the
+    event that the import makes most often after the reimbursements themselves."""
+    statement = dialect_insert(maf_years)
+    return statement.on_conflict_do_update(
+        index_elements=[maf_years.c.booklet_id, maf_years.c.year],
+        set_={"counted": statement.excluded.counted},
+    )
+
+
 async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values) -> None:
     key = (maf_years.c.booklet_id == booklet_id, maf_years.c.year == year)
     # Updated far more often than made: one statement for a household year already shown.
     if (await conn.execute(update(maf_years).where(*key).values(**values))).rowcount:
         return
-    await conn.execute(
-        insert(maf_years).values(
-            booklet_id=booklet_id,
-            year=year,
-            counted=0,
-            social=False,
-            chronic_reduction=0,
-            provisional=False,
-            refunded=0,
-            overpaid=0,
-        )
-    )
+    await conn.execute(insert(maf_years).values(booklet_id=booklet_id, year=year, **_NEW_MAF_YEAR))
     await conn.execute(update(maf_years).where(*key).values(**values))
 
 

@@ -1,5 +1,5 @@
 """Issue 9, item 10: a projection's batch is applied through `HeldInserts`, which writes runs of
-plain inserts as one executemany. What the projection reads, and every other statement, still
+plain inserts (and of one upsert statement: issue 11, item 10) as one executemany. What the projection reads, and every other statement, still
 sees all it wrote before, in order, on both backends."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 
 from shared.eventstore import connect
+from shared.eventstore.database import insert_on_conflict
 from shared.projections import HeldInserts
 
 metadata = MetaData()
@@ -43,3 +44,28 @@ async def test_issue9_10_held_inserts_are_written_before_anything_else_in_order(
         (5, "E"),
         (6, "f"),
     ]
+
+
+async def test_issue11_10_held_upserts_of_one_statement_run_together_and_keep_their_order(
+    database_url,
+):
+    database = connect(database_url)
+    try:
+        async with database.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            held = HeldInserts(conn)
+            upsert = insert_on_conflict(held)(notes)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=[notes.c.k], set_={"v": upsert.excluded.v}
+            )
+            await held.execute(upsert, {"k": 1, "v": "a"})
+            await held.execute(upsert, {"k": 2, "v": "b"})
+            await held.execute(upsert, {"k": 1, "v": "A"})  # the same key again, later
+            await held.execute(insert(notes), {"k": 3, "v": "c"})
+            await held.execute(upsert, [{"k": 3, "v": "C"}, {"k": 2, "v": "B"}])
+            assert [s is upsert for s, _ in held.held] == [True, True, True, False, True, True]
+            rows = (await held.execute(select(notes.c.k, notes.c.v).order_by(notes.c.k))).all()
+    finally:
+        await database.dispose()
+
+    assert [tuple(row) for row in rows] == [(1, "A"), (2, "B"), (3, "C")]
