@@ -129,25 +129,27 @@ class PaymentsHistory:
     async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
         match event:
             case CareReimbursed() as r:
+                # The row as parameters, the cheap way a million of them are held and written.
                 await conn.execute(
-                    insert(history).values(
-                        item_id=f"reimbursement:{r.certificate_id}",
-                        person_id=r.person_id,
-                        booklet_id=r.booklet_id,
-                        kind="reimbursement",
-                        day=r.care.care_date,
-                        certificate_id=r.certificate_id,
-                        provider_name=str(r.care.provider_name),
-                        code=str(r.care.code)[:6],
-                        description=str(r.care.description),
-                        fee_asked=r.fee_asked,
-                        legal_fee=r.legal_fee,
-                        supplement=r.supplement,
-                        co_payment=r.co_payment,
-                        amount=r.reimbursed,
-                        paid_to=r.paid_to,
-                        status="due" if r.reimbursed > 0 else "paid",
-                    )
+                    insert(history),
+                    {
+                        "item_id": f"reimbursement:{r.certificate_id}",
+                        "person_id": r.person_id,
+                        "booklet_id": r.booklet_id,
+                        "kind": "reimbursement",
+                        "day": r.care.care_date,
+                        "certificate_id": r.certificate_id,
+                        "provider_name": str(r.care.provider_name),
+                        "code": str(r.care.code)[:6],
+                        "description": str(r.care.description),
+                        "fee_asked": r.fee_asked,
+                        "legal_fee": r.legal_fee,
+                        "supplement": r.supplement,
+                        "co_payment": r.co_payment,
+                        "amount": r.reimbursed,
+                        "paid_to": r.paid_to,
+                        "status": "due" if r.reimbursed > 0 else "paid",
+                    },
                 )
             case CoPaymentsCounted(booklet_id=booklet, year=year, counted=counted):
                 row = _NEW_MAF_YEAR | {"booklet_id": booklet, "year": year, "counted": counted}

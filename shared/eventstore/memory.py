@@ -22,6 +22,7 @@ from shared.eventstore.store import (
     DuplicateEvent,
     PendingEvent,
     Position,
+    Snapshot,
     WrongExpectedVersion,
 )
 from shared.eventstore.unit_of_work import Timer
@@ -187,8 +188,13 @@ class InMemoryUnitOfWork:
                 found[stream_id] = kept[1:]
         return found
 
-    async def keep_snapshot(self, stream_id: str, version: int, schema: int, state: dict) -> None:
-        self._work.snapshots[stream_id] = (schema, version, json.loads(json.dumps(state)))
+    async def keep_snapshots(self, kept: Sequence[Snapshot]) -> None:
+        for k in kept:
+            self._work.snapshots[k.stream_id] = (
+                k.schema,
+                k.version,
+                json.loads(json.dumps(k.state)),
+            )
 
     async def stream_version(self, stream_id: str) -> int:
         return len(self._work.streams.get(stream_id, []))

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from shared.aggregate import Aggregate
 from shared.contracts import Actor, EventEnvelope, events
-from shared.eventstore.store import Append, PendingEvent
+from shared.eventstore.store import Append, PendingEvent, Snapshot
 from shared.eventstore.unit_of_work import Timer
 
 A = TypeVar("A", bound=Aggregate)
@@ -112,14 +112,18 @@ class Repository:
             causation_id=self.causation_id,
             actor=self.actor,
         )
+        kept = []
         for aggregate in aggregates:
             every, before = aggregate.snapshot_every, aggregate.version
             aggregate.saved()
             if every and aggregate.version // every > before // every:
-                await self.uow.keep_snapshot(
-                    aggregate.stream_id,
-                    aggregate.version,
-                    aggregate.snapshot_schema,
-                    aggregate.snapshot(),
+                kept.append(
+                    Snapshot(
+                        aggregate.stream_id,
+                        aggregate.version,
+                        aggregate.snapshot_schema,
+                        aggregate.snapshot(),
+                    )
                 )
+        await self.uow.keep_snapshots(kept)
         return stored

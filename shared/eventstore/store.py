@@ -65,6 +65,15 @@ class Position(NamedTuple):
     position: int
 
 
+class Snapshot(NamedTuple):
+    """An aggregate's state at `version` of its stream, in the shape `schema` names."""
+
+    stream_id: str
+    version: int
+    schema: int
+    state: dict[str, Any]
+
+
 START = Position(0, 0)
 
 
@@ -261,15 +270,13 @@ class EventStore:
         )
         return {row.stream_id: (row.version, row.state) for row in rows}
 
-    async def keep_snapshot(
-        self, conn: AsyncConnection, stream_id: str, version: int, schema: int, state: dict
-    ) -> None:
-        await conn.execute(delete(snapshots).where(snapshots.c.stream_id == stream_id))
-        await conn.execute(
-            insert(snapshots).values(
-                stream_id=stream_id, version=version, schema=schema, state=state
-            )
-        )
+    async def keep_snapshots(self, conn: AsyncConnection, kept: Sequence[Snapshot]) -> None:
+        """Each stream's snapshot replaced by the one given: two statements for them all."""
+        if not kept:
+            return
+        streams = [k.stream_id for k in kept]
+        await conn.execute(delete(snapshots).where(snapshots.c.stream_id.in_(streams)))
+        await conn.execute(insert(snapshots), [k._asdict() for k in kept])
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
         return (await conn.execute(select(_version_of(stream_id)))).scalar_one()

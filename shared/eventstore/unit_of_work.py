@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
-from shared.eventstore.store import Append, EventStore, PendingEvent, Position
+from shared.eventstore.store import Append, EventStore, PendingEvent, Position, Snapshot
 from shared.privacy import keys
 from shared.privacy.marking import Category
 
@@ -124,8 +124,8 @@ class UnitOfWork:
     ) -> dict[str, tuple[int, dict[str, Any]]]:
         return await self.store.snapshots(self.conn, stream_ids, schema)
 
-    async def keep_snapshot(self, stream_id: str, version: int, schema: int, state: dict) -> None:
-        await self.store.keep_snapshot(self.conn, stream_id, version, schema, state)
+    async def keep_snapshots(self, kept: Sequence[Snapshot]) -> None:
+        await self.store.keep_snapshots(self.conn, kept)
 
     async def open(self, envelopes: Sequence[EventEnvelope]) -> list[EventEnvelope]:
         """Events as this service reads them: personal fields opened where it holds the key."""

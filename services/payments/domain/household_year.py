@@ -58,8 +58,9 @@ class HouseholdYear(Aggregate):
     chronically_ill: set[str] = field(default_factory=set)
     counted_ids: set[str] = field(default_factory=set, repr=False)
 
-    # A household's year grows by an event per import batch with its care in it.
-    snapshot_every: ClassVar[int] = 20
+    # A household's year grows by an event per import batch with its care in it: kept at every
+    # save, so the next batch reads it as one row instead of replaying its events since.
+    snapshot_every: ClassVar[int] = 1
 
     @classmethod
     def stream(cls, booklet_id: str, year: int) -> str:
