@@ -101,7 +101,7 @@ class ServiceSettings(BaseSettings):
     # `<data_dir>/trust` when unset, where `make run` puts them.
     trust_dir: Path | None = Field(None, validation_alias=AliasChoices("MUTUALIS_TRUST_DIR"))
     # How often background loops (relay, projections, timers) look for new work when idle.
-    poll_interval_s: float = 0.05
+    poll_interval_s: float = 0.25
     # "production" turns off what only helps on a developer's machine (the API docs).
     environment: Literal["local", "production"] = Field(
         "local", validation_alias=AliasChoices("MUTUALIS_ENVIRONMENT")
