@@ -89,19 +89,16 @@ class Projector:
                 await conn.execute(delete(table))
             await conn.execute(delete(checkpoints).where(checkpoints.c.name == _checkpoint(name)))
         total = 0
-        while applied := await self._advance(projection):
+        while applied := await self._advance(projection, {}):
             total += applied
         log.info("projection.rebuilt", projection=name, events=total)
         return total
 
-    async def _advance(
-        self, projection: Projection, read: dict[Position, _Batch] | None = None
-    ) -> int:
+    async def _advance(self, projection: Projection, read: dict[Position, _Batch]) -> int:
         """Applies the batch after the projection's checkpoint; `read` keeps the batches read
         in this round by the position they follow, so the next projection there reuses one.
         Events are immutable, so a batch read a moment ago is still right; one committed
         since waits for the next round."""
-        read = {} if read is None else read
         name = _checkpoint(projection.name)
         # Look before taking a write transaction: idle polls must not queue writers behind them.
         async with self.database.read() as conn:
