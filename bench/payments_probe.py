@@ -159,8 +159,8 @@ class Probe:
                 "payables": await grouped("SELECT status, count(*) FROM payables GROUP BY status"),
                 "history": await grouped("SELECT status, count(*) FROM history GROUP BY status"),
                 "events": await grouped(
-                    "SELECT type, count(*) FROM events WHERE type IN ('CareReimbursed', "
-                    "'CareCertificateRefused', 'CoPaymentsCounted', 'MafCeilingSet', "
+                    "SELECT type, count(*) FROM events WHERE type IN ('CertificatesDecided', "
+                    "'CoPaymentsCounted', 'MafCeilingSet', "
                     "'MafRefundDue', 'PaymentMade', 'ProviderPaid', 'PaymentHeld', "
                     "'PaymentRunCompleted') GROUP BY type"
                 ),

@@ -230,17 +230,15 @@ def _account(report: Report, outcome: CommandOutcome, sent: int) -> None:
         # The whole batch, with the command's reason (line 0: no one line).
         report.refused.append((0, None, f"{sent} certificates rejected: {outcome.reason}"))
         return
+    decided = 0
     for event in outcome.events:
-        match event.get("type"):
-            case "CareReimbursed":
-                report.reimbursed += 1
-            case "CareCertificateRefused":
-                payload = event["payload"]
-                report.refused.append(
-                    (payload["line"], payload["certificate_id"], payload["reason"])
-                )
+        if event.get("type") != "CertificatesDecided":
+            continue
+        payload = event["payload"]
+        report.reimbursed += len(payload["reimbursed"])
+        report.refused += [
+            (r["line"], r["certificate_id"], r["reason"]) for r in payload["refused"]
+        ]
+        decided += len(payload["reimbursed"]) + len(payload["refused"])
     # What the service neither reimbursed nor refused it had recorded before.
-    decided = sum(
-        e.get("type") in ("CareReimbursed", "CareCertificateRefused") for e in outcome.events
-    )
     report.already_recorded += sent - decided

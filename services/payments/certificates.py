@@ -26,12 +26,13 @@ from services.payments.payables import Payables
 from shared.clock import brussels_day
 from shared.contracts.payments import (
     CareCertificate,
-    CareCertificateRefused,
     CareItem,
-    CareReimbursed,
+    CertificatesDecided,
     ImportCareCertificates,
     NumberedCertificate,
     RecordCareCertificate,
+    Refusal,
+    Reimbursement,
 )
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
@@ -73,14 +74,15 @@ class _Known:
 
 async def _decide(
     ctx: CommandContext, batch_id: str, lines: list[NumberedCertificate]
-) -> list[CareCertificateRefused]:
+) -> list[Refusal]:
     today = brussels_day(ctx.now)
     tariffs = shipped_tariffs()
     known = await _load(ctx, lines)
     recorded = await ctx.uow.view(Certificates).recorded(
         {n.certificate.certificate_id for n in lines}
     )
-    decided: list[CareReimbursed | CareCertificateRefused] = []
+    reimbursed: list[Reimbursement] = []
+    refused: list[Refusal] = []
     seen: set[str] = set()
     for numbered in lines:
         certificate = numbered.certificate
@@ -90,27 +92,25 @@ async def _decide(
             if certificate.certificate_id in seen:
                 raise NotReimbursed("the certificate is listed twice")
             seen.add(certificate.certificate_id)
-            reimbursed = _reimburse(certificate, known, tariffs, today)
-            decided.append(reimbursed)
+            reimbursement = _reimburse(certificate, known, tariffs, today)
+            reimbursed.append(reimbursement)
             if dental.is_dental(certificate.code):
-                known.dental.add((reimbursed.person_id, certificate.care_date.year))
+                known.dental.add((reimbursement.person_id, certificate.care_date.year))
         except NotReimbursed as refusal:
-            decided.append(
-                CareCertificateRefused(
+            refused.append(
+                Refusal(
                     certificate_id=certificate.certificate_id,
-                    batch_id=batch_id,
                     line=numbered.line,
                     reason=str(refusal),
                 )
             )
-    if not decided:
+    if not reimbursed and not refused:
         return []
     batch = await ctx.aggregates.get(CertificateBatch, batch_id)
-    batch.decide(decided)
+    batch.decide(CertificatesDecided(batch_id=batch_id, reimbursed=reimbursed, refused=refused))
     await ctx.aggregates.save(batch)
-    reimbursed = [d for d in decided if isinstance(d, CareReimbursed)]
     await _book(ctx, batch_id, reimbursed, known, today)
-    return [d for d in decided if isinstance(d, CareCertificateRefused)]
+    return refused
 
 
 async def _load(ctx: CommandContext, lines: list[NumberedCertificate]) -> _Known:
@@ -128,7 +128,7 @@ async def _load(ctx: CommandContext, lines: list[NumberedCertificate]) -> _Known
     )
 
 
-def _reimburse(certificate: CareCertificate, known: _Known, tariffs, today: date) -> CareReimbursed:
+def _reimburse(certificate: CareCertificate, known: _Known, tariffs, today: date) -> Reimbursement:
     check_dates(certificate, today)
     member = known.members.get(certificate.national_register_number)
     if member is None:
@@ -158,7 +158,7 @@ def _reimburse(certificate: CareCertificate, known: _Known, tariffs, today: date
     )
     decision = decide(certificate, status, tariffs)
     description = decision.description_fr if member.language == "fr" else decision.description_nl
-    return CareReimbursed(
+    return Reimbursement(
         certificate_id=certificate.certificate_id,
         person_id=member.person_id,
         booklet_id=member.booklet_id,
@@ -185,7 +185,7 @@ def _reimburse(certificate: CareCertificate, known: _Known, tariffs, today: date
 async def _book(
     ctx: CommandContext,
     batch_id: str,
-    reimbursed: list[CareReimbursed],
+    reimbursed: list[Reimbursement],
     known: _Known,
     today: date,
 ) -> None:

@@ -22,7 +22,11 @@ from services.payments.erasure import PersonsData
 from services.payments.members import Members
 from services.payments.payables import Payables
 from shared.contracts import EventEnvelope, events
-from shared.contracts.payments import CareReimbursed, PaymentsPersonalDataShredded
+from shared.contracts.payments import (
+    CertificatesDecided,
+    PaymentsPersonalDataShredded,
+    Reimbursement,
+)
 from shared.eventstore import UnitOfWork
 from shared.eventstore.repository import Repository
 
@@ -56,17 +60,21 @@ async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> di
     return personal_data.part(held)
 
 
-async def _reimbursed(uow: UnitOfWork, person_id: str) -> list[CareReimbursed]:
-    """The person's certificates as reimbursed, each batch's stream opened for theirs only."""
-    found = []
+async def _reimbursed(uow: UnitOfWork, person_id: str) -> list[Reimbursement]:
+    """The person's certificates as reimbursed, each batch's decision opened for theirs only."""
+    found: list[Reimbursement] = []
     for batch_id, theirs in sorted((await uow.view(Certificates).of_person(person_id)).items()):
 
-        def mine(envelope: EventEnvelope, theirs: set[str] = theirs) -> bool:
-            is_reimbursed = envelope.type == CareReimbursed.type_name
-            return is_reimbursed and envelope.payload.get("certificate_id") in theirs
+        def mine(envelope: EventEnvelope, theirs: set[str] = theirs) -> EventEnvelope | None:
+            if envelope.type != CertificatesDecided.type_name:
+                return None
+            payload = envelope.payload
+            kept = [r for r in payload.get("reimbursed", ()) if r.get("certificate_id") in theirs]
+            return envelope.model_copy(update={"payload": payload | {"reimbursed": kept}})
 
         stream = CertificateBatch.stream(batch_id)
-        found += [events.decode(e) for e in await uow.read_stream(stream, only=mine)]
+        for envelope in await uow.read_stream(stream, narrow=mine):
+            found += events.decode(envelope).reimbursed
     return found
 
 

@@ -32,7 +32,7 @@ from shared.contracts import Event, EventEnvelope
 from shared.contracts.hospital import HospitalClaimDecided
 from shared.contracts.payments import (
     BenefitPeriodDue,
-    CareReimbursed,
+    CertificatesDecided,
     CoPaymentsCounted,
     MafCeilingSet,
     MafOverpaid,
@@ -44,6 +44,7 @@ from shared.contracts.payments import (
     PremiumPaid,
     PremiumRefundDue,
     ProviderPaid,
+    Reimbursement,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
 from shared.eventstore.database import insert_on_conflict
@@ -128,29 +129,9 @@ class PaymentsHistory:
 
     async def apply(self, conn: AsyncConnection, envelope: EventEnvelope, event: Event) -> None:
         match event:
-            case CareReimbursed() as r:
-                # The row as parameters, the cheap way a million of them are held and written.
-                await conn.execute(
-                    insert(history),
-                    {
-                        "item_id": f"reimbursement:{r.certificate_id}",
-                        "person_id": r.person_id,
-                        "booklet_id": r.booklet_id,
-                        "kind": "reimbursement",
-                        "day": r.care.care_date,
-                        "certificate_id": r.certificate_id,
-                        "provider_name": str(r.care.provider_name),
-                        "code": str(r.care.code)[:6],
-                        "description": str(r.care.description),
-                        "fee_asked": r.fee_asked,
-                        "legal_fee": r.legal_fee,
-                        "supplement": r.supplement,
-                        "co_payment": r.co_payment,
-                        "amount": r.reimbursed,
-                        "paid_to": r.paid_to,
-                        "status": "due" if r.reimbursed > 0 else "paid",
-                    },
-                )
+            case CertificatesDecided(reimbursed=reimbursed) if reimbursed:
+                # The rows as parameters, the cheap way a million of them are written.
+                await conn.execute(insert(history), [_reimbursement(r) for r in reimbursed])
             case CoPaymentsCounted(booklet_id=booklet, year=year, counted=counted):
                 row = _NEW_MAF_YEAR | {"booklet_id": booklet, "year": year, "counted": counted}
                 await conn.execute(_counted(insert_on_conflict(conn)), row)
@@ -299,6 +280,28 @@ class PaymentsHistory:
                     )
                     .values(status="held")
                 )
+
+
+def _reimbursement(r: Reimbursement) -> dict:
+    return {
+        "item_id": f"reimbursement:{r.certificate_id}",
+        "person_id": r.person_id,
+        "booklet_id": r.booklet_id,
+        "kind": "reimbursement",
+        "day": r.care.care_date,
+        "certificate_id": r.certificate_id,
+        # A marker where the care's key is shredded or not held: "erased", "sealed".
+        "provider_name": str(r.care.provider_name),
+        "code": str(r.care.code)[:6],
+        "description": str(r.care.description),
+        "fee_asked": r.fee_asked,
+        "legal_fee": r.legal_fee,
+        "supplement": r.supplement,
+        "co_payment": r.co_payment,
+        "amount": r.reimbursed,
+        "paid_to": r.paid_to,
+        "status": "due" if r.reimbursed > 0 else "paid",
+    }
 
 
 async def _conceal(conn: AsyncConnection, shredded: PaymentsPersonalDataShredded) -> None:

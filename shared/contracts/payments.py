@@ -158,14 +158,13 @@ class CareItem(BaseModel):
     description: Annotated[str, Health]
 
 
-@events.register
-class CareReimbursed(Event):
+class Reimbursement(BaseModel):
     """A certificate's service reimbursed by the compulsory insurance (PAY-3): the legal fee,
     the reimbursement and the legal co-payment, for the person's status on the care date.
     `paid_to` says who receives the reimbursement: the member, or with third-party payment
     the provider (the member then paid only the co-payment)."""
 
-    type_name = "CareReimbursed"
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     certificate_id: str
     person_id: str
@@ -182,16 +181,28 @@ class CareReimbursed(Event):
     provider_iban: str | None = None
 
 
-@events.register
-class CareCertificateRefused(Event):
+class Refusal(BaseModel):
     """A certificate not reimbursed, with the reason; `line` is its line in the file imported."""
 
-    type_name = "CareCertificateRefused"
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     certificate_id: str
-    batch_id: str
     line: int | None
     reason: str
+
+
+@events.register
+class CertificatesDecided(Event):
+    """The certificates of one import batch, or the one handed in at the desk, decided
+    together: each reimbursed or refused with its reason. A batch is one fact, as a bank
+    statement is: a file of a million certificates is some thousands of events, not a
+    million. Each reimbursement's care is sealed under its own person."""
+
+    type_name = "CertificatesDecided"
+
+    batch_id: str
+    reimbursed: list[Reimbursement] = []
+    refused: list[Refusal] = []
 
 
 @events.register

@@ -102,13 +102,18 @@ class UnitOfWork:
         return self.store.federation
 
     async def read_stream(
-        self, stream_id: str, only: Callable[[EventEnvelope], bool] | None = None
+        self,
+        stream_id: str,
+        narrow: Callable[[EventEnvelope], EventEnvelope | None] | None = None,
     ) -> list[EventEnvelope]:
-        """The stream, opened: what its aggregate is rebuilt from. `only`: those of its events
-        only, chosen as stored (by what they hold in clear: ids, amounts, dates) before any is
-        opened, so a long stream of many persons' events opens no other person's data."""
+        """The stream, opened: what its aggregate is rebuilt from. `narrow`: each event as
+        stored cut down to what is wanted, None for none of it, chosen by what it holds in
+        clear (ids, amounts, dates) before anything is opened, so a stream of many persons'
+        events opens no other person's data."""
         stored = await self.store.read_stream(self.conn, stream_id)
-        return await self.open([e for e in stored if only is None or only(e)])
+        if narrow is not None:
+            stored = [kept for e in stored if (kept := narrow(e)) is not None]
+        return await self.open(stored)
 
     async def read_streams(
         self, stream_ids: Iterable[str], after: Mapping[str, int] = {}

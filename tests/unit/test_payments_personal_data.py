@@ -26,12 +26,12 @@ from services.payments.domain.personal_data import (
 from shared.contracts.payments import (
     BenefitPeriodDue,
     CareItem,
-    CareReimbursed,
     IncapacityBenefitDecided,
     PaidItem,
     PaymentMade,
     PaymentsPersonalDataShredded,
     ProviderPaid,
+    Reimbursement,
 )
 from shared.privacy.marking import ERASED
 from tests.unit.test_payments_sepa import a_file, a_transfer
@@ -46,7 +46,7 @@ DENTIST = ("30005563001", "Tandarts Bart Claes")
 
 def reimbursed(
     cid: str, person: str = ELS, provider=GP, code="101076", amount="29.73", **more
-) -> CareReimbursed:
+) -> Reimbursement:
     riziv, name = provider
     values = {
         "certificate_id": cid,
@@ -69,7 +69,7 @@ def reimbursed(
         "gmd": True,
         "paid_to": "member",
     }
-    return CareReimbursed(**values | more)
+    return Reimbursement(**values | more)
 
 
 def owed(item_id: str, kind: str = "reimbursement", amount="29.73", **more) -> Owed:

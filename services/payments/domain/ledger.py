@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.payments import (
-    CareCertificateRefused,
-    CareReimbursed,
+    CertificatesDecided,
     PaymentHeld,
     PaymentMade,
     PaymentRunCompleted,
@@ -73,8 +72,8 @@ class CertificateBatch(Aggregate):
     def stream(cls, batch_id: str) -> str:
         return f"certificates-{batch_id}"
 
-    def decide(self, decisions: list[CareReimbursed | CareCertificateRefused]) -> None:
-        self.record(*decisions)
+    def decide(self, decided: CertificatesDecided) -> None:
+        self.record(decided)
 
     def apply(self, event: Event) -> None:
         pass

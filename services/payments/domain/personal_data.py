@@ -25,11 +25,11 @@ from services.payments.domain.household_year import HouseholdYear, year_of_refun
 from shared.contracts import Event
 from shared.contracts.payments import (
     BenefitPeriodDue,
-    CareReimbursed,
     IncapacityBenefitDecided,
     PaymentMade,
     PaymentsPersonalDataShredded,
     ProviderPaid,
+    Reimbursement,
 )
 
 RESTRICTED = "restricted"  # kept by law after an erasure, shown to no one
@@ -58,7 +58,7 @@ class Held:
     household's maximum bills, and what an erasure did."""
 
     person_id: str
-    reimbursed: Sequence[CareReimbursed] = ()
+    reimbursed: Sequence[Reimbursement] = ()
     owed: Sequence[Owed] = ()
     payments: Mapping[str, PaymentMade | ProviderPaid] = field(default_factory=dict)
     benefits: Sequence[Sequence[Event]] = ()
@@ -96,7 +96,7 @@ def part(held: Held) -> dict[str, Any]:
     return shown | {"maximum_bill": [_household(h, held.person_id) for h in bills]}
 
 
-def maf_years(reimbursed: Iterable[CareReimbursed], owed: Iterable[Owed]) -> set[int]:
+def maf_years(reimbursed: Iterable[Reimbursement], owed: Iterable[Owed]) -> set[int]:
     """The years whose maximum bill the part shows: of the person's care and refunds."""
     years = {r.care.care_date.year for r in reimbursed}
     for item in owed:
@@ -120,7 +120,7 @@ def kept_restricted(shredded: Iterable[PaymentsPersonalDataShredded]) -> frozens
 
 
 def _reimbursement(
-    r: CareReimbursed,
+    r: Reimbursement,
     owed: Mapping[str, Owed],
     payments: Mapping[str, PaymentMade | ProviderPaid],
     restricted: frozenset[str],
