@@ -1,10 +1,13 @@
 """What payments keeps of the care certificates it recorded, in the transaction of the command
 that recorded them: their ids (a second import finds them), the years each person had dental
-care reimbursed (DOS-9) and each person's legal co-payments per year (DOS-6)."""
+care reimbursed (DOS-9), each person's legal co-payments per year, and each household's: the
+counter of its maximum bill (DOS-6). Each is what the batches' events add up to, kept as they
+are appended."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -50,6 +53,19 @@ co_payment_years = Table(
     Column("year", Integer, primary_key=True),
     Column("total", Numeric(12, 2), nullable=False),
 )
+
+
+# Each household's legal co-payments per year of care: its maximum bill's counter (DOS-6),
+# the sum of what the batches counted for it (CoPaymentsCounted).
+household_co_payments = Table(
+    "household_co_payments",
+    metadata,
+    Column("booklet_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("total", Numeric(12, 2), nullable=False),
+)
+
+HouseholdYearKey = tuple[str, int]  # (booklet, year)
 
 
 class Certificates:
@@ -104,6 +120,42 @@ class Certificates:
                 for (person_id, year), amount in sorted(co_payments.items())
             ],
         )
+
+    async def count_households(
+        self, co_payments: dict[HouseholdYearKey, Decimal]
+    ) -> dict[HouseholdYearKey, Decimal]:
+        """Adds a batch's co-payments to each household's year and answers each counter after
+        them, in one statement. The row stays locked to the end of the transaction, so a
+        household counted by two commands at once is counted by one, then the other."""
+        if not co_payments:
+            return {}
+        statement = insert_on_conflict(self.conn)(household_co_payments)
+        table = household_co_payments.c
+        counted = await self.conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.booklet_id, table.year],
+                set_={"total": table.total + statement.excluded.total},
+            ).returning(table.booklet_id, table.year, table.total),
+            [
+                {"booklet_id": booklet_id, "year": year, "total": amount}
+                for (booklet_id, year), amount in sorted(co_payments.items())
+            ],
+        )
+        return {(row.booklet_id, row.year): row.total for row in counted}
+
+    async def household_totals(
+        self, keys: Iterable[HouseholdYearKey]
+    ) -> dict[HouseholdYearKey, Decimal]:
+        """(booklet, year) → the household's co-payments counted that year, where any were."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        table = household_co_payments.c
+        query = select(household_co_payments).where(
+            table.booklet_id.in_({b for b, _ in keys}), table.year.in_({y for _, y in keys})
+        )
+        rows = await self.conn.execute(query)
+        return {(r.booklet_id, r.year): r.total for r in rows if (r.booklet_id, r.year) in keys}
 
     async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
         query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))

@@ -28,6 +28,8 @@ from shared.contracts.payments import (
     CareCertificate,
     CareItem,
     CertificatesDecided,
+    CoPaymentsCounted,
+    HouseholdCount,
     ImportCareCertificates,
     NumberedCertificate,
     RecordCareCertificate,
@@ -108,8 +110,9 @@ async def _decide(
         return []
     batch = await ctx.aggregates.get(CertificateBatch, batch_id)
     batch.decide(CertificatesDecided(batch_id=batch_id, reimbursed=reimbursed, refused=refused))
+    if counted := await _book(ctx, batch_id, reimbursed, known, today):
+        batch.count(CoPaymentsCounted(batch_id=batch_id, households=counted))
     await ctx.aggregates.save(batch)
-    await _book(ctx, batch_id, reimbursed, known, today)
     return refused
 
 
@@ -188,9 +191,9 @@ async def _book(
     reimbursed: list[Reimbursement],
     known: _Known,
     today: date,
-) -> None:
+) -> list[HouseholdCount]:
     """What the reimbursements owe and count: payable items, the certificates recorded, the
-    dental years, and the households' maximum bills."""
+    dental years, and the households' maximum bills (what their counters came to)."""
     await ctx.uow.view(Certificates).record(
         [
             {"certificate_id": r.certificate_id, "person_id": r.person_id, "batch_id": batch_id}
@@ -228,4 +231,4 @@ async def _book(
         if r.co_payment:
             per_person[(r.person_id, r.care.care_date.year)] += r.co_payment
     await ctx.uow.view(Certificates).paid(per_person)
-    await household_years.count(ctx, by_year, today)
+    return await household_years.count(ctx, by_year, today)

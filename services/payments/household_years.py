@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.payments.care_records import Certificates
+from services.payments.care_records import Certificates, HouseholdYearKey
 from services.payments.domain.entitlement import vt_in_year
 from services.payments.domain.household_year import ZERO, CoPayment, HouseholdYear
 from services.payments.domain.maf import shipped_maf_rules
@@ -19,24 +19,42 @@ from services.payments.domain.payment_run import Item
 from services.payments.members import Member, Members
 from services.payments.payables import Payables
 from shared.clock import brussels_day
-from shared.contracts.payments import MafRefundDue, RecognizeChronicIllness, SetIncomeBracket
+from shared.contracts.payments import (
+    HouseholdCount,
+    MafRefundDue,
+    RecognizeChronicIllness,
+    SetIncomeBracket,
+)
 from shared.messaging.commands import CommandContext
 from shared.refusal import Refused
 
 
 async def count(
-    ctx: CommandContext, by_year: Mapping[tuple[str, int], list[CoPayment]], today: date
-) -> None:
-    """A batch's co-payments, counted on each household's year: every household read at once."""
+    ctx: CommandContext, by_year: Mapping[HouseholdYearKey, list[CoPayment]], today: date
+) -> list[HouseholdCount]:
+    """A batch's co-payments, counted on each household's year, every household read at once;
+    what each counter came to, for the batch's CoPaymentsCounted."""
+    new = {key: [c for c in co_payments if c.amount] for key, co_payments in by_year.items()}
+    amounts = {key: sum((c.amount for c in cs), ZERO) for key, cs in new.items() if cs}
+    view = ctx.uow.view(Certificates)
+    counters = await view.count_households(amounts)
+    totals = counters | await view.household_totals(k for k in by_year if k not in counters)
     keys = sorted(by_year)
     households = await ctx.aggregates.get_many(HouseholdYear, keys)
     known = await Households.read(
         ctx, {booklet_id for booklet_id, _ in keys}, {year for _, year in keys}
     )
     for household in households:
-        known.settle_ceiling(household, household.bracket)
-        household.count(by_year[(household.booklet_id, household.year)])
+        key = (household.booklet_id, household.year)
+        counted = totals.get(key, ZERO)
+        known.settle_ceiling(household, household.bracket, counted - amounts.get(key, ZERO))
+        if key in amounts:
+            household.count(counted, new[key])
     await _save(ctx, households, today)
+    return [
+        HouseholdCount(booklet_id=key[0], year=key[1], amount=amounts[key], counted=counted)
+        for key, counted in sorted(counters.items())
+    ]
 
 
 async def set_income_bracket(command: SetIncomeBracket, ctx: CommandContext) -> None:
@@ -98,7 +116,9 @@ class Households:
             for p in self.persons[household.booklet_id]
         )
 
-    def settle_ceiling(self, household: HouseholdYear, bracket: int | None) -> None:
+    def settle_ceiling(
+        self, household: HouseholdYear, bracket: int | None, counted: Decimal
+    ) -> None:
         persons = self.persons[household.booklet_id]
         holder = next((p.person_id for p in persons if p.role == "holder"), None)
         if holder is None:
@@ -111,19 +131,24 @@ class Households:
             ),
             chronic=self.chronic(household),
         )
-        household.set_ceiling(ceiling, holder)
+        household.set_ceiling(ceiling, holder, counted)
 
 
 async def _settle_ceiling(
     ctx: CommandContext, household: HouseholdYear, bracket: int | None
 ) -> None:
     known = await Households.read(ctx, {household.booklet_id}, {household.year})
-    known.settle_ceiling(household, bracket)
+    counted = await _counted(ctx, (household.booklet_id, household.year))
+    known.settle_ceiling(household, bracket, counted)
+
+
+async def _counted(ctx: CommandContext, key: HouseholdYearKey) -> Decimal:
+    return (await ctx.uow.view(Certificates).household_totals([key])).get(key, ZERO)
 
 
 async def _save(ctx: CommandContext, households: list[HouseholdYear], today: date) -> None:
     refunds = [e for h in households for e in h.pending if isinstance(e, MafRefundDue)]
-    await ctx.aggregates.save(*households)
+    await ctx.aggregates.save(*(h for h in households if h.pending))
     await ctx.uow.view(Payables).owe(
         [
             Item(

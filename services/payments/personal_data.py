@@ -35,12 +35,17 @@ async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> di
     owed = await uow.view(Payables).owed_to(person_id)
     reimbursed = await _reimbursed(uow, person_id)
     member = await uow.view(Members).get(person_id)
-    households = []
+    households, counted = [], {}
     if member is not None:
         aggregates = Repository.for_event(uow, request)
-        for year in sorted(personal_data.maf_years(reimbursed, owed)):
+        years = sorted(personal_data.maf_years(reimbursed, owed))
+        totals = await uow.view(Certificates).household_totals(
+            (member.booklet_id, year) for year in years
+        )
+        counted = {year: total for (_, year), total in totals.items()}
+        for year in years:
             household = await aggregates.get(HouseholdYear, member.booklet_id, year)
-            households += [] if household.is_new else [household]
+            households += [] if household.is_new and year not in counted else [household]
     held = Held(
         person_id=person_id,
         reimbursed=reimbursed,
@@ -51,6 +56,7 @@ async def part_of(uow: UnitOfWork, request: EventEnvelope, person_id: str) -> di
             for benefit_id in sorted(personal_data.benefit_ids(owed))
         ],
         households=households,
+        counted=counted,
         shredded=[
             e
             for e in await _decoded(uow, PersonsData.stream(person_id))

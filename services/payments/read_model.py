@@ -132,9 +132,13 @@ class PaymentsHistory:
             case CertificatesDecided(reimbursed=reimbursed) if reimbursed:
                 # The rows as parameters, the cheap way a million of them are written.
                 await conn.execute(insert(history), [_reimbursement(r) for r in reimbursed])
-            case CoPaymentsCounted(booklet_id=booklet, year=year, counted=counted):
-                row = _NEW_MAF_YEAR | {"booklet_id": booklet, "year": year, "counted": counted}
-                await conn.execute(_counted(insert_on_conflict(conn)), row)
+            case CoPaymentsCounted(households=households):
+                rows = [
+                    _NEW_MAF_YEAR
+                    | {"booklet_id": h.booklet_id, "year": h.year, "counted": h.counted}
+                    for h in households
+                ]
+                await conn.execute(_counted(insert_on_conflict(conn)), rows)
             case MafCeilingSet() as ceiling:
                 await _maf_year(
                     conn,
@@ -335,9 +339,9 @@ _NEW_MAF_YEAR = {
 
 @cache
 def _counted(dialect_insert) -> Insert:
-    """A household year's new total of co-payments, as an upsert with its row as parameters:
-    a batch's households are written in one executemany (shared.projections.HeldInserts), the
-    event that the import makes most often after the reimbursements themselves."""
+    """Households' years' new totals of co-payments, as an upsert with its rows as parameters:
+    the households of the batches a projection applies at once are written in one executemany
+    (shared.projections.HeldInserts)."""
     statement = dialect_insert(maf_years)
     return statement.on_conflict_do_update(
         index_elements=[maf_years.c.booklet_id, maf_years.c.year],

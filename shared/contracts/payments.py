@@ -205,18 +205,28 @@ class CertificatesDecided(Event):
     refused: list[Refusal] = []
 
 
-@events.register
-class CoPaymentsCounted(Event):
-    """Legal co-payments counted for the household's maximum bill of a year (DOS-6): the year
-    of the care, whenever the certificate arrived."""
+class HouseholdCount(BaseModel):
+    """A household's legal co-payments of one year counted, and its counter after them."""
 
-    type_name = "CoPaymentsCounted"
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     booklet_id: str
     year: int
-    certificate_ids: list[str]
     amount: Money
     counted: Money = Field(description="the household's counter after these")
+
+
+@events.register
+class CoPaymentsCounted(Event):
+    """A batch's legal co-payments counted for the households' maximum bills (DOS-6), each in
+    the year of the care, whenever the certificate arrived. One event on the batch's stream,
+    beside its decisions: a household's counter moves with every batch that has its care in
+    it, and its refunds and ceiling, which are rare, keep a stream of their own."""
+
+    type_name = "CoPaymentsCounted"
+
+    batch_id: str
+    households: list[HouseholdCount]
 
 
 @events.register

@@ -18,7 +18,7 @@ from shared.aggregate import Aggregate
 from shared.clock import FakeClock
 from shared.contracts import Actor
 from shared.contracts.dossier import ContactDetailsChanged
-from shared.contracts.payments import CoPaymentsCounted
+from shared.contracts.payments import CoPaymentsCounted, HouseholdCount
 from shared.eventstore import EventStore, Timer, WrongExpectedVersion, connect, unit_of_work
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.repository import Repository, derived_ids
@@ -227,18 +227,16 @@ class Tally(Aggregate):
         return f"tally-{booklet_id}"
 
     def count(self, certificate_id: str) -> None:
-        self.record(
-            CoPaymentsCounted(
-                booklet_id=self.booklet_id,
-                year=2026,
-                certificate_ids=[certificate_id],
-                amount=Decimal("4.00"),
-                counted=Decimal("4.00") * (len(self.counted) + 1),
-            )
+        counted = HouseholdCount(
+            booklet_id=self.booklet_id,
+            year=2026,
+            amount=Decimal("4.00"),
+            counted=Decimal("4.00") * (len(self.counted) + 1),
         )
+        self.record(CoPaymentsCounted(batch_id=certificate_id, households=[counted]))
 
     def apply(self, event: CoPaymentsCounted) -> None:
-        self.counted += event.certificate_ids
+        self.counted.append(event.batch_id)
 
 
 @dataclass

@@ -258,7 +258,7 @@ def test_dos12_maf_refunds_benefit_months_and_the_households_maximum_bill_are_in
         owed(period_item("ben-1", april), "benefit", "780.00", status="held", payment_id=None),
     ]
     household = HouseholdYear.rebuild(BOOKLET, 2026)
-    household.counted, household.refunded, household.chronically_ill = D("454.00"), D("4.00"), {ELS}
+    household.refunded, household.chronically_ill = D("4.00"), {ELS}
     household.ceiling = Ceiling(2026, D("450.00"), 1, False, D("0.00"), False, "test")
     payment = payment_to_els(
         PaidItem(item_id=months[0].item_id, kind="benefit", person_id=ELS, amount=D("1560.00"))
@@ -269,6 +269,7 @@ def test_dos12_maf_refunds_benefit_months_and_the_households_maximum_bill_are_in
         payments={"pay-1": payment},
         benefits=[benefit],
         households=[household],
+        counted={2026: D("454.00")},
     )
 
     shown = part(held)

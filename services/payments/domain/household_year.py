@@ -1,5 +1,8 @@
-"""The maximum bill (MAF) of one household for one calendar year (DOS-6, PAY-4): its counter
-of legal co-payments, its ceiling, and what was refunded.
+"""The maximum bill (MAF) of one household for one calendar year (DOS-6, PAY-4): its ceiling
+and what was refunded, decided on its counter of legal co-payments. The counter itself moves
+with every import batch that has the household's care in it: it is counted per batch
+(CoPaymentsCounted on the batch's stream) and kept beside the books, in the transaction that
+counts it (services.payments.care_records), and handed to each decision here.
 
 Once the counter passes the ceiling, every further co-payment of the household that year is
 refunded in full, the one that crosses it for the part above. A ceiling that changes later (the
@@ -18,7 +21,6 @@ from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.payments import (
     ChronicIllnessRecognized,
-    CoPaymentsCounted,
     MafCeilingSet,
     MafOverpaid,
     MafRefundDue,
@@ -50,17 +52,16 @@ class CoPayment:
 class HouseholdYear(Aggregate):
     booklet_id: str
     year: int
-    counted: Decimal = ZERO
     refunded: Decimal = ZERO
     overpaid_recorded: Decimal = ZERO
     ceiling: Ceiling | None = None
     # Persons recognised as chronically ill this year (their household's ceiling is lower).
     chronically_ill: set[str] = field(default_factory=set)
-    counted_ids: set[str] = field(default_factory=set, repr=False)
 
-    # A household's year grows by an event per import batch with its care in it: kept at every
+    # Above its ceiling a household's year grows by a refund per certificate: kept at every
     # save, so the next batch reads it as one row instead of replaying its events since.
     snapshot_every: ClassVar[int] = 1
+    snapshot_schema: ClassVar[int] = 2
 
     @classmethod
     def stream(cls, booklet_id: str, year: int) -> str:
@@ -78,35 +79,24 @@ class HouseholdYear(Aggregate):
                 )
             )
 
-    def count(self, co_payments: list[CoPayment]) -> None:
-        """Counts the co-payments of certificates of this year not counted before; each one
-        above the ceiling is refunded to the person it was for."""
-        new = [c for c in co_payments if c.certificate_id not in self.counted_ids and c.amount]
-        if not new:
-            return
-        total = sum((c.amount for c in new), ZERO)
-        self.record(
-            CoPaymentsCounted(
-                booklet_id=self.booklet_id,
-                year=self.year,
-                certificate_ids=[c.certificate_id for c in new],
-                amount=total,
-                counted=self.counted + total,
-            )
-        )
+    def count(self, counted: Decimal, co_payments: list[CoPayment]) -> None:
+        """The household's counter reached `counted` with `co_payments`, the last counted:
+        each one above the ceiling is refunded to the person it was for, the one that crosses
+        it for the part above."""
         if self.ceiling is None:
             return
-        # Refunded as counted: what the counter passed the ceiling by, item by item.
-        counter, refunded = self.counted - total, self.refunded
-        for co_payment in new:
+        counter = counted - sum((c.amount for c in co_payments), ZERO)
+        refunded = self.refunded
+        for co_payment in co_payments:
             counter += co_payment.amount
             due = refund_due(counter, self.ceiling.amount, refunded)
             if due:
                 refunded += due
                 self.record(self._refund(co_payment.person_id, co_payment.certificate_id, due))
 
-    def set_ceiling(self, ceiling: Ceiling | None, holder: str) -> None:
-        """The ceiling as the household's bracket, VT and chronic illness now set it."""
+    def set_ceiling(self, ceiling: Ceiling | None, holder: str, counted: Decimal) -> None:
+        """The ceiling as the household's bracket, VT and chronic illness now set it, with
+        `counted` co-payments counted so far."""
         if ceiling == self.ceiling:
             return
         if ceiling is not None:
@@ -123,9 +113,9 @@ class HouseholdYear(Aggregate):
                 )
             )
         limit = ceiling.amount if ceiling else None
-        if due := refund_due(self.counted, limit, self.refunded):
+        if due := refund_due(counted, limit, self.refunded):
             self.record(self._refund(holder, None, due))
-        excess = overpaid(self.counted, limit, self.refunded) - self.overpaid_recorded
+        excess = overpaid(counted, limit, self.refunded) - self.overpaid_recorded
         if excess > 0:
             self.record(MafOverpaid(booklet_id=self.booklet_id, year=self.year, amount=excess))
 
@@ -143,9 +133,6 @@ class HouseholdYear(Aggregate):
 
     def apply(self, event: Event) -> None:
         match event:
-            case CoPaymentsCounted(certificate_ids=ids, counted=counted):
-                self.counted_ids.update(ids)
-                self.counted = counted
             case MafCeilingSet() as ceiling:
                 self.ceiling = Ceiling(
                     year=ceiling.year,

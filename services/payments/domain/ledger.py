@@ -13,6 +13,7 @@ from shared.aggregate import Aggregate
 from shared.contracts import Event
 from shared.contracts.payments import (
     CertificatesDecided,
+    CoPaymentsCounted,
     PaymentHeld,
     PaymentMade,
     PaymentRunCompleted,
@@ -74,6 +75,9 @@ class CertificateBatch(Aggregate):
 
     def decide(self, decided: CertificatesDecided) -> None:
         self.record(decided)
+
+    def count(self, counted: CoPaymentsCounted) -> None:
+        self.record(counted)
 
     def apply(self, event: Event) -> None:
         pass

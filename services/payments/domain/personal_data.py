@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.payments.domain.benefit import benefit_of_item, period_item
-from services.payments.domain.household_year import HouseholdYear, year_of_refund
+from services.payments.domain.household_year import ZERO, HouseholdYear, year_of_refund
 from shared.contracts import Event
 from shared.contracts.payments import (
     BenefitPeriodDue,
@@ -63,6 +63,8 @@ class Held:
     payments: Mapping[str, PaymentMade | ProviderPaid] = field(default_factory=dict)
     benefits: Sequence[Sequence[Event]] = ()
     households: Sequence[HouseholdYear] = ()
+    # year → the household's co-payments counted (its maximum bill's counter)
+    counted: Mapping[int, Decimal] = field(default_factory=dict)
     shredded: Sequence[PaymentsPersonalDataShredded] = ()
 
 
@@ -93,7 +95,11 @@ def part(held: Held) -> dict[str, Any]:
     if not any(shown.values()):
         return {}
     bills = sorted(held.households, key=lambda h: h.year)
-    return shown | {"maximum_bill": [_household(h, held.person_id) for h in bills]}
+    return shown | {
+        "maximum_bill": [
+            _household(h, held.person_id, held.counted.get(h.year, ZERO)) for h in bills
+        ]
+    }
 
 
 def maf_years(reimbursed: Iterable[Reimbursement], owed: Iterable[Owed]) -> set[int]:
@@ -211,11 +217,11 @@ def _payment(payment: PaymentMade, restricted: frozenset[str]) -> dict[str, Any]
     }
 
 
-def _household(household: HouseholdYear, person_id: str) -> dict[str, Any]:
+def _household(household: HouseholdYear, person_id: str, counted: Decimal) -> dict[str, Any]:
     ceiling = household.ceiling
     return {
         "year": household.year,
-        "co_payments_counted": _money(household.counted),
+        "co_payments_counted": _money(counted),
         "ceiling": _money(ceiling.amount) if ceiling else None,
         "income_bracket": ceiling.bracket if ceiling else None,
         "refunded": _money(household.refunded),
