@@ -25,6 +25,7 @@ import calendar
 import re
 import warnings
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import phonenumbers
@@ -59,6 +60,9 @@ def _shown(value: str) -> str:
 # --- INSZ / NISS: rijksregisternummer or BIS-nummer -------------------------------------------
 
 
+# A file of care certificates names each member many times, and checking one number costs
+# as much as deciding its certificate: the numbers checked last are remembered (errors are not).
+@lru_cache(maxsize=1 << 16)
 def normalize_insz(value: str) -> str:
     """Return the INSZ as 11 digits; dots, dashes and spaces ("85.07.30-033.28") are dropped."""
     number = ssn.compact(value)  # strips " -." and surrounding whitespace
