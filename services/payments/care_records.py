@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.eventstore.database import insert_on_conflict
+from shared.eventstore.database import insert_on_conflict, one_of
 
 metadata = MetaData()
 
@@ -73,7 +73,9 @@ class Certificates:
         self.conn = conn
 
     async def recorded(self, ids: set[str]) -> set[str]:
-        query = select(certificates.c.certificate_id).where(certificates.c.certificate_id.in_(ids))
+        query = select(certificates.c.certificate_id).where(
+            one_of(self.conn, certificates.c.certificate_id, ids)
+        )
         return set(await self.conn.scalars(query))
 
     async def record(self, rows: list[dict]) -> None:
@@ -101,7 +103,8 @@ class Certificates:
     ) -> dict[tuple[str, int], Decimal]:
         """(person, year) → the legal co-payments counted that year, where there were any."""
         query = select(co_payment_years).where(
-            co_payment_years.c.person_id.in_(person_ids), co_payment_years.c.year.in_(years)
+            one_of(self.conn, co_payment_years.c.person_id, person_ids),
+            one_of(self.conn, co_payment_years.c.year, years),
         )
         return {(row.person_id, row.year): row.total for row in await self.conn.execute(query)}
 
@@ -152,13 +155,14 @@ class Certificates:
             return {}
         table = household_co_payments.c
         query = select(household_co_payments).where(
-            table.booklet_id.in_({b for b, _ in keys}), table.year.in_({y for _, y in keys})
+            one_of(self.conn, table.booklet_id, {b for b, _ in keys}),
+            one_of(self.conn, table.year, {y for _, y in keys}),
         )
         rows = await self.conn.execute(query)
         return {(r.booklet_id, r.year): r.total for r in rows if (r.booklet_id, r.year) in keys}
 
     async def dental_years(self, person_ids: set[str]) -> set[tuple[str, int]]:
-        query = select(dental_years).where(dental_years.c.person_id.in_(person_ids))
+        query = select(dental_years).where(one_of(self.conn, dental_years.c.person_id, person_ids))
         return {(row.person_id, row.year) for row in await self.conn.execute(query)}
 
     async def visited_dentist(self, visits: set[tuple[str, int]]) -> None:

@@ -36,6 +36,7 @@ from shared.contracts.dossier import (
     Person,
 )
 from shared.eventstore import UnitOfWork
+from shared.eventstore.database import one_of
 from shared.privacy.marking import opened
 
 metadata = MetaData()
@@ -185,7 +186,9 @@ class Members:
 
     async def find_all(self, numbers: set[str]) -> dict[str, Member]:
         """The members of these national register numbers, by number (an import's batch)."""
-        query = select(members).where(members.c.national_register_number.in_(numbers))
+        query = select(members).where(
+            one_of(self.conn, members.c.national_register_number, numbers)
+        )
         return {
             row.national_register_number: Member(**row._mapping)
             for row in await self.conn.execute(query)
@@ -198,7 +201,7 @@ class Members:
         return Member(**row._mapping) if row else None
 
     async def get_all(self, person_ids: set[str]) -> dict[str, Member]:
-        query = select(members).where(members.c.person_id.in_(person_ids))
+        query = select(members).where(one_of(self.conn, members.c.person_id, person_ids))
         return {row.person_id: Member(**row._mapping) for row in await self.conn.execute(query)}
 
     async def holder_of(self, booklet_id: str) -> Member | None:
@@ -211,7 +214,7 @@ class Members:
     async def holders_of(self, booklet_ids: set[str]) -> dict[str, Member]:
         """The holder of each of these booklets, by booklet id."""
         query = select(members).where(
-            members.c.booklet_id.in_(booklet_ids), members.c.role == "holder"
+            one_of(self.conn, members.c.booklet_id, booklet_ids), members.c.role == "holder"
         )
         return {row.booklet_id: Member(**row._mapping) for row in await self.conn.execute(query)}
 
@@ -221,7 +224,7 @@ class Members:
     async def households(self, booklet_ids: set[str]) -> dict[str, list[Member]]:
         """The persons of each booklet, read at once (a batch's households)."""
         found: dict[str, list[Member]] = {b: [] for b in booklet_ids}
-        query = select(members).where(members.c.booklet_id.in_(booklet_ids))
+        query = select(members).where(one_of(self.conn, members.c.booklet_id, booklet_ids))
         for row in await self.conn.execute(query):
             found[row.booklet_id].append(Member(**row._mapping))
         return found
@@ -230,7 +233,7 @@ class Members:
         """Per person, their VT status from each day it changed on, in order."""
         rows = await self.conn.execute(
             select(entitlements)
-            .where(entitlements.c.person_id.in_(person_ids))
+            .where(one_of(self.conn, entitlements.c.person_id, person_ids))
             .order_by(entitlements.c.person_id, entitlements.c.since)
         )
         history: dict[str, list[tuple[date, bool]]] = {}
@@ -239,7 +242,11 @@ class Members:
         return history
 
     async def gmds(self, person_ids: set[str]) -> dict[str, list[Gmd]]:
-        query = select(gmds).where(gmds.c.person_id.in_(person_ids)).order_by(gmds.c.start_date)
+        query = (
+            select(gmds)
+            .where(one_of(self.conn, gmds.c.person_id, person_ids))
+            .order_by(gmds.c.start_date)
+        )
         found: dict[str, list[Gmd]] = {}
         for row in await self.conn.execute(query):
             found.setdefault(row.person_id, []).append(
@@ -248,7 +255,7 @@ class Members:
         return found
 
     async def agreements(self, person_ids: set[str]) -> dict[str, list[Agreement]]:
-        query = select(agreements).where(agreements.c.person_id.in_(person_ids))
+        query = select(agreements).where(one_of(self.conn, agreements.c.person_id, person_ids))
         found: dict[str, list[Agreement]] = {}
         for row in await self.conn.execute(query):
             found.setdefault(row.person_id, []).append(

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments.domain.payment_run import Item
 from services.payments.domain.personal_data import Owed
+from shared.eventstore.database import one_of
 from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
@@ -127,7 +128,9 @@ class Payables:
         ids = [i.item_id for i in items]
         result = await self.conn.execute(
             update(payables)
-            .where(payables.c.item_id.in_(ids), payables.c.status.in_(("due", "held")))
+            .where(
+                one_of(self.conn, payables.c.item_id, ids), payables.c.status.in_(("due", "held"))
+            )
             .values(status="paid", payment_id=payment_id)
         )
         if result.rowcount != len(ids):
@@ -138,7 +141,7 @@ class Payables:
         if ids:
             await self.conn.execute(
                 update(payables)
-                .where(payables.c.item_id.in_(ids), payables.c.status == "due")
+                .where(one_of(self.conn, payables.c.item_id, ids), payables.c.status == "due")
                 .values(status="held")
             )
 

@@ -47,7 +47,7 @@ from shared.contracts.payments import (
     Reimbursement,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
-from shared.eventstore.database import insert_on_conflict
+from shared.eventstore.database import insert_on_conflict, one_of
 from shared.privacy.marking import ERASED
 
 metadata = MetaData()
@@ -361,6 +361,6 @@ async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values)
 async def _paid(conn: AsyncConnection, payment_id: str, value_date, items) -> None:
     await conn.execute(
         update(history)
-        .where(history.c.item_id.in_([i.item_id for i in items]))
+        .where(one_of(conn, history.c.item_id, [i.item_id for i in items]))
         .values(status="paid", payment_id=payment_id, value_date=value_date)
     )

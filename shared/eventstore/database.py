@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import ColumnElement, any_, bindparam, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -75,6 +77,17 @@ def insert_on_conflict(conn: AsyncConnection):
     """The connection's dialect's `insert`, the one with ON CONFLICT (PostgreSQL and SQLite
     spell it alike): an upsert in one statement, which two writers cannot both win."""
     return postgres_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def one_of(conn: AsyncConnection, column: ColumnElement, values: Iterable[Any]) -> ColumnElement:
+    """`column IN (values)`, the values one parameter on PostgreSQL (`= ANY(array)`): a batch
+    asks for hundreds of ids at once, and SQLAlchemy renders an IN list's values as a
+    parameter each at every execution, which cost more than the query itself (and makes a
+    statement of its own for each length). SQLite has no arrays: an IN list there."""
+    values = list(values)
+    if conn.dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.contracts import Actor, Event, EventEnvelope
-from shared.eventstore.database import Database
+from shared.eventstore.database import Database, one_of
 from shared.eventstore.schema import events, snapshots
 from shared.keys import KeyEncryptionKey
 from shared.privacy.envelopes import opened, sealed_payloads
@@ -248,7 +248,9 @@ class EventStore:
             .where(
                 or_(
                     *(
-                        and_(events.c.stream_id.in_(ids), events.c.stream_version > version)
+                        and_(
+                            one_of(conn, events.c.stream_id, ids), events.c.stream_version > version
+                        )
                         for version, ids in by_version.items()
                     )
                 )
@@ -265,7 +267,7 @@ class EventStore:
         """(version, state) of the streams that have a snapshot of this schema."""
         rows = await conn.execute(
             select(snapshots.c.stream_id, snapshots.c.version, snapshots.c.state).where(
-                snapshots.c.stream_id.in_(list(stream_ids)), snapshots.c.schema == schema
+                one_of(conn, snapshots.c.stream_id, stream_ids), snapshots.c.schema == schema
             )
         )
         return {row.stream_id: (row.version, row.state) for row in rows}
@@ -275,7 +277,7 @@ class EventStore:
         if not kept:
             return
         streams = [k.stream_id for k in kept]
-        await conn.execute(delete(snapshots).where(snapshots.c.stream_id.in_(streams)))
+        await conn.execute(delete(snapshots).where(one_of(conn, snapshots.c.stream_id, streams)))
         await conn.execute(insert(snapshots), [k._asdict() for k in kept])
 
     async def stream_version(self, conn: AsyncConnection, stream_id: str) -> int:
@@ -311,10 +313,12 @@ async def _versions_and_stored(
     stored already: one round trip, as every command's append makes it."""
     versions = (
         select(events.c.stream_id, func.max(events.c.stream_version), null())
-        .where(events.c.stream_id.in_(stream_ids))
+        .where(one_of(conn, events.c.stream_id, stream_ids))
         .group_by(events.c.stream_id)
     )
-    stored = select(null(), null(), events.c.event_id).where(events.c.event_id.in_(event_ids))
+    stored = select(null(), null(), events.c.event_id).where(
+        one_of(conn, events.c.event_id, event_ids)
+    )
     found: dict[str, int] = {}
     already: set[str] = set()
     for stream_id, version, event_id in await conn.execute(union_all(versions, stored)):

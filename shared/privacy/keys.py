@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.eventstore.database import insert_on_conflict
+from shared.eventstore.database import insert_on_conflict, one_of
 from shared.eventstore.schema import data_keys
 from shared.keys import KEY_BYTES, CannotUnwrap, KeyEncryptionKey
 from shared.privacy.marking import Category
@@ -86,7 +86,7 @@ class DataKeys:
                 rows = await self.conn.execute(
                     select(*_KEY_ID, data_keys.c.wrapped).where(
                         data_keys.c.owner == owner,
-                        data_keys.c.subject.in_(ordered[start : start + _PER_QUERY]),
+                        one_of(self.conn, data_keys.c.subject, ordered[start : start + _PER_QUERY]),
                     )
                 )
                 for row_owner, subject, category, wrapped in rows:
