@@ -22,7 +22,7 @@ from shared.keys import KeyEncryptionKey
 from shared.logging import get_logger
 from shared.privacy import keys
 from shared.privacy.marking import SEALED, Category, concealment, personal_fields
-from shared.privacy.sealing import needed_keys, open_sealed, places, seal
+from shared.privacy.sealing import Found, places
 
 log = get_logger(__name__)
 
@@ -37,15 +37,17 @@ async def sealed_payloads(
     """The payloads of `recorded` as they are stored: personal fields sealed with `owner`'s
     keys, made for subjects met the first time."""
     payloads = [event.model_dump(mode="json") for event in recorded]
-    personal = [
-        (n, type(event)) for n, event in enumerate(recorded) if personal_fields(type(event))
-    ]
+    personal = {
+        n: Found(type(event), payloads[n])
+        for n, event in enumerate(recorded)
+        if personal_fields(type(event))
+    }
     if not personal:
         return payloads
-    wanted = set().union(*(needed_keys(model, payloads[n]) for n, model in personal))
+    wanted = set().union(*(found.needed_keys() for found in personal.values()))
     held = await keys.DataKeys(conn, kek).for_sealing(owner, wanted, now)
-    for n, model in personal:
-        payloads[n] = seal(model, payloads[n], held)
+    for n, found in personal.items():
+        payloads[n] = found.seal(held)
     return payloads
 
 
@@ -54,7 +56,7 @@ async def opened(
 ) -> list[EventEnvelope]:
     """`envelopes` at their current version, personal fields opened where this service holds
     the key (erased where it was shredded, sealed where it holds none)."""
-    current: list[tuple[int, type[Event], dict[str, Any]]] = []
+    current: list[tuple[int, type[Event], Found]] = []
     for n, envelope in enumerate(envelopes):
         model = _model(envelope)
         if model is not None and personal_fields(model):
@@ -62,13 +64,13 @@ async def opened(
                 payload = events.upcast(envelope.type, envelope.payload, envelope.version)
             except UnknownMessageType:
                 continue  # decoding says so, where it matters
-            current.append((n, model, payload))
+            current.append((n, model, Found(model, payload)))
     if not current:
         return list(envelopes)
     wanted = {
         (envelopes[n].producer, subject, category)
-        for n, model, payload in current
-        for subject, category in needed_keys(model, payload)
+        for n, _, found in current
+        for subject, category in found.needed_keys()
     }
     held: dict[str, dict] = defaultdict(dict)  # owner → (subject, category) → key
     for (owner, subject, category), key in (
@@ -76,9 +78,9 @@ async def opened(
     ).items():
         held[owner][subject, category] = key
     result = list(envelopes)
-    for n, model, payload in current:
+    for n, model, found in current:
         envelope = envelopes[n]
-        opening = open_sealed(model, payload, held[envelope.producer])
+        opening = found.open(held[envelope.producer])
         if opening.unreadable:
             log.error(
                 "personal_data.unreadable",

@@ -64,29 +64,40 @@ class Place:
 def places(model: type[BaseModel], payload: dict[str, Any]) -> list[Place]:
     """Every personal value present in `payload` (None and absent ones are skipped)."""
     found: list[Place] = []
-    for field in personal_fields(model):
-        _find(field, payload, 0, (payload,), found)
+    _find(_fields(model), payload, (payload,), found)
     return found
 
 
-def _find(
-    field: PersonalField, node: Any, depth: int, outer: tuple[dict, ...], found: list[Place]
-) -> None:
-    # Appended to one list rather than yielded: a batch's event has tens of thousands of
-    # values, and each generator level they were yielded through cost as much as sealing one.
-    path = field.path
-    name = path[depth]
-    if not isinstance(node, dict) or (value := node.get(name)) is None:
-        return
-    if depth + 1 == len(path):
-        found.append(Place(field, node, name, _subject(field.subject, outer)))
-    elif path[depth + 1] == "[]":
-        if isinstance(value, list) and depth + 2 < len(path):
-            for item in value:
+def _find(tree: dict[str, Any], node: dict, outer: tuple[dict, ...], found: list[Place]) -> None:
+    # The payload is walked once for all the model's fields, into one list: a batch's event
+    # has tens of thousands of values, and walking it per field, or yielding each value up
+    # through the levels, cost as much as sealing them.
+    for name, below in tree.items():
+        value = node.get(name)
+        if value is None:
+            continue
+        if isinstance(below, PersonalField):
+            found.append(Place(below, node, name, _subject(below.subject, outer)))
+        elif "[]" in below:
+            for item in value if isinstance(value, list) else ():
                 if isinstance(item, dict):
-                    _find(field, item, depth + 2, (item, *outer), found)
-    elif isinstance(value, dict):
-        _find(field, value, depth + 1, (value, *outer), found)
+                    _find(below["[]"], item, (item, *outer), found)
+        elif isinstance(value, dict):
+            _find(below, value, (value, *outer), found)
+
+
+@cache
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's personal fields as a tree: name (or `[]`, a list's items) → what lies
+    below, down to each field."""
+    tree: dict[str, Any] = {}
+    for field in personal_fields(model):
+        *steps, last = field.path
+        node = tree
+        for step in steps:
+            node = node.setdefault(step, {})
+        node[last] = field
+    return tree
 
 
 @cache
@@ -111,24 +122,7 @@ def seal(
 ) -> dict[str, Any]:
     """A copy of `payload` with every personal value sealed. A subject whose key was shredded
     gets no personal data stored again: its values are stored as erased."""
-    sealed = _copied(payload, _paths(model))
-    ciphers: dict[bytes, AESGCM] = {}
-    for place in places(model, sealed):
-        if place.key_id is None:
-            raise ValueError(
-                f"{model.__name__}.{'.'.join(place.field.path)} is personal data of nobody: "
-                f"the payload has no {place.field.subject!r}"
-            )
-        key = keys[place.key_id]
-        if isinstance(key, Shredded):
-            place.container[place.name] = {ERASED_KEY: place.field.category}
-            continue
-        plaintext = json.dumps(place.container[place.name], separators=(",", ":")).encode()
-        nonce = os.urandom(NONCE_BYTES)
-        cipher = ciphers.get(key) or ciphers.setdefault(key, AESGCM(key))
-        ciphertext = cipher.encrypt(nonce, plaintext, place.associated_data)
-        place.container[place.name] = {SEALED_KEY: _b64(nonce + ciphertext)}
-    return sealed
+    return Found(model, payload).seal(keys)
 
 
 @dataclass(frozen=True)
@@ -146,47 +140,72 @@ def open_sealed(
 ) -> Opened:
     """A copy of `payload` with each sealed value opened where its key is held: erased where the
     key was shredded, left sealed where this reader holds no key (not entitled, or not yet)."""
-    opened, unreadable = _copied(payload, _paths(model)), []
-    ciphers: dict[bytes, AESGCM] = {}
-    for place in places(model, opened):
-        value = place.container[place.name]
-        if concealment(value) is None or SEALED_KEY not in value:
-            continue  # stored in clear (before sealing existed), or already concealed
-        key = keys.get(place.key_id) if place.key_id else None
-        if isinstance(key, Shredded):
-            place.container[place.name] = {ERASED_KEY: place.field.category}
-        elif key is not None:
-            try:
-                cipher = ciphers.get(key) or ciphers.setdefault(key, AESGCM(key))
-                place.container[place.name] = _open(value[SEALED_KEY], cipher, place)
-            except (InvalidTag, ValueError):
-                place.container[place.name] = {UNREADABLE_KEY: place.field.category}
-                unreadable.append(".".join(place.field.path))
-    return Opened(opened, tuple(unreadable))
+    return Found(model, payload).open(keys)
 
 
-@cache
-def _paths(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's personal paths as a tree: name (or `[]`, a list's items) → what lies below."""
-    tree: dict[str, Any] = {}
-    for field in personal_fields(model):
-        node = tree
-        for step in field.path:
-            node = node.setdefault(step, {})
-    return tree
+class Found:
+    """A payload's personal values, found once: the keys they need, then sealed or opened in a
+    copy of the payload (a batch's event is walked once, not once for its keys and again to
+    seal or open it)."""
+
+    def __init__(self, model: type[BaseModel], payload: dict[str, Any]) -> None:
+        self.model = model
+        self.payload = _copied(payload, _fields(model))
+        self.places = places(model, self.payload)
+
+    def needed_keys(self) -> set[KeyId]:
+        return {place.key_id for place in self.places if place.key_id}
+
+    def seal(self, keys: Mapping[KeyId, bytes | Shredded]) -> dict[str, Any]:
+        ciphers: dict[bytes, AESGCM] = {}
+        for place in self.places:
+            if place.key_id is None:
+                raise ValueError(
+                    f"{self.model.__name__}.{_dotted(place.field.path)} is personal data of "
+                    f"nobody: the payload has no {place.field.subject!r}"
+                )
+            key = keys[place.key_id]
+            if isinstance(key, Shredded):
+                place.container[place.name] = {ERASED_KEY: place.field.category}
+                continue
+            plaintext = json.dumps(place.container[place.name], separators=(",", ":")).encode()
+            nonce = os.urandom(NONCE_BYTES)
+            cipher = ciphers.get(key) or ciphers.setdefault(key, AESGCM(key))
+            ciphertext = cipher.encrypt(nonce, plaintext, place.associated_data)
+            place.container[place.name] = {SEALED_KEY: _b64(nonce + ciphertext)}
+        return self.payload
+
+    def open(self, keys: Mapping[KeyId, bytes | Shredded | None]) -> Opened:
+        unreadable: list[str] = []
+        ciphers: dict[bytes, AESGCM] = {}
+        for place in self.places:
+            value = place.container[place.name]
+            if concealment(value) is None or SEALED_KEY not in value:
+                continue  # stored in clear (before sealing existed), or already concealed
+            key = keys.get(place.key_id) if place.key_id else None
+            if isinstance(key, Shredded):
+                place.container[place.name] = {ERASED_KEY: place.field.category}
+            elif key is not None:
+                try:
+                    cipher = ciphers.get(key) or ciphers.setdefault(key, AESGCM(key))
+                    place.container[place.name] = _open(value[SEALED_KEY], cipher, place)
+                except (InvalidTag, ValueError):
+                    place.container[place.name] = {UNREADABLE_KEY: place.field.category}
+                    unreadable.append(_dotted(place.field.path))
+        return Opened(self.payload, tuple(unreadable))
 
 
 def _copied(node: Any, tree: dict[str, Any]) -> Any:
-    """`node` with the dicts and lists on the personal paths copied, so that their values can be
-    replaced without touching the caller's payload; what lies off the paths is shared, not
-    copied (a deep copy of every payload was most of the cost of opening)."""
+    """`node` with the dicts and lists on the personal paths (`_fields`) copied, so that their
+    values can be replaced without touching the caller's payload; what lies off the paths is
+    shared, not copied (a deep copy of every payload was most of the cost of opening)."""
     if isinstance(node, list):
         below = tree.get("[]")
         return [_copied(item, below) for item in node] if below is not None else node
-    if isinstance(node, dict) and tree:
+    if isinstance(node, dict):
         copy = dict(node)
         for name, below in tree.items():
-            if below and name in copy:
+            if isinstance(below, dict) and name in copy:
                 copy[name] = _copied(copy[name], below)
         return copy
     return node
