@@ -104,10 +104,13 @@ async def _accounts(uow: UnitOfWork, items) -> tuple[dict[str, Account], dict[st
 
 
 async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str, day: date) -> None:
+    """Each payment of the part made and its items marked paid; the payments stored in one
+    append (sealed together: one look-up of the payees' keys)."""
     payables = uow.view(Payables)
+    made: list[Payment] = []
     for payment in plan.members:
-        made = Payment.new(payment.payment_id)
-        made.make(
+        paying = Payment.new(payment.payment_id)
+        paying.make(
             PaymentMade(
                 payment_id=payment.payment_id,
                 run_id=run_id,
@@ -120,10 +123,10 @@ async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str,
             )
         )
         await payables.mark_paid(payment.items, payment.payment_id)
-        await aggregates.save(made)
+        made.append(paying)
     for payment in plan.providers:
-        made = Payment.new(payment.payment_id)
-        made.make(
+        paying = Payment.new(payment.payment_id)
+        paying.make(
             ProviderPaid(
                 payment_id=payment.payment_id,
                 run_id=run_id,
@@ -136,7 +139,8 @@ async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str,
             )
         )
         await payables.mark_paid(payment.items, payment.payment_id)
-        await aggregates.save(made)
+        made.append(paying)
+    await aggregates.save(*made)
 
 
 def _paid(item) -> PaidItem:

@@ -10,7 +10,6 @@ from datetime import date, datetime, timezone
 from importlib import resources
 
 import pytest
-import sepaxml.validation
 import xmlschema
 
 from services.payments import sepa
@@ -134,14 +133,12 @@ def test_pay6_a_naive_creation_time_is_refused():
         )
 
 
-def test_pay6_sepaxml_checks_the_file_against_the_xsd(monkeypatch):
-    # Let a malformed BIC past our own check: the schema check inside sepaxml stops it.
+def test_pay6_the_file_is_checked_against_the_xsd(monkeypatch):
+    # Let a malformed BIC past our own check: the schema check stops it, and says where.
     monkeypatch.setattr(sepa, "normalize_bic", lambda value: value)
 
-    with pytest.raises(ValueError, match="does not validate") as refused:
+    with pytest.raises(ValueError, match="does not validate .*BIC"):
         a_file([a_transfer(bic="bad bic")])
-
-    assert isinstance(refused.value.__cause__, sepaxml.validation.ValidationError)
 
 
 def test_pay6_summary_refuses_a_header_that_disagrees_with_the_transfers():
@@ -153,7 +150,6 @@ def test_pay6_summary_refuses_a_header_that_disagrees_with_the_transfers():
 
 
 def test_pay6_a_file_of_ten_thousand_transfers():
-    # About 5 s and 90 MiB on a 2-core machine, 4 s of it the XSD check inside sepaxml.
     transfers = [
         a_transfer(end_to_end_id=f"PAY-{n:08d}", creditor_name=f"Lid nr {n} Noël", amount_cents=n)
         for n in range(1, 10_001)
