@@ -36,9 +36,9 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
 
 from bench import payments_baseline, payments_data, payments_dossier
+from bench.appends import analyze
 from bench.infra import Backends
 from bench.payments_probe import Probe
 from bench.payments_profile import summary
@@ -260,10 +260,7 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
 
 async def _analyze(probe: Probe) -> None:
     if probe.database.is_postgres:
-        async with probe.database.engine.connect() as conn:
-            await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                text("ANALYZE")
-            )
+        await analyze(probe.database.engine.url.render_as_string(hide_password=False))
 
 
 async def _autovacuum(probe: Probe, stop: asyncio.Event) -> None:
