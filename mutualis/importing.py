@@ -232,9 +232,9 @@ def _account(report: Report, outcome: CommandOutcome, sent: int) -> None:
         return
     decided = 0
     for event in outcome.events:
-        if event.get("type") != "CertificatesDecided":
+        if event.type != "CertificatesDecided":
             continue
-        payload = event["payload"]
+        payload = event.payload
         report.reimbursed += len(payload["reimbursed"])
         report.refused += [
             (r["line"], r["certificate_id"], r["reason"]) for r in payload["refused"]

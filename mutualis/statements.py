@@ -63,9 +63,7 @@ async def import_statement(
                 reason = f"{len(batch)} credits rejected: {outcome.reason}"
                 report.to_handle.append((statement.id, "", reason))
                 continue
-            recorded = [
-                e["payload"] for e in outcome.events if e.get("type") == "IncomingPaymentRecorded"
-            ]
+            recorded = [e.payload for e in outcome.events if e.type == "IncomingPaymentRecorded"]
             report.recorded_before += len(batch) - len(recorded)
             for event in recorded:
                 report.outcomes[event["outcome"]] += 1

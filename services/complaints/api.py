@@ -142,8 +142,8 @@ def router(runtime: Runtime) -> APIRouter:
         # be refused from a member.
         command = RegisterComplaint(channel="portal", **body.model_dump(exclude_none=True))
         outcome = await act(request, principal, command)
-        [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
-        return Filed(file_number=registered["payload"]["file_number"])
+        [registered] = [e for e in outcome.events if e.type == "ComplaintRegistered"]
+        return Filed(file_number=registered.payload["file_number"])
 
     @api.get("", response_model=list[ComplaintView], responses=problems(403))
     async def list_complaints(principal: Authenticated) -> list[ComplaintView]:

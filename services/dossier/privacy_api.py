@@ -133,8 +133,8 @@ def router(runtime: Runtime) -> APIRouter:
                 "staff record a request with the SubmitPrivacyRequest command",
             )
         outcome = await act(request, principal, SubmitPrivacyRequest(**body.model_dump()))
-        [received] = [e for e in outcome.events if e["type"] == "PrivacyRequestReceived"]
-        return Submitted.model_validate(received["payload"])
+        [received] = [e for e in outcome.events if e.type == "PrivacyRequestReceived"]
+        return Submitted.model_validate(received.payload)
 
     @api.get("/privacy/requests", response_model=list[PrivacyRequestView], responses=problems(403))
     async def list_requests(principal: Authenticated) -> list[PrivacyRequestView]:

@@ -88,5 +88,6 @@ class CommandOutcome(BaseModel):
     command_id: str
     correlation_id: str
     status: Literal["accepted", "rejected"]
-    events: list[dict[str, Any]] = []
+    # As stored: personal fields sealed.
+    events: list[EventEnvelope] = []
     reason: str | None = None

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from shared import jsoncodec
 from shared.eventstore.migrate import STORE_MIGRATIONS, upgrade
 
 
@@ -93,9 +94,10 @@ def one_of(conn: AsyncConnection, column: ColumnElement, values: Iterable[Any]) 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:
     # hide_parameters: an error's text never carries the row's values, which may be someone's
     # name or address (principle 7: no personal data in logs).
+    codec = {"json_serializer": jsoncodec.dumps_text, "json_deserializer": jsoncodec.loads}
     if url.startswith("sqlite"):
         engine = create_async_engine(
-            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30}, **codec
         )
         _use_explicit_sqlite_transactions(engine)
     else:
@@ -105,6 +107,7 @@ def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:
             hide_parameters=True,
             pool_size=pool_size,
             max_overflow=pool_size,
+            **codec,
         )
     return Database(engine)
 

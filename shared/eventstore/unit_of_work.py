@@ -4,7 +4,6 @@ unless committed."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -12,11 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import Clock
 from shared.contracts import Actor, EventEnvelope
+from shared.eventstore.database import insert_on_conflict
 from shared.eventstore.schema import checkpoints, outbox, processed_messages, timers
 from shared.eventstore.store import Append, EventStore, PendingEvent, Position, Snapshot
 from shared.privacy import keys
@@ -183,29 +182,27 @@ class UnitOfWork:
         return result.rowcount == 1
 
     async def claim_message(self, consumer: str, message_id: str) -> bool:
-        """Records that `consumer` handled `message_id`; False if it already had."""
-        try:
-            async with self.conn.begin_nested():
-                await self.conn.execute(
-                    insert(processed_messages).values(
-                        consumer=consumer, message_id=message_id, processed_at=self.clock.now()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        """Records that `consumer` handled `message_id`; False if it already had. One statement
+        (every message consumed makes it), which a concurrent claim of the same message waits
+        on and then finds taken."""
+        claimed = await self.conn.scalar(
+            insert_on_conflict(self.conn)(processed_messages)
+            .values(consumer=consumer, message_id=message_id, processed_at=self.clock.now())
+            .on_conflict_do_nothing()
+            .returning(processed_messages.c.message_id)
+        )
+        return claimed is not None
 
     async def save_checkpoint(self, name: str, position: Position) -> None:
         await save_checkpoint(self.conn, name, position)
 
     async def enqueue(
-        self, topic: str, key: str | None, value: dict[str, Any], headers: dict[str, str]
+        self, topic: str, key: str | None, value: bytes, headers: dict[str, str]
     ) -> None:
         """An outgoing message, published by the relay once this unit of work commits."""
-        body = json.dumps(value, separators=(",", ":"), default=str).encode()
         self._news = True
         await self.conn.execute(
-            insert(outbox).values(topic=topic, key=key, value=body, headers=headers)
+            insert(outbox).values(topic=topic, key=key, value=value, headers=headers)
         )
 
     def wake_readers(self) -> None:

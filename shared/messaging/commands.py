@@ -317,7 +317,7 @@ class CommandBus:
             "content-type": CONTENT_TYPE,
         }
         await uow.enqueue(
-            self.outcomes_topic, envelope.command_id, outcome.model_dump(mode="json"), headers
+            self.outcomes_topic, envelope.command_id, outcome.model_dump_json().encode(), headers
         )
 
 
@@ -332,7 +332,7 @@ def _outcome(
         command_id=envelope.command_id,
         correlation_id=envelope.correlation_id,
         status=status,
-        events=[e.model_dump(mode="json") for e in events],
+        events=list(events),
         reason=reason,
     )
 

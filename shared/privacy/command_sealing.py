@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from shared import jsoncodec
 from shared.contracts.envelope import CommandEnvelope, SealedFor
 
 SEALED = "$sealed"
@@ -119,7 +119,7 @@ def seal(envelope: CommandEnvelope, key: CommandKey) -> CommandEnvelope:
         f"{key.service}\0{key.epoch}\0{envelope.command_id}",
     )
     nonce = os.urandom(NONCE_BYTES)
-    plaintext = json.dumps(envelope.payload, separators=(",", ":"), ensure_ascii=False).encode()
+    plaintext = jsoncodec.dumps(envelope.payload)
     sealed = nonce + AESGCM(secret).encrypt(nonce, plaintext, _associated(envelope, key.service))
     return envelope.model_copy(
         update={
@@ -168,7 +168,7 @@ def open_sealed(
             "it does not open: altered, or sealed for another command, type or service"
         ) from None
     try:
-        payload = json.loads(plaintext)
+        payload = jsoncodec.loads(plaintext)
     except ValueError:
         payload = None
     if not isinstance(payload, dict):

@@ -11,7 +11,6 @@ opening are pure and synchronous, and a batch of events costs one key lookup."""
 from __future__ import annotations
 
 import base64
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel
 
+from shared import jsoncodec
 from shared.privacy.marking import (
     ERASED_KEY,
     SEALED_KEY,
@@ -168,7 +168,7 @@ class Found:
             if isinstance(key, Shredded):
                 place.container[place.name] = {ERASED_KEY: place.field.category}
                 continue
-            plaintext = json.dumps(place.container[place.name], separators=(",", ":")).encode()
+            plaintext = jsoncodec.dumps(place.container[place.name])
             nonce = os.urandom(NONCE_BYTES)
             cipher = ciphers.get(key) or ciphers.setdefault(key, AESGCM(key))
             ciphertext = cipher.encrypt(nonce, plaintext, place.associated_data)
@@ -216,7 +216,7 @@ def _open(token: Any, cipher: AESGCM, place: Place) -> Any:
         raise ValueError("not a sealed value")
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     nonce, ciphertext = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
-    return json.loads(cipher.decrypt(nonce, ciphertext, place.associated_data))
+    return jsoncodec.loads(cipher.decrypt(nonce, ciphertext, place.associated_data))
 
 
 def _b64(raw: bytes) -> str:

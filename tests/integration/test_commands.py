@@ -36,10 +36,10 @@ async def test_cmp2_concurrent_registrations_get_unique_consecutive_file_numbers
 
     assert {o.status for o in outcomes} == {"accepted"}
     numbers = sorted(
-        e["payload"]["file_number"]
+        e.payload["file_number"]
         for o in outcomes
         for e in o.events
-        if e["type"] == "ComplaintRegistered"
+        if e.type == "ComplaintRegistered"
     )
     year = datetime.now(timezone.utc).year
     assert numbers == [f"{year}-{n:06d}" for n in range(1, 11)]
@@ -85,7 +85,7 @@ async def test_id9_events_and_the_command_log_record_who_did_it_and_how(
 
     actor = {"account_id": "handler-7", "role": "complaints_handler", "authenticated_by": "pwd"}
     assert outcome.status == "accepted"
-    assert [e["actor"] for e in outcome.events] == [actor, actor]
+    assert [e.actor.model_dump() for e in outcome.events] == [actor, actor]
     assert [r.envelope.actor.model_dump() for r in stored] == [actor, actor]
     assert (logged.command_id, logged.actor, logged.status) == (
         outcome.command_id,

@@ -71,8 +71,8 @@ async def test_cmp11_cmp7_a_member_files_a_complaint_and_takes_the_answer_to_the
     assert someone_else.status == "rejected"
     assert someone_else.reason == f"no complaint with file number {file_number}"
     assert own.status == "accepted"
-    assert [e["type"] for e in own.events] == ["ComplaintEscalatedToMediator"]
-    assert own.events[0]["actor"]["account_id"] == els
+    assert [e.type for e in own.events] == ["ComplaintEscalatedToMediator"]
+    assert own.events[0].actor.account_id == els
     assert handler_as_mediator.reason == "a complaints_handler may not send AnswerAsMediator"
 
 

@@ -56,7 +56,7 @@ async def test_issue8_6_cmp11_a_member_cannot_forge_complaint_facts_over_kafka(
     assert nothing_yet == []
     assert honest.status == "accepted", honest.reason
     # The outcome carries the event sealed, as every topic does; the service reads it opened.
-    [sent_back] = [e["payload"] for e in honest.events if e["type"] == "ComplaintRegistered"]
+    [sent_back] = [e.payload for e in honest.events if e.type == "ComplaintRegistered"]
     assert sent_back["complainant_person"].keys() == {"$sealed"}
     assert (registered["complainant_person"], registered["channel"]) == (
         dossier.person_id(ELS),

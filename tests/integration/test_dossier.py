@@ -315,8 +315,8 @@ async def test_dos1_vt_granted_at_enrolment_is_shown_and_can_be_withdrawn(dossie
 
     assert withdrawn.status == "accepted", withdrawn.reason
     [event] = withdrawn.events
-    assert event["type"] == "EntitlementChanged" and event["payload"]["since"] == "2025-01-01"
-    assert event["payload"]["entitlement"] == {**NO_VT, "increased_reimbursement_since": None}
+    assert event.type == "EntitlementChanged" and event.payload["since"] == "2025-01-01"
+    assert event.payload["entitlement"] == {**NO_VT, "increased_reimbursement_since": None}
     async with client(dossier) as api:
         els = await _eventually_person(
             api, booklet_id, token, lambda p: not p["entitlement"]["increased_reimbursement"]

@@ -150,7 +150,7 @@ async def test_dos4_a_gmd_at_another_gp_replaces_the_first_and_a_bad_riziv_numbe
     )
 
     [event] = moved.events
-    assert event["type"] == "GmdRecorded" and event["payload"]["start_date"] == "2026-02-10"
+    assert event.type == "GmdRecorded" and event.payload["start_date"] == "2026-02-10"
     assert wrong.status == "rejected"
     assert "RIZIV/INAMI number '10005548004': its check digits are wrong" in wrong.reason
     els = await facts.person_id_in(dossier, ELS)

@@ -42,8 +42,8 @@ async def file_complaint(service) -> tuple[str, str]:
         },
         HANDLER,
     )
-    [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
-    return registered["payload"]["complaint_id"], registered["payload"]["file_number"]
+    [registered] = [e for e in outcome.events if e.type == "ComplaintRegistered"]
+    return registered.payload["complaint_id"], registered.payload["file_number"]
 
 
 async def stored_payloads(service) -> str:

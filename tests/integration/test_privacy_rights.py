@@ -74,9 +74,9 @@ async def test_dos12_a_privacy_request_fires_its_overdue_event_at_day_31(
         els, _ = await family(dossier)
         request = {"person_id": els, "right": "rectification", "details": "My name is Els."}
         submitted = await send(dossier, "SubmitPrivacyRequest", request, STAFF)
-        [received] = [e for e in submitted.events if e["type"] == "PrivacyRequestReceived"]
-        request_id = received["payload"]["request_id"]
-        assert received["payload"]["due_on"] == "2026-05-01"
+        [received] = [e for e in submitted.events if e.type == "PrivacyRequestReceived"]
+        request_id = received.payload["request_id"]
+        assert received.payload["due_on"] == "2026-05-01"
 
         clock.set(brussels("2026-05-01", 23, 59))  # day 30: the last minute of the due day
         await fire(dossier)

@@ -30,8 +30,8 @@ async def send(service, type_: str, payload: dict, actor: Actor = HANDLER) -> Co
 async def register(service, **payload) -> str:
     body = {"complainant_name": "Els Peeters", "subject": "Refund", "description": "…"}
     outcome = await send(service, "RegisterComplaint", body | payload)
-    [registered] = [e for e in outcome.events if e["type"] == "ComplaintRegistered"]
-    return registered["payload"]["file_number"]
+    [registered] = [e for e in outcome.events if e.type == "ComplaintRegistered"]
+    return registered.payload["file_number"]
 
 
 async def start_analysis(service, file_number: str) -> None:
