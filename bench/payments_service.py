@@ -28,7 +28,7 @@ from sqlalchemy import event
 from bench.payments_timings import Timings
 from shared.clock import ShiftedClock
 from shared.logging import configure_logging
-from shared.service import Runtime
+from shared.service import Runtime, collect_less_garbage
 from shared.settings import ServiceSettings
 
 READY = "BENCH_READY_FILE"
@@ -116,6 +116,7 @@ async def serve() -> None:
     configure_logging(definition.name, settings.log_level)
     clock = ShiftedClock(settings.clock_file) if settings.clock_file else None
     runtime = Runtime(definition, settings, clock)
+    collect_less_garbage()
     loop, stop = asyncio.get_running_loop(), asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     if profiling:
