@@ -205,11 +205,6 @@ class UnitOfWork:
             insert(outbox).values(topic=topic, key=key, value=value, headers=headers)
         )
 
-    def wake_readers(self) -> None:
-        """The relay and the projections look again once this work commits (keys arrived that
-        an event waited for)."""
-        self._news = True
-
     async def commit(self) -> None:
         await self.conn.commit()
         self._committed = True

@@ -235,7 +235,9 @@ def key_consumer(
             await DataKeys(uow.conn, store.kek).keep_shared(
                 shared.owner, shared.subject, shared.category, key, clock.now()
             )
-            uow.wake_readers()
+            # Nobody that follows the store waits for it: the relay and the projections read
+            # this service's own events, sealed with its own keys; an event of the owner's that
+            # waits for it comes again from Kafka (KeyNotShared).
             await uow.commit()
 
     return handle
