@@ -18,7 +18,7 @@ from collections import Counter
 
 # (module, attribute): a module's function, or "Class.method".
 STEPS = [
-    ("shared.messaging.commands", "CommandBus.handle_message"),
+    ("shared.messaging.commands", "CommandBus.handle_record"),
     ("shared.messaging.commands", "CommandBus._authenticate"),
     ("shared.messaging.commands", "CommandBus._open"),
     ("shared.messaging.commands", "CommandBus._decode"),

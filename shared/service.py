@@ -10,11 +10,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
+from itertools import groupby
 from typing import Any, Literal
 
+from aiokafka import ConsumerRecord
 from fastapi import APIRouter, FastAPI, Response
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
@@ -30,8 +31,8 @@ from shared.messaging.broker import make_broker
 from shared.messaging.cluster import ClusterWatch
 from shared.messaging.commands import CommandBus, Handler
 from shared.messaging.consumer import (
-    MessageHandler,
     Provenance,
+    RecordsHandler,
     Subscription,
     event_consumer,
     key_consumer,
@@ -144,10 +145,10 @@ class Runtime:
         reads its topic, e.g. identity's events both to the access projection and to a
         subscription to every stream."""
         kafka, name = self.settings.kafka, self.definition.name
-        routes: dict[str, list[MessageHandler]] = {}
-        every_stream: list[MessageHandler] = []
+        routes: dict[str, list[RecordsHandler]] = {}
+        every_stream: list[RecordsHandler] = []
         if self.definition.command_handlers:
-            routes[commands_topic(kafka, name)] = [self.bus.handle_message]
+            routes[commands_topic(kafka, name)] = [self.bus.handle_records]
         for owner in self._key_owners():
             keys = key_consumer(self.store, self.clock, self.sharing, self.provenance)
             routes[keys_topic(kafka, owner)] = [keys]
@@ -165,15 +166,17 @@ class Runtime:
             return
         any_events = rf"{re.escape(kafka.namespace)}[a-z]+\.events"
 
-        async def route(msg: KafkaMessage) -> None:
-            topic = msg.raw_message.topic
-            handlers = routes.get(topic, [])
-            if every_stream and re.fullmatch(any_events, topic):
-                handlers = [*handlers, *every_stream]
-            # Each subscription claims an event under its own name: redelivered after a
-            # failure half-way, it is applied again only by those that had not committed.
-            for handle in handlers:
-                await handle(msg)
+        async def route(records: Sequence[ConsumerRecord]) -> None:
+            # A batch holds runs of records of one topic (one partition after another).
+            for topic, run in groupby(records, key=lambda record: record.topic):
+                handlers = routes.get(topic, [])
+                if every_stream and re.fullmatch(any_events, topic):
+                    handlers = [*handlers, *every_stream]
+                # Each subscription claims an event under its own name: redelivered after a
+                # failure half-way, it is applied again only by those that had not committed.
+                run = list(run)
+                for handle in handlers:
+                    await handle(run)
 
         group = kafka.topic(name)
         if every_stream:

@@ -223,16 +223,18 @@ class InMemoryUnitOfWork:
         return True
 
     async def claim_message(self, consumer: str, message_id: str) -> bool:
-        if (consumer, message_id) in self._work.processed:
-            return False
-        self._work.processed.add((consumer, message_id))
-        return True
+        return bool(await self.claim_messages(consumer, [message_id]))
+
+    async def claim_messages(self, consumer: str, message_ids: Sequence[str]) -> set[str]:
+        claimed = {m for m in message_ids if (consumer, m) not in self._work.processed}
+        self._work.processed.update((consumer, m) for m in claimed)
+        return claimed
 
     async def save_checkpoint(self, name: str, position: Position) -> None:
         self._work.checkpoints[name] = position
 
     async def enqueue(
-        self, topic: str, key: str | None, value: dict[str, Any], headers: dict[str, str]
+        self, topic: str, key: str | None, value: bytes, headers: dict[str, str]
     ) -> None:
         self._work.outbox.append((topic, key, value, headers))
 

@@ -182,16 +182,27 @@ class UnitOfWork:
         return result.rowcount == 1
 
     async def claim_message(self, consumer: str, message_id: str) -> bool:
-        """Records that `consumer` handled `message_id`; False if it already had. One statement
-        (every message consumed makes it), which a concurrent claim of the same message waits
-        on and then finds taken."""
-        claimed = await self.conn.scalar(
+        """Records that `consumer` handled `message_id`; False if it already had."""
+        return bool(await self.claim_messages(consumer, [message_id]))
+
+    async def claim_messages(self, consumer: str, message_ids: Sequence[str]) -> set[str]:
+        """Records that `consumer` handled these messages; returns those it had not handled
+        before. One statement for a batch of messages, which a concurrent claim of one of
+        them waits on and then finds taken."""
+        if not message_ids:
+            return set()
+        now = self.clock.now()
+        rows = [
+            {"consumer": consumer, "message_id": m, "processed_at": now}
+            for m in dict.fromkeys(message_ids)
+        ]
+        claimed = await self.conn.scalars(
             insert_on_conflict(self.conn)(processed_messages)
-            .values(consumer=consumer, message_id=message_id, processed_at=self.clock.now())
+            .values(rows)
             .on_conflict_do_nothing()
             .returning(processed_messages.c.message_id)
         )
-        return claimed is not None
+        return set(claimed)
 
     async def save_checkpoint(self, name: str, position: Position) -> None:
         await save_checkpoint(self.conn, name, position)

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from faststream.kafka.annotations import KafkaMessage
+from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 from sqlalchemy import insert
 
@@ -45,7 +45,7 @@ from shared.eventstore.repository import Repository, derived_ids
 from shared.eventstore.schema import command_log
 from shared.keys import CannotUnwrap
 from shared.logging import bind_correlation, get_logger
-from shared.messaging.consumer import Poison
+from shared.messaging.consumer import Poison, blaming
 from shared.metrics import Metrics
 from shared.privacy.command_keys import CommandKeys
 from shared.privacy.command_sealing import CannotOpen, open_sealed, sealed_epoch
@@ -130,9 +130,15 @@ class CommandBus:
         # writes to (it could name another service's events).
         self.outcomes_topic = outcomes_topic
 
-    async def handle_message(self, msg: KafkaMessage) -> None:
+    async def handle_records(self, records: Sequence[ConsumerRecord]) -> None:
+        """Commands taken from Kafka, each in a transaction of its own."""
+        for record in records:
+            with blaming(record):
+                await self.handle_record(record)
+
+    async def handle_record(self, record: ConsumerRecord) -> None:
         try:
-            envelope = CommandEnvelope.model_validate_json(msg.body)
+            envelope = CommandEnvelope.model_validate_json(record.value)
         except ValidationError as error:
             raise Poison(f"not a command envelope: {error.errors()[0]['msg']}") from error
         try:

@@ -4,10 +4,12 @@ decoded or applied, so one bad message never stops the stream."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -51,8 +53,15 @@ TRANSIENT = (
     ProjectionBehind,
 )
 
-MessageHandler = Callable[[KafkaMessage], Awaitable[None]]
+# A batch of records, as Kafka handed them over: in order within each partition.
+RecordsHandler = Callable[[Sequence[ConsumerRecord]], Awaitable[None]]
 EventApplier = Callable[[UnitOfWork, EventEnvelope], Awaitable[None]]
+
+# Records taken from Kafka at once, and how long a poll waits for the first. Events of one batch
+# are applied in one transaction: a service catching up on a stream (a new replica, a cluster
+# that lost its log) pays a commit, a claim and a key look-up per batch, not per event.
+BATCH_RECORDS = 200
+BATCH_WAIT_MS = 50
 
 
 @dataclass(frozen=True)
@@ -66,33 +75,65 @@ class Subscription:
 
 
 class Poison(Exception):
-    """This message can never be handled; it goes to the dead-letter topic."""
+    """This message can never be handled; it goes to the dead-letter topic. `record`: the
+    record of the batch at fault, when known: the others are then handled without it."""
+
+    record: ConsumerRecord | None = None
+
+
+@contextmanager
+def blaming(record: ConsumerRecord) -> Iterator[None]:
+    """Poison raised inside is this record's."""
+    try:
+        yield
+    except Poison as poison:
+        poison.record = record
+        raise
 
 
 def subscribe(
     broker: KafkaBroker,
     kafka: KafkaSettings,
-    handle: MessageHandler,
+    handle: RecordsHandler,
     *topics: str,
     group_id: str,
     pattern: str | None = None,
     metrics: Metrics | None = None,
 ) -> None:
-    """Subscribes `handle`, in consumer group `group_id`, dead-lettering what it cannot handle
-    and handing back what failed for a passing reason, after a pause that grows while such
-    failures follow one another."""
+    """Subscribes `handle`, in consumer group `group_id`, to batches of records; dead-letters
+    what it cannot handle and hands back what failed for a passing reason, after a pause that
+    grows while such failures follow one another. A batch that fails for another reason is
+    handled again record by record, so that only the record at fault goes to the dead
+    letters (the others are claimed once: handling one again changes nothing)."""
     failed_in_a_row = 0
 
-    async def on_message(msg: KafkaMessage) -> None:
-        nonlocal failed_in_a_row
+    async def handle_or_dead_letter(records: Sequence[ConsumerRecord]) -> None:
         try:
-            await handle(msg)
-        except TRANSIENT as error:
-            failed_in_a_row += 1
-            await _pause_before_redelivery(msg, error, failed_in_a_row, metrics)
+            await handle(records)
+        except TRANSIENT:
             raise
         except Exception as error:  # anything else would fail again on every redelivery
-            await dead_letter(broker, msg, error, group_id, metrics)
+            bad = error.record if isinstance(error, Poison) else None
+            if bad is None and len(records) > 1:
+                for record in records:
+                    await handle_or_dead_letter([record])
+                return
+            bad = bad or records[0]
+            await dead_letter(broker, bad, error, group_id, metrics)
+            if rest := [r for r in records if r is not bad]:
+                await handle_or_dead_letter(rest)
+
+    async def on_batch(msg: KafkaMessage) -> None:
+        nonlocal failed_in_a_row
+        records = msg.raw_message
+        if not records:
+            return
+        try:
+            await handle_or_dead_letter(records)
+        except TRANSIENT as error:
+            failed_in_a_row += 1
+            await _pause_before_redelivery(records[0], error, failed_in_a_row, metrics)
+            raise
         failed_in_a_row = 0
 
     subscriber = broker.subscriber(
@@ -100,15 +141,18 @@ def subscribe(
         pattern=pattern,
         group_id=group_id,
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=BATCH_RECORDS,
+        batch_timeout_ms=BATCH_WAIT_MS,
         **consumer_options(kafka),
     )
-    subscriber(on_message)
+    subscriber(on_batch)
 
 
 async def _pause_before_redelivery(
-    msg: KafkaMessage, error: Exception, attempt: int, metrics: Metrics | None
+    record: ConsumerRecord, error: Exception, attempt: int, metrics: Metrics | None
 ) -> None:
-    record, reason = msg.raw_message, type(error).__name__
+    reason = type(error).__name__
     if metrics is not None:
         metrics.redeliveries.labels(topic=record.topic, reason=reason).inc()
     if attempt == 1:  # the next ones in a row are the same news
@@ -118,12 +162,11 @@ async def _pause_before_redelivery(
 
 async def dead_letter(
     broker: KafkaBroker,
-    msg: KafkaMessage,
+    record: ConsumerRecord,
     error: Exception,
     group_id: str,
     metrics: Metrics | None = None,
 ) -> None:
-    record = msg.raw_message
     reason = mask(f"{type(error).__name__}: {error}"[:2000])
     headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
     headers.update(
@@ -158,14 +201,13 @@ class Provenance:
     root: TrustRoot
     kafka: KafkaSettings
 
-    def check(self, msg: KafkaMessage, envelope: EventEnvelope) -> None:
-        self._check(msg, envelope.producer, events_topic)
+    def check(self, record: ConsumerRecord, envelope: EventEnvelope) -> None:
+        self._check(record, envelope.producer, events_topic)
 
-    def check_key(self, msg: KafkaMessage, shared: SharedKey) -> None:
-        self._check(msg, shared.owner, keys_topic)
+    def check_key(self, record: ConsumerRecord, shared: SharedKey) -> None:
+        self._check(record, shared.owner, keys_topic)
 
-    def _check(self, msg: KafkaMessage, claimed: str, topic_of) -> None:
-        record = msg.raw_message
+    def _check(self, record: ConsumerRecord, claimed: str, topic_of) -> None:
         try:
             producer = self.root.producer_of(record.value, dict(record.headers or ()))
         except Untrusted as refusal:
@@ -187,57 +229,83 @@ def event_consumer(
     apply: EventApplier,
     provenance: Provenance,
     entitled: frozenset[tuple[str, Category]] = frozenset(),
-) -> MessageHandler:
-    """Applies each event its producer proved it wrote, once: the event id is recorded in the
-    same transaction as the effect. `entitled`: the (owner, category) of personal data this
-    service may read, whose keys it waits for rather than apply an event still sealed."""
+) -> RecordsHandler:
+    """Applies each event its producer proved it wrote, once: the events' ids are recorded in
+    the same transaction as their effects, one for the batch. `entitled`: the (owner,
+    category) of personal data this service may read, whose keys it waits for rather than
+    apply an event still sealed."""
 
-    async def handle(msg: KafkaMessage) -> None:
-        envelope = decode_event(msg.body)
-        provenance.check(msg, envelope)
-        with bind_correlation(correlation_id=envelope.correlation_id, event_id=envelope.event_id):
-            async with unit_of_work(store, clock) as uow:
-                if not await uow.claim_message(name, envelope.event_id):
-                    return
-                (readable,) = await uow.open([envelope])
-                waiting = {
-                    category
-                    for category in still_sealed(readable)
-                    if (envelope.producer, category) in entitled
-                }
-                if waiting:
-                    raise KeyNotShared(f"{envelope.producer}'s {sorted(waiting)} key not here yet")
-                await apply(uow, readable)
-                await uow.commit()
+    async def handle(records: Sequence[ConsumerRecord]) -> None:
+        envelopes: dict[str, EventEnvelope] = {}
+        for record in records:
+            with blaming(record):
+                envelope = decode_event(record.value)
+                provenance.check(record, envelope)
+            envelopes.setdefault(envelope.event_id, envelope)  # published twice: applied once
+        async with unit_of_work(store, clock) as uow:
+            new = await uow.claim_messages(name, list(envelopes))
+            if not new:
+                return
+            for readable in await uow.open([e for e in envelopes.values() if e.event_id in new]):
+                with bind_correlation(
+                    correlation_id=readable.correlation_id, event_id=readable.event_id
+                ):
+                    waiting = {
+                        category
+                        for category in still_sealed(readable)
+                        if (readable.producer, category) in entitled
+                    }
+                    if waiting:
+                        raise KeyNotShared(
+                            f"{readable.producer}'s {sorted(waiting)} key not here yet"
+                        )
+                    await apply(uow, readable)
+            await uow.commit()
 
     return handle
 
 
+def _shared_key(
+    record: ConsumerRecord, sharing: SharingKeys, provenance: Provenance
+) -> tuple[SharedKey, bytes | None] | None:
+    """The key the record shares, unwrapped (None: shredded by its owner); None for a category
+    of that owner this service is not entitled to."""
+    try:
+        shared = SharedKey.model_validate_json(record.value)
+    except ValidationError as error:
+        raise Poison(f"not a shared key: {error.errors()[0]['msg']}") from error
+    provenance.check_key(record, shared)
+    try:
+        return shared, None if shared.wrapped is None else sharing.unwrap(shared)
+    except KeyError:
+        return None
+    except (CannotUnwrap, ValueError) as error:
+        raise Poison(f"a shared key that does not unwrap: {error}") from None
+
+
 def key_consumer(
     store: EventStore, clock: Clock, sharing: SharingKeys, provenance: Provenance
-) -> MessageHandler:
+) -> RecordsHandler:
     """Keeps the data keys other services share with this one (shared.privacy.sharing), and
     shreds its copy of those they shredded. Keeping one twice changes nothing."""
 
-    async def handle(msg: KafkaMessage) -> None:
-        try:
-            shared = SharedKey.model_validate_json(msg.body)
-        except ValidationError as error:
-            raise Poison(f"not a shared key: {error.errors()[0]['msg']}") from error
-        provenance.check_key(msg, shared)
-        try:
-            key = None if shared.wrapped is None else sharing.unwrap(shared)
-        except KeyError:
-            return  # a category of that owner this service is not entitled to
-        except (CannotUnwrap, ValueError) as error:
-            raise Poison(f"a shared key that does not unwrap: {error}") from None
+    async def handle(records: Sequence[ConsumerRecord]) -> None:
+        kept: list[tuple[SharedKey, bytes | None]] = []
+        for record in records:
+            with blaming(record):
+                if (found := _shared_key(record, sharing, provenance)) is not None:
+                    kept.append(found)
+        if not kept:
+            return
         async with unit_of_work(store, clock) as uow:
-            await DataKeys(uow.conn, store.kek).keep_shared(
-                shared.owner, shared.subject, shared.category, key, clock.now()
-            )
-            # Nobody that follows the store waits for it: the relay and the projections read
-            # this service's own events, sealed with its own keys; an event of the owner's that
-            # waits for it comes again from Kafka (KeyNotShared).
+            keys = DataKeys(uow.conn, store.kek)
+            for shared, key in kept:
+                # Nobody that follows the store waits for it: the relay and the projections
+                # read this service's own events, sealed with its own keys; an event of the
+                # owner's that waits for it comes again from Kafka (KeyNotShared).
+                await keys.keep_shared(
+                    shared.owner, shared.subject, shared.category, key, clock.now()
+                )
             await uow.commit()
 
     return handle
