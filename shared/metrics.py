@@ -63,6 +63,14 @@ class Metrics:
             ["type", "outcome"],
             registry=registry,
         )
+        # Not faststream's count of received messages: a batch's records are counted there
+        # under the topic of its first one.
+        self.consumed = Counter(
+            "mutualis_consumed_messages",
+            "Kafka records taken, by the topic they were read from",
+            ["topic"],
+            registry=registry,
+        )
         self.redeliveries = Counter(
             "mutualis_redeliveries",
             "Messages handed back to be delivered again after a transient failure, by the topic "

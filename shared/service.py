@@ -36,6 +36,7 @@ from shared.messaging.consumer import (
     Subscription,
     event_consumer,
     key_consumer,
+    keys_first,
     subscribe,
 )
 from shared.messaging.relay import Relay
@@ -166,9 +167,11 @@ class Runtime:
             return
         any_events = rf"{re.escape(kafka.namespace)}[a-z]+\.events"
 
+        key_topics = {keys_topic(kafka, owner) for owner in self._key_owners()}
+
         async def route(records: Sequence[ConsumerRecord]) -> None:
-            # A batch holds runs of records of one topic (one partition after another).
-            for topic, run in groupby(records, key=lambda record: record.topic):
+            # Runs of records of one topic (one partition after another), keys first.
+            for topic, run in groupby(keys_first(records, key_topics), key=lambda r: r.topic):
                 handlers = routes.get(topic, [])
                 if every_stream and re.fullmatch(any_events, topic):
                     handlers = [*handlers, *every_stream]

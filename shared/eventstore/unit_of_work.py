@@ -188,13 +188,14 @@ class UnitOfWork:
     async def claim_messages(self, consumer: str, message_ids: Sequence[str]) -> set[str]:
         """Records that `consumer` handled these messages; returns those it had not handled
         before. One statement for a batch of messages, which a concurrent claim of one of
-        them waits on and then finds taken."""
+        them waits on and then finds taken; in the order of their ids, so that two replicas
+        claiming overlapping batches (a rebalance) wait for each other, never deadlock."""
         if not message_ids:
             return set()
         now = self.clock.now()
         rows = [
             {"consumer": consumer, "message_id": m, "processed_at": now}
-            for m in dict.fromkeys(message_ids)
+            for m in sorted(set(message_ids))
         ]
         claimed = await self.conn.scalars(
             insert_on_conflict(self.conn)(processed_messages)

@@ -4,7 +4,8 @@ decoded or applied, so one bad message never stops the stream."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
@@ -128,6 +129,9 @@ def subscribe(
         records = msg.raw_message
         if not records:
             return
+        if metrics is not None:
+            for topic, count in Counter(record.topic for record in records).items():
+                metrics.consumed.labels(topic).inc(count)
         try:
             await handle_or_dead_letter(records)
         except TRANSIENT as error:
@@ -147,6 +151,16 @@ def subscribe(
         **consumer_options(kafka),
     )
     subscriber(on_batch)
+
+
+def keys_first(
+    records: Sequence[ConsumerRecord], key_topics: Collection[str]
+) -> list[ConsumerRecord]:
+    """A batch in the order to handle it: the records of keys topics first. One of its events
+    may wait for one of its keys (KeyNotShared), and handled in the order Kafka gave, the whole
+    batch would come back with the key still behind the event, for ever. Nothing waits the other
+    way, and each topic keeps its order (a stable sort)."""
+    return sorted(records, key=lambda record: record.topic not in key_topics)
 
 
 async def _pause_before_redelivery(

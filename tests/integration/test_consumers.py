@@ -85,6 +85,26 @@ async def test_a_malformed_event_goes_to_the_dead_letter_topic_and_later_events_
     assert original.value == b"{not json"
 
 
+async def test_a_batch_applies_an_event_published_twice_once_and_dead_letters_the_bad_one_alone(
+    database_url, kafka
+):
+    """Records are taken in batches, their events applied in one transaction: the same event
+    twice in a batch (a relay that published it again) counts once, and a record that cannot
+    be handled goes to the dead letters without holding back the others."""
+    topic = kafka.topic("complaints.events")
+    first, second = envelope(1).model_dump_json().encode(), envelope(2).model_dump_json().encode()
+    await produce(kafka, topic, [first, b"{not json", first, second, first])
+
+    async with running(monitoring_service, database_url, kafka) as monitoring:
+        assert await eventually(lambda: _equals(counted(monitoring), 2))
+        dead = await read_topic(kafka.bootstrap_servers, f"{topic}.dlq", at_least=1)
+        async with monitoring.database.read() as conn:
+            processed = await conn.scalar(select(func.count()).select_from(processed_messages))
+
+    assert processed == 2
+    assert len(dead) == 1
+
+
 # Enough events that the second instance joins while the first is still reading.
 MID_STREAM = 1500
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from shared.messaging import consumer
-from shared.messaging.consumer import KeyNotShared, Poison, blaming, subscribe
+from shared.messaging.consumer import KeyNotShared, Poison, blaming, keys_first, subscribe
 from shared.metrics import Metrics
 from shared.settings import KafkaSettings
 
@@ -70,9 +70,9 @@ async def test_issue10_a_key_not_shared_yet_is_waited_for_longer_each_time_then_
     assert counted._value.get() == 6
 
 
-def record(offset: int) -> SimpleNamespace:
+def record(offset: int, topic: str = "dossier.events") -> SimpleNamespace:
     return SimpleNamespace(
-        topic="dossier.events", partition=0, offset=offset, key=b"k", headers=[], value=b"{}"
+        topic=topic, partition=0, offset=offset, key=b"k", headers=[], value=b"{}"
     )
 
 
@@ -113,3 +113,19 @@ async def test_a_record_found_poisonous_is_dead_lettered_and_the_rest_taken_toge
     assert handled == [[7, 9]]
     [(_, headers)] = broker.published
     assert headers["dlq-offset"] == "8" and "untrusted" in headers["dlq-reason"]
+
+
+def test_issue10_a_batch_takes_its_keys_before_its_events_each_topic_in_its_order():
+    """An event that waits for a key of the same batch finds it: otherwise the batch would come
+    back, the key again behind the event, for ever."""
+    batch = [record(1), record(2), record(5, "dossier.keys"), record(3), record(6, "dossier.keys")]
+
+    ordered = keys_first(batch, {"dossier.keys"})
+
+    assert [(r.topic, r.offset) for r in ordered] == [
+        ("dossier.keys", 5),
+        ("dossier.keys", 6),
+        ("dossier.events", 1),
+        ("dossier.events", 2),
+        ("dossier.events", 3),
+    ]
