@@ -19,4 +19,4 @@ def dumps(value: Any) -> bytes:
 
 def dumps_text(value: Any) -> str:
     """`dumps` as text, the form SQLAlchemy's JSON columns take."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    return dumps(value).decode()

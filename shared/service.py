@@ -150,8 +150,10 @@ class Runtime:
         every_stream: list[RecordsHandler] = []
         if self.definition.command_handlers:
             routes[commands_topic(kafka, name)] = [self.bus.handle_records]
+        key_topics: set[str] = set()
         for owner in self._key_owners():
             keys = key_consumer(self.store, self.clock, self.sharing, self.provenance)
+            key_topics.add(keys_topic(kafka, owner))
             routes[keys_topic(kafka, owner)] = [keys]
         entitled = frozenset(self.sharing.readable)
         for sub in self.definition.subscriptions:
@@ -166,8 +168,6 @@ class Runtime:
         if not (routes or every_stream):
             return
         any_events = rf"{re.escape(kafka.namespace)}[a-z]+\.events"
-
-        key_topics = {keys_topic(kafka, owner) for owner in self._key_owners()}
 
         async def route(records: Sequence[ConsumerRecord]) -> None:
             # Runs of records of one topic (one partition after another), keys first.
