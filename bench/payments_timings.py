@@ -56,7 +56,7 @@ STEPS = [
     ("shared.privacy.envelopes", "seal"),
     ("shared.privacy.envelopes", "open_sealed"),
     ("shared.projections", "Projector._advance"),
-    ("shared.projections", "HeldInserts.flush"),
+    ("shared.projections", "HeldWrites.flush"),
     ("services.payments.read_model", "PaymentsHistory.apply"),
     ("services.payments.read_model", "_maf_year"),
     ("services.payments.read_model", "_paid"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Table, delete, insert, select, text
+from sqlalchemy import Insert, Table, Update, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
@@ -115,7 +115,7 @@ class Projector:
             if after not in read:
                 read[after] = await self._read(conn, after)
             batch = read[after]
-            writes = HeldInserts(conn)
+            writes = HeldWrites(conn)
             for envelope, event in batch.decoded:
                 await projection.apply(writes, envelope, event)
             await writes.flush()
@@ -161,19 +161,23 @@ async def has_applied(conn: AsyncConnection, name: str, event_id: str) -> bool:
     return tuple(await load_checkpoint(conn, _checkpoint(name))) >= tuple(stored)
 
 
-class HeldInserts:
-    """The connection a projection applies a batch through: an INSERT whose values are all
-    parameters — `insert(table)` with its rows as parameters, the cheap way to write, or
-    `.values(...)` of one row — is held and written with the ones after it into the same table
-    and columns as one executemany (a rebuild is mostly inserts: one round trip for many rows
-    instead of one each). An upsert (`insert_on_conflict`) with its rows as parameters is held
-    too, as one executemany with the same statement object after it: a projection keeping a
-    row per key (a household's year) writes its batch's changes in one round trip. Anything
-    else the projection does first writes what is held, in order, so it reads what it wrote."""
+class HeldWrites:
+    """The connection a projection applies a batch through: a write whose rows are all
+    parameters is held and written with the ones after it as one executemany (a rebuild is
+    mostly inserts, a payment run mostly marks: one round trip for many rows instead of one
+    each). Held are an INSERT with its rows as parameters, the cheap way to write, or with
+    `.values(...)` of one row; and an upsert (`insert_on_conflict`) or an UPDATE executed with
+    its rows as parameters, which run together with the same statement object after them.
+
+    Held writes go out table by table, each table's in the order they came: read models have
+    no foreign keys or triggers between their tables, so only a table's own order can change
+    what it holds, and a batch interleaving two tables' writes (a payment, then its items
+    marked paid) still makes one executemany per table. Anything else the projection does
+    first writes what is held, so it reads what it wrote."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.held: list[tuple[Insert, dict[str, Any]]] = []
+        self.held: list[tuple[Insert | Update, dict[str, Any]]] = []
 
     @property
     def dialect(self) -> Any:
@@ -198,16 +202,25 @@ class HeldInserts:
 
     async def flush(self) -> None:
         held, self.held = self.held, []
-        for _, run in groupby(held, key=lambda h: (_runs_with(h[0]), tuple(h[1]))):
-            statements, rows = zip(*run, strict=True)
-            await self.conn.execute(statements[0], list(rows))
+        tables: dict[Table, list[tuple[Insert | Update, dict[str, Any]]]] = {}
+        for write in held:
+            tables.setdefault(write[0].table, []).append(write)
+        for writes in tables.values():
+            for _, run in groupby(writes, key=lambda h: (_runs_with(h[0]), tuple(h[1]))):
+                statements, rows = zip(*run, strict=True)
+                await self.conn.execute(statements[0], list(rows))
 
 
-def _held(statement: Any, args: tuple) -> tuple[Insert, list[dict[str, Any]]] | None:
-    """The statement to write and the rows of an INSERT whose values are all parameters (no
-    RETURNING, nothing computed in SQL): an upsert with its rows as parameters, or a plain
-    INSERT; None for any other statement. SQLAlchemy keeps `.values()` in `_values`: stable
-    since 1.4, and checked here, not assumed."""
+def _held(statement: Any, args: tuple) -> tuple[Insert | Update, list[dict[str, Any]]] | None:
+    """The statement to write and the rows of a write whose values are all parameters (no
+    RETURNING, nothing computed in SQL from another table): an INSERT, an upsert or an UPDATE
+    with its rows as parameters, or an INSERT of one row's `.values()`; None for any other
+    statement. SQLAlchemy keeps `.values()` in `_values`: stable since 1.4, and checked here,
+    not assumed."""
+    if isinstance(statement, Update):
+        if statement._returning or len(args) != 1 or not isinstance(args[0], dict | list):
+            return None
+        return statement, [args[0]] if isinstance(args[0], dict) else list(args[0])
     if not isinstance(statement, Insert) or statement._returning or statement._multi_values:
         return None
     values = statement._values
@@ -226,9 +239,10 @@ def _held(statement: Any, args: tuple) -> tuple[Insert, list[dict[str, Any]]] | 
     ]
 
 
-def _runs_with(statement: Insert) -> Any:
-    """What an executemany may join: plain inserts into one table, or one upsert statement."""
-    if getattr(statement, "_post_values_clause", None) is None:
+def _runs_with(statement: Insert | Update) -> Any:
+    """What an executemany may join: plain inserts into one table, or one statement object
+    (an upsert, an UPDATE)."""
+    if isinstance(statement, Insert) and getattr(statement, "_post_values_clause", None) is None:
         return statement.table
     return statement
 

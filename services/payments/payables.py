@@ -7,20 +7,24 @@ one no later run, replica or replay can pay again (the update counts the rows it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
+    ARRAY,
     Column,
     Date,
+    Index,
     LargeBinary,
     MetaData,
     Numeric,
     String,
     Table,
+    bindparam,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
@@ -54,6 +58,22 @@ payables = Table(
     # due | held (waiting for an account) | paid
     Column("status", String(8), nullable=False, index=True),
     Column("payment_id", String(36), index=True),
+)
+
+# What a run has still to pay or to look at again. Its values are literals: SQLite uses a
+# partial index only for a query holding the index's WHERE term as written, and PostgreSQL's
+# generic plans cannot prove a predicate from parameters.
+UNPAID = payables.c.status.in_([literal_column("'due'"), literal_column("'held'")])
+
+# A run's parts read the unpaid items in the order they are paid in; without it each part
+# sorted every item due (1.4 s a part at a million items).
+Index(
+    "ix_payables_unpaid",
+    payables.c.payee,
+    payables.c.booklet_id,
+    payables.c.item_id,
+    postgresql_where=UNPAID,
+    sqlite_where=UNPAID,
 )
 
 # The bank's credit-transfer file of each part of a run (pain.001), kept with what it pays.
@@ -105,36 +125,52 @@ class Payables:
     async def payable(self, on: date, limit: int, *, held_too: bool) -> list[Item]:
         """Up to `limit` items due on `on`, in the order of whom they go to; `held_too`: and
         those waiting for an account (the first part of a run looks at them again)."""
-        statuses = ("due", "held") if held_too else ("due",)
-        query = (
-            select(payables)
-            .where(payables.c.status.in_(statuses), payables.c.due_on <= on)
-            .order_by(payables.c.payee, payables.c.booklet_id, payables.c.item_id)
-            .limit(limit)
-        )
+        query = select(payables).where(UNPAID, payables.c.due_on <= on)
+        if not held_too:
+            query = query.where(payables.c.status == "due")
+        query = query.order_by(payables.c.payee, payables.c.booklet_id, payables.c.item_id)
         return [
             Item(
                 **{k: v for k, v in row._mapping.items() if k in Item.__dataclass_fields__},
                 held=row.status == "held",
             )
-            for row in await self.conn.execute(query)
+            for row in await self.conn.execute(query.limit(limit))
         ]
 
-    async def remaining(self, on: date) -> int:
-        query = select(func.count()).where(payables.c.status == "due", payables.c.due_on <= on)
-        return await self.conn.scalar(query)
-
-    async def mark_paid(self, items: Iterable[Item], payment_id: str) -> None:
-        ids = [i.item_id for i in items]
-        result = await self.conn.execute(
-            update(payables)
-            .where(
-                one_of(self.conn, payables.c.item_id, ids), payables.c.status.in_(("due", "held"))
-            )
-            .values(status="paid", payment_id=payment_id)
+    async def any_due(self, on: date) -> bool:
+        query = select(payables.c.item_id).where(
+            UNPAID, payables.c.status == "due", payables.c.due_on <= on
         )
-        if result.rowcount != len(ids):
-            raise AlreadyPaid(payment_id)
+        return await self.conn.scalar(query.limit(1)) is not None
+
+    async def mark_paid(self, paid: Mapping[str, str]) -> None:
+        """Marks each item (by id) paid by its payment (the id it maps to), all in one
+        statement; raises AlreadyPaid if any of them is paid already."""
+        if not paid:
+            return
+        if self.conn.dialect.name == "postgresql":
+            pairs = (
+                func.unnest(
+                    bindparam("items", list(paid), ARRAY(String)),
+                    bindparam("payments", list(paid.values()), ARRAY(String)),
+                )
+                .table_valued("item_id", "payment_id")
+                .render_derived(name="paid")
+            )
+            result = await self.conn.execute(
+                update(payables)
+                .where(payables.c.item_id == pairs.c.item_id, UNPAID)
+                .values(status="paid", payment_id=pairs.c.payment_id)
+            )
+        else:
+            result = await self.conn.execute(
+                update(payables)
+                .where(payables.c.item_id == bindparam("item"), UNPAID)
+                .values(status="paid", payment_id=bindparam("payment")),
+                [{"item": item, "payment": payment} for item, payment in paid.items()],
+            )
+        if result.rowcount != len(paid):
+            raise AlreadyPaid(f"{len(paid) - result.rowcount} of {len(paid)} items")
 
     async def hold(self, items: Iterable[Item]) -> None:
         ids = [i.item_id for i in items]

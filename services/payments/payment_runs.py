@@ -85,7 +85,7 @@ async def on_run(timer: Timer, uow: UnitOfWork) -> None:
         )
     )
     await aggregates.save(run)
-    if await payables.remaining(day):
+    if await payables.any_due(day):
         await uow.schedule(run_timer(day, part + 1, timer.correlation_id))
     else:
         await uow.schedule(run_timer(day + timedelta(days=1)))
@@ -105,8 +105,8 @@ async def _accounts(uow: UnitOfWork, items) -> tuple[dict[str, Account], dict[st
 
 async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str, day: date) -> None:
     """Each payment of the part made and its items marked paid; the payments stored in one
-    append (sealed together: one look-up of the payees' keys)."""
-    payables = uow.view(Payables)
+    append (sealed together: one look-up of the payees' keys), their items marked in one
+    statement."""
     made: list[Payment] = []
     for payment in plan.members:
         paying = Payment.new(payment.payment_id)
@@ -122,7 +122,6 @@ async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str,
                 account_holder=payment.account.name,
             )
         )
-        await payables.mark_paid(payment.items, payment.payment_id)
         made.append(paying)
     for payment in plan.providers:
         paying = Payment.new(payment.payment_id)
@@ -138,8 +137,10 @@ async def _pay(uow: UnitOfWork, aggregates: Repository, plan: Plan, run_id: str,
                 value_date=day,
             )
         )
-        await payables.mark_paid(payment.items, payment.payment_id)
         made.append(paying)
+    await uow.view(Payables).mark_paid(
+        {i.item_id: p.payment_id for p in (*plan.members, *plan.providers) for i in p.items}
+    )
     await aggregates.save(*made)
 
 

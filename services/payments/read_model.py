@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     insert,
     update,
 )
@@ -47,7 +48,7 @@ from shared.contracts.payments import (
     Reimbursement,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
-from shared.eventstore.database import insert_on_conflict, one_of
+from shared.eventstore.database import insert_on_conflict
 from shared.privacy.marking import ERASED
 
 metadata = MetaData()
@@ -341,7 +342,7 @@ _NEW_MAF_YEAR = {
 def _counted(dialect_insert) -> Insert:
     """Households' years' new totals of co-payments, as an upsert with its rows as parameters:
     the households of the batches a projection applies at once are written in one executemany
-    (shared.projections.HeldInserts)."""
+    (shared.projections.HeldWrites)."""
     statement = dialect_insert(maf_years)
     return statement.on_conflict_do_update(
         index_elements=[maf_years.c.booklet_id, maf_years.c.year],
@@ -358,9 +359,17 @@ async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values)
     await conn.execute(update(maf_years).where(*key).values(**values))
 
 
+# An item marked paid, with its rows as parameters: the marks of the payments a projection
+# applies at once go out as one executemany (shared.projections.HeldWrites).
+_PAID = (
+    update(history)
+    .where(history.c.item_id == bindparam("paid_item"))
+    .values(status="paid", payment_id=bindparam("paid_by"), value_date=bindparam("paid_on"))
+)
+
+
 async def _paid(conn: AsyncConnection, payment_id: str, value_date, items) -> None:
     await conn.execute(
-        update(history)
-        .where(one_of(conn, history.c.item_id, [i.item_id for i in items]))
-        .values(status="paid", payment_id=payment_id, value_date=value_date)
+        _PAID,
+        [{"paid_item": i.item_id, "paid_by": payment_id, "paid_on": value_date} for i in items],
     )

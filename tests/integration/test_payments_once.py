@@ -121,7 +121,7 @@ async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
 
         # Parts of two items: the first part commits, the second is killed half-way.
         run_at = datetime.combine(next_run_day(clock.now()), time(18, 1), BRUSSELS)
-        assert killed_in_a_run(payments_db, kafka, run_at, kill_at=3) == -signal.SIGKILL
+        assert killed_in_a_run(payments_db, kafka, run_at, kill_at=2) == -signal.SIGKILL
 
         clock.set(run_at)
         async with running(payments_service, payments_db, kafka, clock) as restarted:

@@ -3,8 +3,8 @@
 python -m tests.support.payment_crash DATABASE_URL AT KILL_AT
 
 Runs the payments service on DATABASE_URL with its clock at AT (ISO 8601), parts of two items,
-and fires the due timers; the KILL_AT-th time a payment marks its items paid, inside the
-part's transaction, before it commits, the process is killed."""
+and fires the due timers; the KILL_AT-th time a part marks its items paid, inside the part's
+transaction, before it commits, the process is killed."""
 
 from __future__ import annotations
 
@@ -25,12 +25,12 @@ async def main(database_url: str, at: str, kill_at: int) -> None:
     marked = 0
     mark_paid = Payables.mark_paid
 
-    async def killing(self, items, payment_id):
+    async def killing(self, paid):
         nonlocal marked
         marked += 1
         if marked == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
-        await mark_paid(self, items, payment_id)
+        await mark_paid(self, paid)
 
     Payables.mark_paid = killing
     settings = ServiceSettings(name="payments", database_url=database_url, kafka=KafkaSettings())
