@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Table, Update, delete, insert, select, text
+from sqlalchemy import Insert, Table, Update, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
@@ -22,12 +22,14 @@ from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.schema import events as stored_events
 from shared.eventstore.store import Position
-from shared.eventstore.unit_of_work import save_checkpoint
 from shared.logging import get_logger
 from shared.metrics import Metrics
 from shared.retrying import poll_until_stopped
 
 log = get_logger(__name__)
+
+# Where a projection that never applied anything is.
+START = Position(0, 0)
 
 
 class Projection(Protocol):
@@ -57,12 +59,24 @@ class Projector:
         raise LookupError(f"no projection named {name!r}")
 
     async def catch_up(self) -> int:
-        """Applies one batch to every projection; returns how many events were applied.
-        Projections at the same checkpoint (the usual case: they follow the same store) share
-        the batch read, opened and decoded once: that, not applying, is most of the work."""
-        applied, read = 0, {}
-        for projection in self.projections:
-            applied += await self._advance(projection, read)
+        """Applies one batch to every projection; returns how many events were applied (to
+        each projection: a batch applied to three counts three times). Projections at the same
+        checkpoint (the usual case: they follow the same store) advance together: the batch is
+        read, opened and decoded once, that and not applying being most of the work, and
+        applied to them all in one transaction."""
+        names = [_checkpoint(p.name) for p in self.projections]
+        # Look before taking a write transaction: idle polls must not queue writers behind them.
+        async with self.database.read() as conn:
+            at = await _load_checkpoints(conn, names)
+            behind: dict[Position, list[Projection]] = {}
+            for projection, name in zip(self.projections, names, strict=True):
+                behind.setdefault(at.get(name, START), []).append(projection)
+            for after in list(behind):
+                if not await self.store.read_all(conn, after, limit=1):
+                    del behind[after]
+        applied = 0
+        for after, projections in behind.items():
+            applied += await self._advance(projections, after)
         return applied
 
     async def run_until_caught_up(self) -> int:
@@ -88,40 +102,44 @@ class Projector:
             for table in reversed(projection.tables):
                 await conn.execute(delete(table))
             await conn.execute(delete(checkpoints).where(checkpoints.c.name == _checkpoint(name)))
-        total = 0
-        while applied := await self._advance(projection, {}):
+        total, after = 0, START
+        while applied := await self._advance([projection], after):
             total += applied
+            async with self.database.read() as conn:
+                after = await load_checkpoint(conn, _checkpoint(name))
         log.info("projection.rebuilt", projection=name, events=total)
         return total
 
-    async def _advance(self, projection: Projection, read: dict[Position, _Batch]) -> int:
-        """Applies the batch after the projection's checkpoint; `read` keeps the batches read
-        in this round by the position they follow, so the next projection there reuses one.
-        Events are immutable, so a batch read a moment ago is still right; one committed
-        since waits for the next round."""
-        name = _checkpoint(projection.name)
-        # Look before taking a write transaction: idle polls must not queue writers behind them.
-        async with self.database.read() as conn:
-            after = await load_checkpoint(conn, name)
-            if after not in read and not await self.store.read_all(conn, after, limit=1):
-                return 0
+    async def _advance(self, projections: Sequence[Projection], after: Position) -> int:
+        """Applies the batch after `after` to those of `projections` still there once their
+        checkpoints are locked (a replica may have moved one meanwhile), in one transaction:
+        one projection failing holds the others back with it until it is mended."""
+        names = sorted(_checkpoint(p.name) for p in projections)
         async with self.database.begin() as conn:
             if self.database.is_postgres:
-                # One advancer per projection at a time (replicas, a rebuild beside the service).
+                # One advancer per projection at a time (replicas, a rebuild beside the service),
+                # locked in name order: two advancers of overlapping sets never deadlock.
                 await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name}
+                    text(
+                        "SELECT pg_advisory_xact_lock(hashtext(name)) "
+                        "FROM unnest(CAST(:names AS text[])) AS name"
+                    ),
+                    {"names": names},
                 )
-            after = await load_checkpoint(conn, name)
-            if after not in read:
-                read[after] = await self._read(conn, after)
-            batch = read[after]
+            at = await _load_checkpoints(conn, names)
+            here = [p for p in projections if at.get(_checkpoint(p.name), START) == after]
+            if not here:
+                return 0
+            batch = await self._read(conn, after)
+            if not batch.decoded:
+                return 0
             writes = HeldWrites(conn)
-            for envelope, event in batch.decoded:
-                await projection.apply(writes, envelope, event)
+            for projection in here:
+                for envelope, event in batch.decoded:
+                    await projection.apply(writes, envelope, event)
             await writes.flush()
-            if batch.decoded:
-                await save_checkpoint(conn, name, batch.last)
-        return len(batch.decoded)
+            await _save_checkpoints(conn, [_checkpoint(p.name) for p in here], at, batch.last)
+        return len(batch.decoded) * len(here)
 
     async def _read(self, conn: AsyncConnection, after: Position) -> _Batch:
         recorded = await self.store.read_all(conn, after, limit=self.batch_size)
@@ -245,6 +263,32 @@ def _runs_with(statement: Insert | Update) -> Any:
     if isinstance(statement, Insert) and getattr(statement, "_post_values_clause", None) is None:
         return statement.table
     return statement
+
+
+async def _load_checkpoints(conn: AsyncConnection, names: Sequence[str]) -> dict[str, Position]:
+    """Where each named checkpoint is stored; one never saved (a projection that applied
+    nothing yet) is missing."""
+    rows = await conn.execute(
+        select(checkpoints.c.name, checkpoints.c.transaction_id, checkpoints.c.position).where(
+            checkpoints.c.name.in_(names)
+        )
+    )
+    return {row.name: Position(row.transaction_id, row.position) for row in rows}
+
+
+async def _save_checkpoints(
+    conn: AsyncConnection, names: Sequence[str], stored: dict[str, Position], position: Position
+) -> None:
+    """Moves the named checkpoints to `position`; `stored`: those saved before."""
+    if kept := [name for name in names if name in stored]:
+        await conn.execute(
+            update(checkpoints)
+            .where(checkpoints.c.name.in_(kept))
+            .values(transaction_id=position.transaction_id, position=position.position)
+        )
+    if new := [name for name in names if name not in stored]:
+        row = {"transaction_id": position.transaction_id, "position": position.position}
+        await conn.execute(insert(checkpoints), [{"name": name, **row} for name in new])
 
 
 def _checkpoint(name: str) -> str:

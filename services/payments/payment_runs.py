@@ -71,7 +71,7 @@ async def on_run(timer: Timer, uow: UnitOfWork) -> None:
                     person_id=held.person_id, amount=held.amount, reason="no_iban", run_id=run_id
                 )
             )
-        await payables.hold(held.newly)
+    await payables.hold([item for held in plan.held for item in held.newly])
     file_name = await _transfer_file(uow, plan, run_id, part, day)
     run.complete(
         PaymentRunCompleted(

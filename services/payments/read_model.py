@@ -276,15 +276,7 @@ class PaymentsHistory:
             case PaymentsPersonalDataShredded() as shredded:
                 await _conceal(conn, shredded)
             case PaymentHeld(person_id=person_id):
-                await conn.execute(
-                    update(history)
-                    .where(
-                        history.c.person_id == person_id,
-                        history.c.status == "due",
-                        history.c.paid_to == "member",
-                    )
-                    .values(status="held")
-                )
+                await conn.execute(_HELD, {"held_person": person_id})
 
 
 def _reimbursement(r: Reimbursement) -> dict:
@@ -358,6 +350,18 @@ async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values)
     await conn.execute(insert(maf_years).values(booklet_id=booklet_id, year=year, **_NEW_MAF_YEAR))
     await conn.execute(update(maf_years).where(*key).values(**values))
 
+
+# A person's items held for want of an account, with its rows as parameters: one executemany
+# for the persons of the batches applied at once.
+_HELD = (
+    update(history)
+    .where(
+        history.c.person_id == bindparam("held_person"),
+        history.c.status == "due",
+        history.c.paid_to == "member",
+    )
+    .values(status="held")
+)
 
 # An item marked paid, with its rows as parameters: the marks of the payments a projection
 # applies at once go out as one executemany (shared.projections.HeldWrites).
