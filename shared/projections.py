@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Table, Update, delete, insert, select, text, update
+from sqlalchemy import Insert, Table, Update, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
@@ -22,6 +22,7 @@ from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.schema import events as stored_events
 from shared.eventstore.store import Position
+from shared.eventstore.unit_of_work import save_checkpoints, stored_checkpoints
 from shared.logging import get_logger
 from shared.metrics import Metrics
 from shared.retrying import poll_until_stopped
@@ -67,7 +68,7 @@ class Projector:
         names = [_checkpoint(p.name) for p in self.projections]
         # Look before taking a write transaction: idle polls must not queue writers behind them.
         async with self.database.read() as conn:
-            at = await _load_checkpoints(conn, names)
+            at = await stored_checkpoints(conn, names)
             behind: dict[Position, list[Projection]] = {}
             for projection, name in zip(self.projections, names, strict=True):
                 behind.setdefault(at.get(name, START), []).append(projection)
@@ -76,7 +77,7 @@ class Projector:
                     del behind[after]
         applied = 0
         for after, projections in behind.items():
-            applied += await self._advance(projections, after)
+            applied += (await self._advance(projections, after))[0]
         return applied
 
     async def run_until_caught_up(self) -> int:
@@ -103,17 +104,21 @@ class Projector:
                 await conn.execute(delete(table))
             await conn.execute(delete(checkpoints).where(checkpoints.c.name == _checkpoint(name)))
         total, after = 0, START
-        while applied := await self._advance([projection], after):
+        while True:
+            applied, after = await self._advance([projection], after)
+            if not applied:
+                break
             total += applied
-            async with self.database.read() as conn:
-                after = await load_checkpoint(conn, _checkpoint(name))
         log.info("projection.rebuilt", projection=name, events=total)
         return total
 
-    async def _advance(self, projections: Sequence[Projection], after: Position) -> int:
+    async def _advance(
+        self, projections: Sequence[Projection], after: Position
+    ) -> tuple[int, Position]:
         """Applies the batch after `after` to those of `projections` still there once their
         checkpoints are locked (a replica may have moved one meanwhile), in one transaction:
-        one projection failing holds the others back with it until it is mended."""
+        one projection failing holds the others back with it until it is mended. Returns how
+        many events were applied and where the checkpoints of those it advanced are now."""
         names = sorted(_checkpoint(p.name) for p in projections)
         async with self.database.begin() as conn:
             if self.database.is_postgres:
@@ -126,20 +131,20 @@ class Projector:
                     ),
                     {"names": names},
                 )
-            at = await _load_checkpoints(conn, names)
+            at = await stored_checkpoints(conn, names)
             here = [p for p in projections if at.get(_checkpoint(p.name), START) == after]
             if not here:
-                return 0
+                return 0, after
             batch = await self._read(conn, after)
             if not batch.decoded:
-                return 0
+                return 0, after
             writes = HeldWrites(conn)
             for projection in here:
                 for envelope, event in batch.decoded:
                     await projection.apply(writes, envelope, event)
             await writes.flush()
-            await _save_checkpoints(conn, [_checkpoint(p.name) for p in here], at, batch.last)
-        return len(batch.decoded) * len(here)
+            await save_checkpoints(conn, [_checkpoint(p.name) for p in here], at, batch.last)
+        return len(batch.decoded) * len(here), batch.last
 
     async def _read(self, conn: AsyncConnection, after: Position) -> _Batch:
         recorded = await self.store.read_all(conn, after, limit=self.batch_size)
@@ -263,32 +268,6 @@ def _runs_with(statement: Insert | Update) -> Any:
     if isinstance(statement, Insert) and getattr(statement, "_post_values_clause", None) is None:
         return statement.table
     return statement
-
-
-async def _load_checkpoints(conn: AsyncConnection, names: Sequence[str]) -> dict[str, Position]:
-    """Where each named checkpoint is stored; one never saved (a projection that applied
-    nothing yet) is missing."""
-    rows = await conn.execute(
-        select(checkpoints.c.name, checkpoints.c.transaction_id, checkpoints.c.position).where(
-            checkpoints.c.name.in_(names)
-        )
-    )
-    return {row.name: Position(row.transaction_id, row.position) for row in rows}
-
-
-async def _save_checkpoints(
-    conn: AsyncConnection, names: Sequence[str], stored: dict[str, Position], position: Position
-) -> None:
-    """Moves the named checkpoints to `position`; `stored`: those saved before."""
-    if kept := [name for name in names if name in stored]:
-        await conn.execute(
-            update(checkpoints)
-            .where(checkpoints.c.name.in_(kept))
-            .values(transaction_id=position.transaction_id, position=position.position)
-        )
-    if new := [name for name in names if name not in stored]:
-        row = {"transaction_id": position.transaction_id, "position": position.position}
-        await conn.execute(insert(checkpoints), [{"name": name, **row} for name in new])
 
 
 def _checkpoint(name: str) -> str:

@@ -225,14 +225,33 @@ class UnitOfWork:
 
 
 async def load_checkpoint(conn: AsyncConnection, name: str) -> Position:
-    row = (
-        await conn.execute(
-            select(checkpoints.c.transaction_id, checkpoints.c.position).where(
-                checkpoints.c.name == name
-            )
+    return (await stored_checkpoints(conn, [name])).get(name, Position(0, 0))
+
+
+async def stored_checkpoints(conn: AsyncConnection, names: Sequence[str]) -> dict[str, Position]:
+    """Where each named checkpoint is stored; one never saved (a projection that applied
+    nothing yet) is missing."""
+    rows = await conn.execute(
+        select(checkpoints.c.name, checkpoints.c.transaction_id, checkpoints.c.position).where(
+            checkpoints.c.name.in_(names)
         )
-    ).first()
-    return Position(row.transaction_id, row.position) if row else Position(0, 0)
+    )
+    return {row.name: Position(row.transaction_id, row.position) for row in rows}
+
+
+async def save_checkpoints(
+    conn: AsyncConnection, names: Sequence[str], stored: dict[str, Position], position: Position
+) -> None:
+    """Moves the named checkpoints to `position`; `stored`: those saved before."""
+    if kept := [name for name in names if name in stored]:
+        await conn.execute(
+            update(checkpoints)
+            .where(checkpoints.c.name.in_(kept))
+            .values(transaction_id=position.transaction_id, position=position.position)
+        )
+    if new := [name for name in names if name not in stored]:
+        row = {"transaction_id": position.transaction_id, "position": position.position}
+        await conn.execute(insert(checkpoints), [{"name": name, **row} for name in new])
 
 
 @asynccontextmanager
