@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Table, Update, delete, insert, select, text
+from sqlalchemy import Insert, Table, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
 from shared.contracts import Event, EventEnvelope, events
 from shared.eventstore import EventStore, load_checkpoint
+from shared.eventstore.database import UpdateByKey
 from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.schema import events as stored_events
@@ -186,11 +187,12 @@ async def has_applied(conn: AsyncConnection, name: str, event_id: str) -> bool:
 
 class HeldWrites:
     """The connection a projection applies a batch through: a write whose rows are all
-    parameters is held and written with the ones after it as one executemany (a rebuild is
-    mostly inserts, a payment run mostly marks: one round trip for many rows instead of one
-    each). Held are an INSERT with its rows as parameters, the cheap way to write, or with
-    `.values(...)` of one row; and an upsert (`insert_on_conflict`) or an UPDATE executed with
-    its rows as parameters, which run together with the same statement object after them.
+    parameters is held and written with the ones after it at once (a rebuild is mostly
+    inserts, a payment run mostly marks: one round trip for many rows instead of one each).
+    Held are an INSERT with its rows as parameters, the cheap way to write, or with
+    `.values(...)` of one row, written as one executemany; an upsert (`insert_on_conflict`)
+    with its rows as parameters, which runs together with the same statement object after it;
+    and an `UpdateByKey` with its rows, one statement for the rows of the same one.
 
     Held writes go out table by table, each table's in the order they came: read models have
     no foreign keys or triggers between their tables, so only a table's own order can change
@@ -200,7 +202,7 @@ class HeldWrites:
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.held: list[tuple[Insert | Update, dict[str, Any]]] = []
+        self.held: list[tuple[Insert | UpdateByKey, dict[str, Any]]] = []
 
     @property
     def dialect(self) -> Any:
@@ -225,25 +227,27 @@ class HeldWrites:
 
     async def flush(self) -> None:
         held, self.held = self.held, []
-        tables: dict[Table, list[tuple[Insert | Update, dict[str, Any]]]] = {}
+        tables: dict[Table, list[tuple[Insert | UpdateByKey, dict[str, Any]]]] = {}
         for write in held:
             tables.setdefault(write[0].table, []).append(write)
         for writes in tables.values():
             for _, run in groupby(writes, key=lambda h: (_runs_with(h[0]), tuple(h[1]))):
                 statements, rows = zip(*run, strict=True)
-                await self.conn.execute(statements[0], list(rows))
+                if isinstance(statements[0], UpdateByKey):
+                    await self.conn.execute(*statements[0].bound(self.conn, rows))
+                else:
+                    await self.conn.execute(statements[0], list(rows))
 
 
-def _held(statement: Any, args: tuple) -> tuple[Insert | Update, list[dict[str, Any]]] | None:
+def _held(statement: Any, args: tuple) -> tuple[Insert | UpdateByKey, list[dict[str, Any]]] | None:
     """The statement to write and the rows of a write whose values are all parameters (no
-    RETURNING, nothing computed in SQL from another table): an INSERT, an upsert or an UPDATE
-    with its rows as parameters, or an INSERT of one row's `.values()`; None for any other
+    RETURNING, nothing computed in SQL from another table): an INSERT, an upsert or an
+    `UpdateByKey` with its rows, or an INSERT of one row's `.values()`; None for any other
     statement. SQLAlchemy keeps `.values()` in `_values`: stable since 1.4, and checked here,
     not assumed."""
-    if isinstance(statement, Update):
-        if statement._returning or len(args) != 1 or not isinstance(args[0], dict | list):
-            return None
-        return statement, [args[0]] if isinstance(args[0], dict) else list(args[0])
+    if isinstance(statement, UpdateByKey):
+        (rows,) = args
+        return statement, [rows] if isinstance(rows, dict) else list(rows)
     if not isinstance(statement, Insert) or statement._returning or statement._multi_values:
         return None
     values = statement._values
@@ -262,9 +266,9 @@ def _held(statement: Any, args: tuple) -> tuple[Insert | Update, list[dict[str, 
     ]
 
 
-def _runs_with(statement: Insert | Update) -> Any:
-    """What an executemany may join: plain inserts into one table, or one statement object
-    (an upsert, an UPDATE)."""
+def _runs_with(statement: Insert | UpdateByKey) -> Any:
+    """What may be written together: plain inserts into one table, or one statement object
+    (an upsert, an `UpdateByKey`)."""
     if isinstance(statement, Insert) and getattr(statement, "_post_values_clause", None) is None:
         return statement.table
     return statement

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
-    ARRAY,
     Column,
     Date,
     Index,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
-    bindparam,
     func,
     insert,
     literal_column,
@@ -33,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments.domain.payment_run import Item
 from services.payments.domain.personal_data import Owed
-from shared.eventstore.database import one_of
+from shared.eventstore.database import UpdateByKey, one_of
 from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
@@ -75,6 +73,9 @@ Index(
     postgresql_where=UNPAID,
     sqlite_where=UNPAID,
 )
+
+# Items marked paid by their payment, if no one did first (the count of rows changed says).
+_PAID = UpdateByKey(payables.c.item_id, {"status": "paid"}, where=(UNPAID,))
 
 # The bank's credit-transfer file of each part of a run (pain.001), kept with what it pays.
 transfer_files = Table(
@@ -148,27 +149,9 @@ class Payables:
         statement; raises AlreadyPaid if any of them is paid already."""
         if not paid:
             return
-        if self.conn.dialect.name == "postgresql":
-            pairs = (
-                func.unnest(
-                    bindparam("items", list(paid), ARRAY(String)),
-                    bindparam("payments", list(paid.values()), ARRAY(String)),
-                )
-                .table_valued("item_id", "payment_id")
-                .render_derived(name="paid")
-            )
-            result = await self.conn.execute(
-                update(payables)
-                .where(payables.c.item_id == pairs.c.item_id, UNPAID)
-                .values(status="paid", payment_id=pairs.c.payment_id)
-            )
-        else:
-            result = await self.conn.execute(
-                update(payables)
-                .where(payables.c.item_id == bindparam("item"), UNPAID)
-                .values(status="paid", payment_id=bindparam("payment")),
-                [{"item": item, "payment": payment} for item, payment in paid.items()],
-            )
+        result = await self.conn.execute(
+            *_PAID.bound(self.conn, [{"item_id": i, "payment_id": p} for i, p in paid.items()])
+        )
         if result.rowcount != len(paid):
             raise AlreadyPaid(f"{len(paid) - result.rowcount} of {len(paid)} items")
 

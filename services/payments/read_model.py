@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    bindparam,
     insert,
     update,
 )
@@ -48,7 +47,7 @@ from shared.contracts.payments import (
     Reimbursement,
 )
 from shared.contracts.youth_savings import YouthSavingsPayoutDue
-from shared.eventstore.database import insert_on_conflict
+from shared.eventstore.database import UpdateByKey, insert_on_conflict
 from shared.privacy.marking import ERASED
 
 metadata = MetaData()
@@ -276,7 +275,7 @@ class PaymentsHistory:
             case PaymentsPersonalDataShredded() as shredded:
                 await _conceal(conn, shredded)
             case PaymentHeld(person_id=person_id):
-                await conn.execute(_HELD, {"held_person": person_id})
+                await conn.execute(_HELD, {"person_id": person_id})
 
 
 def _reimbursement(r: Reimbursement) -> dict:
@@ -351,29 +350,21 @@ async def _maf_year(conn: AsyncConnection, booklet_id: str, year: int, **values)
     await conn.execute(update(maf_years).where(*key).values(**values))
 
 
-# A person's items held for want of an account, with its rows as parameters: one executemany
-# for the persons of the batches applied at once.
-_HELD = (
-    update(history)
-    .where(
-        history.c.person_id == bindparam("held_person"),
-        history.c.status == "due",
-        history.c.paid_to == "member",
-    )
-    .values(status="held")
+# A person's items held for want of an account; the persons of the batches a projection
+# applies at once are held in one statement (shared.projections.HeldWrites).
+_HELD = UpdateByKey(
+    history.c.person_id,
+    {"status": "held"},
+    where=(history.c.status == "due", history.c.paid_to == "member"),
 )
 
-# An item marked paid, with its rows as parameters: the marks of the payments a projection
-# applies at once go out as one executemany (shared.projections.HeldWrites).
-_PAID = (
-    update(history)
-    .where(history.c.item_id == bindparam("paid_item"))
-    .values(status="paid", payment_id=bindparam("paid_by"), value_date=bindparam("paid_on"))
-)
+# Items marked paid by their payment: the marks of the payments a projection applies at once
+# go out as one statement.
+_PAID = UpdateByKey(history.c.item_id, {"status": "paid"})
 
 
 async def _paid(conn: AsyncConnection, payment_id: str, value_date, items) -> None:
     await conn.execute(
         _PAID,
-        [{"paid_item": i.item_id, "paid_by": payment_id, "paid_on": value_date} for i in items],
+        [{"item_id": i.item_id, "payment_id": payment_id, "value_date": value_date} for i in items],
     )

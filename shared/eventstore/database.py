@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam, event, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Executable,
+    Table,
+    any_,
+    bindparam,
+    event,
+    func,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -89,6 +100,60 @@ def one_of(conn: AsyncConnection, column: ColumnElement, values: Iterable[Any]) 
     if conn.dialect.name != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+
+
+@dataclass(frozen=True, eq=False)
+class UpdateByKey:
+    """Many rows of a table updated at once, each found by its `key` and given its own values
+    (the row's other fields) besides the `values` every row gets, where `where` also holds.
+    A key given twice is updated as the later row says.
+
+    On PostgreSQL one statement joins the rows, passed as one array per field (`unnest`): an
+    executemany there executes once per row, and the history's marks of a payment run took
+    21.7 s for 300,000 items that way. The key is also looked up with `= ANY`: without it the
+    planner, which cannot know how many rows `unnest` gives, joins by reading the whole table
+    (1.5 s for 20,000 items of a million, 0.7 s with it; measured with EXPLAIN ANALYZE). SQLite
+    runs an executemany in process, without round trips: there it is one."""
+
+    key: Column
+    values: Mapping[str, Any] = field(default_factory=dict)
+    where: tuple[ColumnElement, ...] = ()
+
+    @property
+    def table(self) -> Table:
+        return self.key.table
+
+    def bound(
+        self, conn: AsyncConnection, rows: Sequence[Mapping[str, Any]]
+    ) -> tuple[Executable, Any]:
+        """The statement and the parameters to execute it with that write `rows`."""
+        by_key = {row[self.key.name]: row for row in rows}
+        fields = list(next(iter(by_key.values())))
+        given = [n for n in fields if n != self.key.name]
+        if conn.dialect.name != "postgresql":
+            statement = (
+                update(self.table)
+                .where(self.key == bindparam(f"by_{self.key.name}"), *self.where)
+                .values(**self.values, **{n: bindparam(f"by_{n}") for n in given})
+            )
+            return statement, [{f"by_{n}": v for n, v in row.items()} for row in by_key.values()]
+        arrays = {
+            n: bindparam(
+                f"by_{n}", [row[n] for row in by_key.values()], ARRAY(self.table.c[n].type)
+            )
+            for n in fields
+        }
+        joined = func.unnest(*arrays.values()).table_valued(*fields).render_derived(name="given")
+        statement = (
+            update(self.table)
+            .where(
+                self.key == joined.c[self.key.name],
+                self.key == any_(arrays[self.key.name]),
+                *self.where,
+            )
+            .values(**self.values, **{n: joined.c[n] for n in given})
+        )
+        return statement, {}
 
 
 def connect(url: str, *, pool_size: int = 10, echo: bool = False) -> Database:

@@ -1,6 +1,6 @@
 """Issue 9, item 10: a projection's batch is applied through `HeldWrites`, which writes runs of
-plain inserts (and of one upsert or UPDATE statement: issue 11, item 10) as one executemany,
-table by table. What the projection reads, and every other statement, still sees all it wrote
+plain inserts (and of one upsert or `UpdateByKey`: issue 11, item 10) at once, table by
+table. What the projection reads, and every other statement, still sees all it wrote
 before, each table's writes in order, on both backends."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    bindparam,
     event,
     func,
     insert,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 
 from shared.eventstore import connect
-from shared.eventstore.database import insert_on_conflict
+from shared.eventstore.database import UpdateByKey, insert_on_conflict
 from shared.projections import HeldWrites
 
 metadata = MetaData()
@@ -99,13 +98,13 @@ async def test_issue11_10_held_updates_run_together_per_table_each_table_in_orde
             await conn.run_sync(metadata.create_all)
             event.listen(conn.sync_connection, "before_cursor_execute", count)
             held = HeldWrites(conn)
-            mark = update(notes).where(notes.c.k == bindparam("note")).values(v=bindparam("to"))
+            mark = UpdateByKey(notes.c.k)
             await held.execute(insert(notes), [{"k": 1, "v": "new"}, {"k": 2, "v": "new"}])
             # A payment and its items marked, say: the two tables' writes interleave.
             for k in (1, 2):
                 await held.execute(insert(marks), {"k": k, "note": k})
-                await held.execute(mark, [{"note": k, "to": "marked"}])
-            await held.execute(mark, {"note": 1, "to": "again"})  # later in its table: last
+                await held.execute(mark, [{"k": k, "v": "marked"}])
+            await held.execute(mark, {"k": 1, "v": "again"})  # later in its table: last
             assert len(held.held) == 7 and not executed
             await held.flush()
             written = list(executed)
@@ -114,7 +113,7 @@ async def test_issue11_10_held_updates_run_together_per_table_each_table_in_orde
     finally:
         await database.dispose()
 
-    # One executemany per table and statement: the notes' inserts, their marks, the marks'.
+    # One write per table and statement: the notes' inserts, their marks, the marks' inserts.
     assert written == ["INSERT", "UPDATE", "INSERT"]
     assert [tuple(row) for row in rows] == [(1, "again"), (2, "marked")]
     assert marked == 2
