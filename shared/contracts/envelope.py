@@ -88,6 +88,7 @@ class CommandOutcome(BaseModel):
     command_id: str
     correlation_id: str
     status: Literal["accepted", "rejected"]
-    # As stored: personal fields sealed.
+    # As stored, but without the ciphertext: each sealed field holds `{"$sealed": category}`,
+    # what a reader without its key sees (shared.privacy.envelopes.withheld).
     events: list[EventEnvelope] = []
     reason: str | None = None

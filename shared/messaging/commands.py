@@ -49,6 +49,7 @@ from shared.messaging.consumer import Poison, blaming
 from shared.metrics import Metrics
 from shared.privacy.command_keys import CommandKeys
 from shared.privacy.command_sealing import CannotOpen, open_sealed, sealed_epoch
+from shared.privacy.envelopes import withheld
 from shared.problems import Problem
 from shared.reference import Federation
 from shared.refusal import Refused
@@ -338,7 +339,7 @@ def _outcome(
         command_id=envelope.command_id,
         correlation_id=envelope.correlation_id,
         status=status,
-        events=list(events),
+        events=[withheld(e) for e in events],
         reason=reason,
     )
 

@@ -94,6 +94,17 @@ async def opened(
     return result
 
 
+def withheld(envelope: EventEnvelope) -> EventEnvelope:
+    """The stored `envelope` without its ciphertext: each sealed value replaced by the marker
+    a reader holding no key for it reads. For a copy no one opens, as a command's outcome,
+    which tells its sender what the command did (the events themselves go out sealed on the
+    service's events topic): an import batch's outcome was half ciphertext."""
+    model = _model(envelope)
+    if model is None or not personal_fields(model):
+        return envelope
+    return envelope.model_copy(update={"payload": Found(model, envelope.payload).withheld()})
+
+
 def still_sealed(envelope: EventEnvelope) -> set[Category]:
     """The categories of the opened `envelope` whose values stayed sealed: no key here."""
     model = _model(envelope)

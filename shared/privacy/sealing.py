@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from shared import jsoncodec
 from shared.privacy.marking import (
     ERASED_KEY,
+    SEALED,
     SEALED_KEY,
     UNREADABLE_KEY,
     Category,
@@ -155,6 +156,14 @@ class Found:
 
     def needed_keys(self) -> set[KeyId]:
         return {place.key_id for place in self.places if place.key_id}
+
+    def withheld(self) -> dict[str, Any]:
+        """The payload with each sealed value replaced by the marker a reader holding no key
+        for it reads: its structure without the ciphertext."""
+        for place in self.places:
+            if concealment(place.container[place.name]) is SEALED:
+                place.container[place.name] = {SEALED_KEY: place.field.category}
+        return self.payload
 
     def seal(self, keys: Mapping[KeyId, bytes | Shredded]) -> dict[str, Any]:
         ciphers: dict[bytes, AESGCM] = {}

@@ -13,8 +13,9 @@ from typing import Annotated
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.contracts import commands, events
+from shared.contracts import EventEnvelope, commands, events
 from shared.contracts.complaints import ComplaintAnswered, ComplaintRegistered
+from shared.privacy.envelopes import withheld
 from shared.privacy.marking import (
     ERASED,
     RECORDED,
@@ -242,3 +243,31 @@ def test_principle7_sealing_and_opening_leave_the_callers_payload_as_it_was():
     assert opened == before
     assert sealed["reference"] is not payload["reference"]  # nested: copied, then sealed
     assert sealed["reference"]["kind"] == "payment"
+
+
+def test_issue11_10_a_withheld_copy_keeps_the_structure_and_drops_the_ciphertext():
+    # A command's outcome carries its events withheld: its sender holds no data keys.
+    stored = EventEnvelope(
+        event_id="e-1",
+        type="ComplaintRegistered",
+        version=ComplaintRegistered.version,
+        occurred_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        stream_id=f"complaint-{COMPLAINT}",
+        stream_version=1,
+        correlation_id="c",
+        producer="complaints",
+        payload=sealed_registration(complainant_email=None),
+    )
+    as_stored = json.loads(json.dumps(stored.payload))
+
+    copy = withheld(stored)
+    event = recorded(copy.payload)
+
+    assert copy.payload["complainant_name"] == {"$sealed": "identification"}
+    assert copy.payload["reference"] == {"kind": "payment", "text": {"$sealed": "complaint"}}
+    assert copy.payload["complainant_email"] is None  # absent stays absent
+    assert event.description is SEALED and event.file_number == "2026-000001"
+    assert stored.payload == as_stored  # the stored envelope is left as it was
+    assert len(json.dumps(copy.payload)) < len(json.dumps(as_stored))
+    plain = stored.model_copy(update={"type": "NoSuchEvent"})
+    assert withheld(plain) is plain  # nothing personal known: as it is
