@@ -8,6 +8,7 @@ one no later run, replica or replay can pay again (the update counts the rows it
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
@@ -74,6 +75,11 @@ Index(
     sqlite_where=UNPAID,
 )
 
+# A run's items, read in their fields' order and made positionally: 20,000 a part.
+_ITEMS = select(
+    *(payables.c.status == "held" if f.name == "held" else payables.c[f.name] for f in fields(Item))
+)
+
 # Items marked paid by their payment, if no one did first (the count of rows changed says).
 _PAID = UpdateByKey(payables.c.item_id, {"status": "paid"}, where=(UNPAID,))
 
@@ -126,17 +132,11 @@ class Payables:
     async def payable(self, on: date, limit: int, *, held_too: bool) -> list[Item]:
         """Up to `limit` items due on `on`, in the order of whom they go to; `held_too`: and
         those waiting for an account (the first part of a run looks at them again)."""
-        query = select(payables).where(UNPAID, payables.c.due_on <= on)
+        query = _ITEMS.where(UNPAID, payables.c.due_on <= on)
         if not held_too:
             query = query.where(payables.c.status == "due")
         query = query.order_by(payables.c.payee, payables.c.booklet_id, payables.c.item_id)
-        return [
-            Item(
-                **{k: v for k, v in row._mapping.items() if k in Item.__dataclass_fields__},
-                held=row.status == "held",
-            )
-            for row in await self.conn.execute(query.limit(limit))
-        ]
+        return [Item(*row) for row in await self.conn.execute(query.limit(limit))]
 
     async def any_due(self, on: date) -> bool:
         query = select(payables.c.item_id).where(
