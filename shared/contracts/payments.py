@@ -32,8 +32,10 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 Health = Personal("health")
 Financial = Personal("financial")
 
-# How many certificates one import command carries: a batch is one transaction.
-BATCH_SIZE = 1000
+# How many certificates one import command carries at most: a batch is one transaction, and
+# one event whose sealed form (about 430 KiB for 500) must stay well under the broker's
+# message size limit (Apache Kafka's default: 1 MiB), or the relay could not publish it.
+BATCH_SIZE = 500
 
 
 class CareCertificate(BaseModel):
