@@ -8,15 +8,21 @@ checkpoint (see store.py on why it never skips one) and moves the checkpoint onl
 acknowledged. Killed in between, it publishes the same events again after restart; consumers
 drop them by event id.
 
+Replicas of a service take turns: on PostgreSQL a round holds an advisory lock, and a replica
+that finds it taken publishes nothing that round, so no event or reply goes out once per
+replica.
+
 The checkpoint is kept per Kafka cluster: on a cluster that lost its log (see cluster.py) the
 relay has published nothing yet, so it publishes the whole store again."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from shared.contracts import EventEnvelope
 from shared.contracts.envelope import CONTENT_TYPE
@@ -36,6 +42,9 @@ from shared.trust import ProducerCredential
 log = get_logger(__name__)
 
 CHECKPOINT = "relay"
+# Held until the round's transaction ends, or its connection does: a replica that dies
+# mid-round leaves it to the others.
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext(:name))")
 
 
 class Relay:
@@ -74,10 +83,23 @@ class Relay:
 
     async def publish_pending(self) -> int:
         """Publishes one batch of committed events and outbox messages; returns how many."""
-        async with self.lock:
+        async with self.lock, self._turn() as ours:
+            if not ours:
+                return 0
             shared = await self._share_keys()  # first: a reader then finds the key it needs
             shared += await self._publish_command_keys()
             return shared + await self._publish_events() + await self._publish_outbox()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[bool]:
+        """Whether this replica publishes this round: on PostgreSQL one replica at a time
+        holds the round's lock, and the others publish nothing meanwhile, instead of each
+        publishing every event, key and outcome again. SQLite is one process's."""
+        if not self.database.is_postgres:
+            yield True
+            return
+        async with self.database.engine.connect() as conn, conn.begin():
+            yield await conn.scalar(_TRY_LOCK, {"name": self.checkpoint})
 
     async def measure_lag(self) -> None:
         """Sets the relay lag gauge: how far the current cluster's checkpoint is behind the

@@ -12,13 +12,15 @@ from services.complaints.app import definition as complaints_service
 from services.complaints.read_model import ComplaintsProjection, complaints
 from shared.clock import SystemClock
 from shared.eventstore import EventStore, connect, unit_of_work
+from shared.eventstore.lag import lag
+from shared.eventstore.schema import outbox
 from shared.keys import KekSettings
 from shared.messaging.broker import make_broker
 from shared.messaging.relay import Relay
 from shared.messaging.topics import ensure_topics
 from shared.projections import Projector
 from tests.support.events import complaint_registered, pending, random_stream
-from tests.support.kafka import read_topic
+from tests.support.kafka import everything_on, read_topic
 from tests.support.trust import credential
 from tests.support.waiting import eventually
 
@@ -111,3 +113,50 @@ async def test_twenty_concurrent_writers_every_event_relayed(relay_setup, kafka)
 
     assert len(stored) == 10_000
     assert {dict(r.headers)["event-id"].decode() for r in records} == stored
+
+
+async def test_issue11_10_two_replicas_relay_each_event_and_message_once(postgres_url, kafka):
+    # Replicas of a service share its store: one relays a round while the other waits its turn.
+    database = connect(postgres_url)
+    await database.migrate(*complaints_service.migrations)
+    store = EventStore(database, producer="complaints", kek=KekSettings().key_encryption_key())
+    events_topic, replies = kafka.topic("complaints.events"), kafka.topic("complaints.outcomes")
+    await ensure_topics(kafka, [events_topic, replies])
+    brokers = [make_broker(kafka, f"test-relay-{n}") for n in (1, 2)]
+    for broker in brokers:
+        await broker.start()
+    relays = [
+        Relay(store, broker, events_topic, credential("complaints"), batch_size=10)
+        for broker in brokers
+    ]
+    stop = asyncio.Event()
+    try:
+        for n in range(100):
+            async with unit_of_work(store, SystemClock()) as uow:
+                event = pending(complaint_registered(n))
+                await uow.append(random_stream(), 0, [event], correlation_id=f"c{n}")
+                await uow.enqueue(replies, f"c{n}", b"{}", {"command-id": f"c{n}"})
+                await uow.commit()
+        relaying = [asyncio.create_task(r.run(stop, idle_wait=0.01)) for r in relays]
+
+        async def all_out() -> bool:
+            async with database.read() as conn:
+                left = await conn.scalar(select(func.count()).select_from(outbox))
+                return left == 0 and await lag(conn, relays[0].checkpoint) == 0
+
+        assert await eventually(all_out)
+        stop.set()
+        await asyncio.gather(*relaying)
+        published = await everything_on(kafka.bootstrap_servers, events_topic)
+        answered = await everything_on(kafka.bootstrap_servers, replies)
+    finally:
+        stop.set()
+        for broker in brokers:
+            await broker.stop()
+        await database.dispose()
+
+    event_ids = [dict(r.headers)["event-id"] for r in published]
+    assert len(event_ids) == len(set(event_ids)) == 100
+    assert sorted(dict(r.headers)["command-id"] for r in answered) == sorted(
+        f"c{n}".encode() for n in range(100)
+    )
