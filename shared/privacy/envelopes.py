@@ -98,7 +98,7 @@ def withheld(envelope: EventEnvelope) -> EventEnvelope:
     """The stored `envelope` without its ciphertext: each sealed value replaced by the marker
     a reader holding no key for it reads. For a copy no one opens, as a command's outcome,
     which tells its sender what the command did (the events themselves go out sealed on the
-    service's events topic): an import batch's outcome was half ciphertext."""
+    service's events topic): a third of an import batch's outcome was ciphertext."""
     model = _model(envelope)
     if model is None or not personal_fields(model):
         return envelope
