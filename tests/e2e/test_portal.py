@@ -433,13 +433,17 @@ def test_issue13_a_member_changes_her_password_and_signs_in_with_the_new_one(
 
     new_password = "another long password"
     change("not my password", new_password, new_password)
+    # A change checks the current password and hashes the new one (argon2): seconds on a
+    # machine running four test workers, so each answer is waited for as log_in() waits.
     expect(page.locator("#current_password-error")).to_have_text(
-        "Dat is niet je huidige wachtwoord."
+        "Dat is niet je huidige wachtwoord.", timeout=30_000
     )
     change(MEMBER_PASSWORD, "too short", "too short")
-    expect(page.get_by_label("Nieuw wachtwoord")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Nieuw wachtwoord")).to_have_attribute(
+        "aria-invalid", "true", timeout=30_000
+    )
     change(MEMBER_PASSWORD, new_password, new_password)
-    expect(page.get_by_role("status")).to_contain_text("Je wachtwoord is gewijzigd")
+    expect(page.get_by_role("status")).to_contain_text("Je wachtwoord is gewijzigd", timeout=30_000)
     log_in(page, base, numbers["Théo Dubois"], password=MEMBER_PASSWORD)
     expect(page.get_by_role("alert")).to_have_text("Aanmeldnaam of wachtwoord is fout.")
     log_in(page, base, numbers["Théo Dubois"], password=new_password)
@@ -530,12 +534,16 @@ def test_issue13_a_member_without_a_digital_key_registers_with_a_one_time_code(
         page.get_by_label(re.compile("Ik aanvaard de gebruiksvoorwaarden")).check()
         page.get_by_role("button", name="Account aanmaken").click()
 
+    # Each answer waits as long as register()'s and log_in()'s: making the account hashes the
+    # password and signing in checks it (argon2), seconds on a machine running four test workers.
     confirm("000000" if code != "000000" else "111111")
-    expect(page.locator("#code-error")).to_have_text("Die code is fout, verlopen of al gebruikt.")
+    expect(page.locator("#code-error")).to_have_text(
+        "Die code is fout, verlopen of al gebruikt.", timeout=30_000
+    )
     page.get_by_text("De gebruiksvoorwaarden lezen").click()
     expect(page.get_by_role("heading", name=re.compile("Gebruiksvoorwaarden van"))).to_be_visible()
     confirm(code)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens", timeout=60_000)
     expect(page.get_by_role("region", name="Léa Dubois")).to_be_visible()
 
 
