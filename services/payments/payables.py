@@ -26,9 +26,11 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
 
 from services.payments.domain.payment_run import Item
 from services.payments.domain.personal_data import Owed
@@ -74,6 +76,23 @@ Index(
     postgresql_where=UNPAID,
     sqlite_where=UNPAID,
 )
+
+# An item's place in a run: the order items are paid in, and the unpaid index's key.
+_ORDER = (payables.c.payee, payables.c.booklet_id, payables.c.item_id)
+Place = tuple[str, str, str]
+
+
+def place(item: Item) -> Place:
+    return item.payee, item.booklet_id, item.item_id
+
+
+def _unpaid(query: Select, on: date, after: Place | None) -> Select:
+    """`query` of the unpaid items due on `on`, from after the place `after`: a part of a run
+    goes on where the one before ended, down the unpaid index, rather than reading past every
+    item paid before it (dead in the index until vacuumed) and every one held."""
+    query = query.where(UNPAID, payables.c.due_on <= on)
+    return query.where(tuple_(*_ORDER) > tuple_(*after)) if after else query
+
 
 # A run's items, read in their fields' order and made positionally: 20,000 a part.
 _ITEMS = select(
@@ -129,19 +148,15 @@ class Payables:
                 ],
             )
 
-    async def payable(self, on: date, limit: int, *, held_too: bool) -> list[Item]:
-        """Up to `limit` items due on `on`, in the order of whom they go to; `held_too`: and
-        those waiting for an account (the first part of a run looks at them again)."""
-        query = _ITEMS.where(UNPAID, payables.c.due_on <= on)
-        if not held_too:
-            query = query.where(payables.c.status == "due")
-        query = query.order_by(payables.c.payee, payables.c.booklet_id, payables.c.item_id)
+    async def payable(self, on: date, limit: int, after: Place | None = None) -> list[Item]:
+        """Up to `limit` unpaid items due on `on`, those waiting for an account too (it may have
+        come), in the order of whom they go to, from after the `after` item's place."""
+        query = _unpaid(_ITEMS, on, after).order_by(*_ORDER)
         return [Item(*row) for row in await self.conn.execute(query.limit(limit))]
 
-    async def any_due(self, on: date) -> bool:
-        query = select(payables.c.item_id).where(
-            UNPAID, payables.c.status == "due", payables.c.due_on <= on
-        )
+    async def any_after(self, on: date, after: Place) -> bool:
+        """Whether an unpaid item due on `on` comes after the `after` item's place."""
+        query = _unpaid(select(payables.c.item_id), on, after)
         return await self.conn.scalar(query.limit(1)) is not None
 
     async def mark_paid(self, paid: Mapping[str, str]) -> None:

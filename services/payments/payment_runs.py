@@ -19,7 +19,7 @@ from services.payments.domain import payment_run
 from services.payments.domain.ledger import Payment, PaymentRun
 from services.payments.domain.payment_run import Account, Plan
 from services.payments.members import Members
-from services.payments.payables import Payables, transfer_files
+from services.payments.payables import Payables, Place, place, transfer_files
 from shared.clock import BRUSSELS
 from shared.contracts.payments import (
     PaidItem,
@@ -35,9 +35,13 @@ RUN = "payments.run"
 ZERO = Decimal("0.00")
 
 
-def run_timer(day: date, part: int = 1, correlation_id: str = "") -> Timer:
+def run_timer(
+    day: date, part: int = 1, correlation_id: str = "", after: Place | None = None
+) -> Timer:
+    """The timer of a run's part; a part after the first goes on `after` the last item of the
+    part before."""
     at = datetime.combine(day, payments_settings().run_at, BRUSSELS)
-    payload = {"day": day.isoformat(), "part": part}
+    payload = {"day": day.isoformat(), "part": part, **({"after": list(after)} if after else {})}
     return Timer(f"{RUN}:{day.isoformat()}:{part}", RUN, at, payload, correlation_id)
 
 
@@ -56,10 +60,11 @@ async def schedule_runs(uow: UnitOfWork) -> None:
 
 async def on_run(timer: Timer, uow: UnitOfWork) -> None:
     day, part = date.fromisoformat(timer.payload["day"]), int(timer.payload["part"])
+    after = tuple(timer.payload["after"]) if "after" in timer.payload else None
     settings = payments_settings()
     run_id = day.isoformat()
     payables = uow.view(Payables)
-    items = await payables.payable(day, settings.run_part_size, held_too=part == 1)
+    items = await payables.payable(day, settings.run_part_size, after)
     plan = payment_run.plan(f"{run_id}/{part}", items, *await _accounts(uow, items))
     aggregates = Repository.for_timer(uow, timer)
     await _pay(uow, aggregates, plan, run_id, day)
@@ -85,8 +90,9 @@ async def on_run(timer: Timer, uow: UnitOfWork) -> None:
         )
     )
     await aggregates.save(run)
-    if await payables.any_due(day):
-        await uow.schedule(run_timer(day, part + 1, timer.correlation_id))
+    # An item decided during the run behind where it has come is paid by tomorrow's.
+    if items and await payables.any_after(day, place(items[-1])):
+        await uow.schedule(run_timer(day, part + 1, timer.correlation_id, place(items[-1])))
     else:
         await uow.schedule(run_timer(day + timedelta(days=1)))
 
