@@ -42,6 +42,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
 MEMBER_PASSWORD = "a long member password"
+# How long an answer that checks or hashes a password (argon2) is waited for, in ms: seconds
+# on a machine running four test workers. Registering hashes and then signs in: twice that.
+PASSWORD_ANSWER = 30_000
+REGISTERED = 2 * PASSWORD_ANSWER
 # Demo households (mutualis.demo): Els Peeters, holder, with Lotte (15), Jonas (16), Mats (17);
 # Claire Dubois, holder, of another household.
 ELS = ("Els Peeters", "Lotte Peeters", "Mats Peeters")
@@ -156,7 +160,7 @@ def register(page: Page, base: str, number: str, name: str) -> None:
         page.get_by_role("button", name="Account aanmaken").click()
         done = page.get_by_role("heading", level=1).filter(has_text="Mijn gegevens")
         refused = page.get_by_role("alert")
-        expect(done.or_(refused)).to_be_visible(timeout=60_000)
+        expect(done.or_(refused)).to_be_visible(timeout=REGISTERED)
         if done.is_visible():
             return
         page.wait_for_timeout(1000)
@@ -170,7 +174,7 @@ def log_in(page: Page, base: str, number: str, password: str = MEMBER_PASSWORD) 
     page.get_by_role("button", name="Aanmelden", exact=True).click()
     # Signed in (the booklet) or refused (the reason): the answer is in before going on.
     booklet = page.get_by_role("heading", level=1).filter(has_text="Mijn gegevens")
-    expect(booklet.or_(page.get_by_role("alert"))).to_be_visible(timeout=30_000)
+    expect(booklet.or_(page.get_by_role("alert"))).to_be_visible(timeout=PASSWORD_ANSWER)
 
 
 @pytest.fixture(scope="module")
@@ -433,17 +437,17 @@ def test_issue13_a_member_changes_her_password_and_signs_in_with_the_new_one(
 
     new_password = "another long password"
     change("not my password", new_password, new_password)
-    # A change checks the current password and hashes the new one (argon2): seconds on a
-    # machine running four test workers, so each answer is waited for as log_in() waits.
     expect(page.locator("#current_password-error")).to_have_text(
-        "Dat is niet je huidige wachtwoord.", timeout=30_000
+        "Dat is niet je huidige wachtwoord.", timeout=PASSWORD_ANSWER
     )
     change(MEMBER_PASSWORD, "too short", "too short")
     expect(page.get_by_label("Nieuw wachtwoord")).to_have_attribute(
-        "aria-invalid", "true", timeout=30_000
+        "aria-invalid", "true", timeout=PASSWORD_ANSWER
     )
     change(MEMBER_PASSWORD, new_password, new_password)
-    expect(page.get_by_role("status")).to_contain_text("Je wachtwoord is gewijzigd", timeout=30_000)
+    expect(page.get_by_role("status")).to_contain_text(
+        "Je wachtwoord is gewijzigd", timeout=PASSWORD_ANSWER
+    )
     log_in(page, base, numbers["Théo Dubois"], password=MEMBER_PASSWORD)
     expect(page.get_by_role("alert")).to_have_text("Aanmeldnaam of wachtwoord is fout.")
     log_in(page, base, numbers["Théo Dubois"], password=new_password)
@@ -534,16 +538,14 @@ def test_issue13_a_member_without_a_digital_key_registers_with_a_one_time_code(
         page.get_by_label(re.compile("Ik aanvaard de gebruiksvoorwaarden")).check()
         page.get_by_role("button", name="Account aanmaken").click()
 
-    # Each answer waits as long as register()'s and log_in()'s: making the account hashes the
-    # password and signing in checks it (argon2), seconds on a machine running four test workers.
     confirm("000000" if code != "000000" else "111111")
     expect(page.locator("#code-error")).to_have_text(
-        "Die code is fout, verlopen of al gebruikt.", timeout=30_000
+        "Die code is fout, verlopen of al gebruikt.", timeout=PASSWORD_ANSWER
     )
     page.get_by_text("De gebruiksvoorwaarden lezen").click()
     expect(page.get_by_role("heading", name=re.compile("Gebruiksvoorwaarden van"))).to_be_visible()
     confirm(code)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens", timeout=60_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens", timeout=REGISTERED)
     expect(page.get_by_role("region", name="Léa Dubois")).to_be_visible()
 
 
