@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bench import payments_baseline, payments_data, payments_dossier
 from bench.appends import analyze
 from bench.infra import Backends
+from bench.machine import MachineCpu, Split
 from bench.payments_probe import Probe
 from bench.payments_profile import summary
 from bench.report import Baseline, Figure
@@ -91,6 +92,7 @@ class Measured:
     # CPU seconds per phase (import, run, catch-up) of the service and of the bench process
     # (the importer, and the watching): unlike wall times, not stretched by a busy machine.
     cpu: dict[str, tuple[float, float]] = field(default_factory=dict)
+    machine: dict[str, Split] = field(default_factory=dict)  # every process's, per phase
     rss: list[tuple[int, int]] = field(default_factory=list)  # (certificates answered, bytes)
     peak: int = 0
     rss_end: int = 0
@@ -203,9 +205,11 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
     stop = asyncio.Event()
     sampler = asyncio.create_task(probe.sample_memory(stop))
     analyzer = asyncio.create_task(_autovacuum(probe, stop))
+    machine = MachineCpu(probe.process.pid)
+    watcher = asyncio.create_task(machine.watch(stop))
     try:
         await _profile(probe, options, "start")
-        cpu = _cpu(probe)
+        cpu, _ = _cpu(probe), machine.take()
         started = time.perf_counter()
         result.report = await importing.import_file(
             kafka, path, sender, clock, on_answer, options.batch, options.in_flight, timeout=600
@@ -213,6 +217,7 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
         imported = time.perf_counter()
         result.import_s = imported - started
         result.cpu["import"], cpu = _since(cpu, probe)
+        result.machine["import"] = machine.take()
         _progress(f"{result.backend}: imported in {result.import_s:.1f} s")
         await _profile(probe, options, "import", result)
         await _profile(probe, options, "start")
@@ -227,6 +232,7 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
         )
         result.run_s = paid - run_begins
         result.cpu["run"], cpu = _since(cpu, probe)
+        result.machine["run"] = machine.take()
         last = await probe.last_event()
         projection, relay = "projection:payments_history", "relay@%"
         shown = await probe.until(
@@ -237,6 +243,7 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
         )
         result.projection_s = shown - paid
         result.cpu["catch-up"], cpu = _since(cpu, probe)
+        result.machine["catch-up"] = machine.take()
         relayed = await probe.until(
             lambda: _reached(probe, relay, last),
             f"{result.backend}: relay",
@@ -249,6 +256,7 @@ async def _timed(probe, kafka, path, sender, clock, clock_file, today, options, 
         stop.set()
         await sampler
         await analyzer
+        await watcher
     result.load_end = os.getloadavg()[0]
     result.rss_end, peak = probe.memory()
     result.peak = max(peak, probe.peak_sampled)
@@ -447,6 +455,24 @@ def _figures(options: Options, measured: list[Measured], raw: float) -> list[Fig
     return result
 
 
+def _machine_lines(phases: dict[str, Split], certificates: int) -> list[str]:
+    """CPU per certificate of every process, per phase and in all, and what the cores allow."""
+    order = ("service", "PostgreSQL", "bench (importer)", "broker", "other")
+    lines = ["    CPU per certificate, every process on the machine (ms):"]
+    everything = sum(phases.values(), Split({}, 0.0, 0.0))
+    for phase, split in (*phases.items(), ("in all", everything)):
+        lines.append(
+            f"      {phase:<9} "
+            + ", ".join(f"{g} {split.by_group.get(g, 0.0) / certificates * 1e3:.3f}" for g in order)
+            + f" = {split.total / certificates * 1e3:.3f}; the machine busy "
+            f"{split.busy / split.capacity * 100:.0f} % of its {os.cpu_count()} cores"
+        )
+    # The machine's busy time counts what no process is charged with (interrupts, the kernel).
+    ceiling = certificates / everything.busy * os.cpu_count()
+    lines.append(f"      every core busy, the machine could take at most {ceiling:,.0f} cert/s")
+    return lines
+
+
 def _notes(options, measured: list[Measured], raw: float, share: int, population) -> list[str]:
     n = options.certificates
     lines = [
@@ -472,6 +498,7 @@ def _notes(options, measured: list[Measured], raw: float, share: int, population
             + ", ".join(f"{phase} {svc:,.1f} / {own:,.1f}" for phase, (svc, own) in m.cpu.items())
             + f"; service CPU per certificate {sum(c for c, _ in m.cpu.values()) / n * 1e3:.2f} ms"
             f" (a core of its own: at most {n / sum(c for c, _ in m.cpu.values()):,.0f} cert/s)",
+            *_machine_lines(m.machine, n),
             f"    RSS at {first[0]:,} answered {first[1] / MIB:,.0f} MiB, at {last[0]:,} "
             f"{last[1] / MIB:,.0f} MiB ({growth:+.1f} %), peak {m.peak / MIB:,.0f} MiB, after the "
             f"run {m.rss_end / MIB:,.0f} MiB; every 10 %: "
