@@ -127,7 +127,7 @@ class Probe:
         return tuple(row)
 
     async def paid(self) -> int:
-        return await self.scalar("SELECT count(*) FROM payables WHERE status = 'paid'")
+        return await self.scalar("SELECT count(*) FROM paid_items")
 
     async def timer_scheduled(self, timer_id: str) -> bool:
         found = await self.scalar("SELECT count(*) FROM timers WHERE timer_id = :t", t=timer_id)
@@ -156,8 +156,17 @@ class Probe:
                 return {str(k): v for k, v in (await conn.execute(text(sql))).all()}
 
             return {
-                "payables": await grouped("SELECT status, count(*) FROM payables GROUP BY status"),
-                "history": await grouped("SELECT status, count(*) FROM history GROUP BY status"),
+                "payables": await grouped(
+                    "SELECT CASE WHEN p.item_id IS NOT NULL THEN 'paid' WHEN u.held THEN 'held' "
+                    "ELSE 'due' END AS status, count(*) FROM payables i "
+                    "LEFT JOIN unpaid_items u ON u.item_id = i.item_id "
+                    "LEFT JOIN paid_items p ON p.item_id = i.item_id GROUP BY 1"
+                ),
+                "history": await grouped(
+                    "SELECT CASE WHEN p.item_id IS NOT NULL THEN 'paid' ELSE h.status END, "
+                    "count(*) FROM history h LEFT JOIN history_paid p ON p.item_id = h.item_id "
+                    "GROUP BY 1"
+                ),
                 "events": await grouped(
                     "SELECT type, count(*) FROM events WHERE type IN ('CertificatesDecided', "
                     "'CoPaymentsCounted', 'MafCeilingSet', "

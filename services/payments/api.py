@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 from services.payments import views
 from services.payments.hospital_read_model import HospitalClaims
 from services.payments.payables import transfer_files
-from services.payments.read_model import history, payments
+from services.payments.read_model import history_lines, payments
 from shared.access.http import Authenticated
 from shared.access.persons import Persons
 from shared.access.tokens import Principal
@@ -124,20 +124,20 @@ def router(runtime: Runtime) -> APIRouter:
                     raise Problem(
                         404, "no_such_person", "no such person among those you may act on"
                     )
-                where.append(history.c.person_id == person_id)
+                where.append(history_lines.c.person_id == person_id)
             elif persons is not None:
-                where.append(history.c.person_id.in_(persons))
+                where.append(history_lines.c.person_id.in_(persons))
             if start:
-                where.append(history.c.day >= start)
+                where.append(history_lines.c.day >= start)
             if end:
-                where.append(history.c.day <= end)
+                where.append(history_lines.c.day <= end)
             if kind:
-                where.append(history.c.kind == kind)
-            total = await conn.scalar(select(func.count()).select_from(history).where(*where))
+                where.append(history_lines.c.kind == kind)
+            total = await conn.scalar(select(func.count()).select_from(history_lines).where(*where))
             rows = await conn.execute(
-                select(history)
+                select(history_lines)
                 .where(*where)
-                .order_by(history.c.day.desc(), history.c.item_id)
+                .order_by(history_lines.c.day.desc(), history_lines.c.item_id)
                 .offset((page - 1) * size)
                 .limit(size)
             )
@@ -153,14 +153,18 @@ def router(runtime: Runtime) -> APIRouter:
             # A member sees a payment made to them or paying care of a person of theirs.
             theirs = row.person_id in persons or await conn.scalar(
                 select(func.count())
-                .select_from(history)
-                .where(history.c.payment_id == payment_id, history.c.person_id.in_(persons))
+                .select_from(history_lines)
+                .where(
+                    history_lines.c.payment_id == payment_id, history_lines.c.person_id.in_(persons)
+                )
             )
             row = row if theirs else None
         if row is None:
             raise Problem(404, "no_such_payment", f"no payment {payment_id!r} of yours")
         items = await conn.execute(
-            select(history).where(history.c.payment_id == payment_id).order_by(history.c.day)
+            select(history_lines)
+            .where(history_lines.c.payment_id == payment_id)
+            .order_by(history_lines.c.day)
         )
         return row, [HistoryLine.model_validate(i._mapping) for i in items]
 
@@ -174,7 +178,9 @@ def router(runtime: Runtime) -> APIRouter:
             persons = await allowed(conn, principal)
             query = select(payments)
             if persons is not None:
-                theirs = select(history.c.payment_id).where(history.c.person_id.in_(persons))
+                theirs = select(history_lines.c.payment_id).where(
+                    history_lines.c.person_id.in_(persons)
+                )
                 query = query.where(
                     payments.c.person_id.in_(persons) | payments.c.payment_id.in_(theirs)
                 )

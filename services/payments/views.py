@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments import receipts
@@ -16,8 +16,8 @@ from services.payments.domain import dental
 from services.payments.domain.benefit import Period
 from services.payments.domain.maf import shipped_maf_rules
 from services.payments.members import members
-from services.payments.payables import payables
-from services.payments.read_model import history, maf_years, payment_runs
+from services.payments.payables import Payables
+from services.payments.read_model import history, history_lines, maf_years, payment_runs
 from shared.reference import RegionalFund
 from shared.service import Runtime
 
@@ -130,14 +130,9 @@ async def runs(conn: AsyncConnection) -> list[RunView]:
 
 
 async def waiting(conn: AsyncConnection) -> list[Waiting]:
-    query = (
-        select(payables.c.person_id, func.sum(payables.c.amount), func.count())
-        .where(payables.c.status == "held")
-        .group_by(payables.c.person_id)
-    )
     return [
         Waiting(person_id=p, amount=a, items=n, reason="no_iban: no bank account on file")
-        for p, a, n in await conn.execute(query)
+        for p, a, n in await Payables(conn).waiting()
     ]
 
 
@@ -177,14 +172,14 @@ async def benefit_attest_pdf(
     """DOS-10: the benefits paid to the person in `year`; None when none was."""
     person = (await conn.execute(select(members).where(members.c.person_id == person_id))).first()
     rows = await conn.execute(
-        select(history)
+        select(history_lines)
         .where(
-            history.c.person_id == person_id,
-            history.c.kind == "benefit",
-            history.c.status == "paid",
-            history.c.value_date.between(date(year, 1, 1), date(year, 12, 31)),
+            history_lines.c.person_id == person_id,
+            history_lines.c.kind == "benefit",
+            history_lines.c.status == "paid",
+            history_lines.c.value_date.between(date(year, 1, 1), date(year, 12, 31)),
         )
-        .order_by(history.c.day)
+        .order_by(history_lines.c.day)
     )
     periods = []
     for row in rows:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.payments.domain.youth_savings import Deposit, shipped_youth_savings_rules
 from services.payments.domain.youth_savings_account import expected_payout
-from services.payments.read_model import history
+from services.payments.read_model import history_lines
 from services.payments.youth_savings_read_model import youth_savings, youth_savings_deposits
 from shared.access.http import Authenticated
 from shared.access.persons import Persons
@@ -121,8 +121,8 @@ async def _payout(conn: AsyncConnection, row, deposits: list[Deposit], today: da
         return Payout(on=row.ends_on, amount=amount, reason="age_30", status="expected")
     item = (
         await conn.execute(
-            select(history.c.status, history.c.payment_id).where(
-                history.c.item_id == f"youth_savings:{row.person_id}"
+            select(history_lines.c.status, history_lines.c.payment_id).where(
+                history_lines.c.item_id == f"youth_savings:{row.person_id}"
             )
         )
     ).first()

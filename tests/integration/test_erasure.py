@@ -32,7 +32,7 @@ from services.payments.app import definition as payments_service
 from services.payments.members import members as payments_members
 from services.payments.payables import transfer_files
 from services.payments.payment_runs import next_run_day
-from services.payments.read_model import history
+from services.payments.read_model import history_lines
 from services.payments.read_model import payments as payment_rows
 from shared.clock import brussels_day
 from shared.eventstore.schema import data_keys
@@ -234,7 +234,7 @@ async def test_dos12_an_erased_person_is_gone_from_stores_projections_and_topics
             [complaint_row] = await conn.execute(select(complaint_rows))
             letter_texts = list(await conn.scalars(select(letters.c.text)))
         async with payments.database.read() as conn:
-            care = {row.certificate_id: row for row in await conn.execute(select(history))}
+            care = {row.certificate_id: row for row in await conn.execute(select(history_lines))}
             [paid] = await conn.execute(select(payment_rows))
             [bank_file] = await conn.scalars(select(transfer_files.c.content))
         runtimes = (dossier, identity, complaints, payments, monitoring)

@@ -20,7 +20,7 @@ from services.dossier.app import definition as dossier_service
 from services.payments import sepa
 from services.payments.app import definition as payments_service
 from services.payments.members import gmds, members
-from services.payments.payables import payables, transfer_files
+from services.payments.payables import item_status, transfer_files
 from services.payments.payment_runs import next_run_day
 from shared.access.persons import Persons
 from shared.clock import brussels_day
@@ -139,7 +139,7 @@ async def test_pay1_pay2_pay6_certificates_in_reimbursed_paid_once_and_shown_to_
         await run_payments(payments, clock, run_day)
 
         async with payments.database.read() as conn:
-            items = {r.item_id: r for r in await conn.execute(select(payables))}
+            items = {r.item_id: r for r in await conn.execute(select(item_status))}
             files = list(await conn.execute(select(transfer_files)))
         assert items["reimbursement:c-1"].status == "paid"
         # Lotte has no account: her reimbursement goes to her holder's, in the same payment.
@@ -229,7 +229,7 @@ async def test_pay1_pay2_pay6_certificates_in_reimbursed_paid_once_and_shown_to_
         await run_payments(payments, clock, run_day + timedelta(days=1))
         async with payments.database.read() as conn:
             held = await conn.scalar(
-                select(payables.c.status).where(payables.c.item_id == "reimbursement:c-3")
+                select(item_status.c.status).where(item_status.c.item_id == "reimbursement:c-3")
             )
         assert held == "paid"
         assert (

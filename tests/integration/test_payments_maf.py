@@ -14,7 +14,7 @@ from sqlalchemy import select
 from mutualis.importing import import_file
 from services.dossier.app import definition as dossier_service
 from services.payments.app import definition as payments_service
-from services.payments.payables import payables
+from services.payments.payables import item_status
 from services.payments.payment_runs import next_run_day
 from shared.clock import brussels_day
 from tests.support import dossier as facts
@@ -142,7 +142,7 @@ async def test_dos6_pay4_a_household_passes_its_ceiling_and_is_refunded_above_it
         await run_payments(payments, clock, next_run_day(clock.now()))
         async with payments.database.read() as conn:
             refunds = list(
-                await conn.execute(select(payables).where(payables.c.kind == "maf_refund"))
+                await conn.execute(select(item_status).where(item_status.c.kind == "maf_refund"))
             )
         assert {r.status for r in refunds} == {"paid"}
         assert sum(r.amount for r in refunds) == D("262.50") - D("140.12")

@@ -19,9 +19,9 @@ from mutualis.importing import import_file
 from services.dossier.app import definition as dossier_service
 from services.payments import sepa
 from services.payments.app import definition as payments_service
-from services.payments.payables import payables, transfer_files
+from services.payments.payables import item_status, transfer_files
 from services.payments.payment_runs import next_run_day
-from services.payments.read_model import history, payments
+from services.payments.read_model import history_lines, payments
 from shared.clock import BRUSSELS, brussels_day
 from shared.contracts import CommandEnvelope, events
 from shared.contracts.payments import PaymentMade
@@ -126,7 +126,7 @@ async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
         clock.set(run_at)
         async with running(payments_service, payments_db, kafka, clock) as restarted:
             async with restarted.database.read() as conn:
-                statuses = Counter(await conn.scalars(select(payables.c.status)))
+                statuses = Counter(await conn.scalars(select(item_status.c.status)))
             assert statuses == {"paid": 2, "due": 3}, "the killed part left nothing behind"
 
             while await restarted.scheduler.fire_due():
@@ -134,7 +134,7 @@ async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
             await restarted.projector.run_until_caught_up()
 
             async with restarted.database.read() as conn:
-                statuses = Counter(await conn.scalars(select(payables.c.status)))
+                statuses = Counter(await conn.scalars(select(item_status.c.status)))
                 files = list(await conn.execute(select(transfer_files)))
             assert statuses == {"paid": HOLDERS}
             made = await made_payments(restarted)
@@ -153,7 +153,8 @@ async def test_pay6_killed_inside_a_payment_run_each_reimbursement_is_paid_once(
             async with restarted.database.read() as conn:
                 assert await conn.scalar(select(func.count()).select_from(payments)) == HOLDERS
                 assert (
-                    await conn.scalar(select(func.count()).where(history.c.status != "paid")) == 0
+                    await conn.scalar(select(func.count()).where(history_lines.c.status != "paid"))
+                    == 0
                 )
 
 
@@ -202,4 +203,4 @@ async def test_pay6_a_command_delivered_again_and_two_replicas_firing_one_run_pa
         items = [i.item_id for p in made for i in p.items]
         assert len(items) == len(set(items)) == HOLDERS
         async with one.database.read() as conn:
-            assert Counter(await conn.scalars(select(payables.c.status))) == {"paid": HOLDERS}
+            assert Counter(await conn.scalars(select(item_status.c.status))) == {"paid": HOLDERS}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from services.dossier.app import definition as dossier_service
 from services.payments.app import definition as payments_service
 from services.payments.members import members
-from services.payments.payables import payables
+from services.payments.payables import item_status
 from services.payments.payment_runs import next_run_day
 from shared.access.persons import Persons
 from shared.clock import brussels_day
@@ -227,7 +227,7 @@ async def test_dos7_since_when_and_how_much_saved_and_the_capital_paid_out_once(
         async with payments.database.read() as conn:
             item = (
                 await conn.execute(
-                    select(payables).where(payables.c.item_id == f"youth_savings:{els_id}")
+                    select(item_status).where(item_status.c.item_id == f"youth_savings:{els_id}")
                 )
             ).one()
         assert (item.kind, item.amount, item.status) == ("youth_savings", D("96.00"), "paid")
