@@ -57,11 +57,7 @@ class MachineCpu:
         """What was spent since the last `take` (or the start)."""
         self.sample()
         machine = _machine()
-        split = Split(
-            dict(self.spent),
-            machine[0] - self.machine[0],
-            (machine[1] - self.machine[1]),
-        )
+        split = Split(dict(self.spent), machine[0] - self.machine[0], machine[1] - self.machine[1])
         self.spent, self.machine = Counter(), machine
         return split
 
@@ -84,16 +80,18 @@ class MachineCpu:
         return self.names[pid]
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process has used; 0 for one gone."""
+    stat = _read(f"/proc/{pid}/stat")
+    if not stat:
+        return 0.0
+    fields = stat.rpartition(")")[2].split()  # after the command, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 def _processes() -> dict[int, float]:
-    """CPU seconds (user + system) of every process, by pid."""
-    found = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            stat = _read(f"/proc/{entry.name}/stat")
-            if stat:
-                fields = stat.rpartition(")")[2].split()
-                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICK
-    return found
+    """CPU seconds of every process, by pid."""
+    return {int(e.name): process_cpu(int(e.name)) for e in os.scandir("/proc") if e.name.isdigit()}
 
 
 def _machine() -> tuple[float, float]:

@@ -5,14 +5,16 @@ time it takes for something to become true."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
+from bench.machine import process_cpu
+from services.payments.payables import item_status
+from services.payments.read_model import history_lines
 from shared.eventstore import Database
 
 POLL_S = 0.25
@@ -45,8 +47,7 @@ class Probe:
     def cpu(self) -> float:
         """CPU seconds the service has used (user + system): what a phase cost it whatever
         else the machine was doing, unlike its wall time."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.process.pid)
 
     def reset_peak(self) -> bool:
         """Resets the kernel's peak RSS to the present (clear_refs 5); False where not allowed."""
@@ -155,18 +156,14 @@ class Probe:
             async def grouped(sql: str) -> dict:
                 return {str(k): v for k, v in (await conn.execute(text(sql))).all()}
 
+            async def by_status(status) -> dict:
+                query = select(status, func.count()).group_by(status)
+                return {k: v for k, v in (await conn.execute(query)).all()}
+
             return {
-                "payables": await grouped(
-                    "SELECT CASE WHEN p.item_id IS NOT NULL THEN 'paid' WHEN u.held THEN 'held' "
-                    "ELSE 'due' END AS status, count(*) FROM payables i "
-                    "LEFT JOIN unpaid_items u ON u.item_id = i.item_id "
-                    "LEFT JOIN paid_items p ON p.item_id = i.item_id GROUP BY 1"
-                ),
-                "history": await grouped(
-                    "SELECT CASE WHEN p.item_id IS NOT NULL THEN 'paid' ELSE h.status END, "
-                    "count(*) FROM history h LEFT JOIN history_paid p ON p.item_id = h.item_id "
-                    "GROUP BY 1"
-                ),
+                # Where items stand as the service reads them, not a copy of its rule.
+                "payables": await by_status(item_status.c.status),
+                "history": await by_status(history_lines.c.status),
                 "events": await grouped(
                     "SELECT type, count(*) FROM events WHERE type IN ('CertificatesDecided', "
                     "'CoPaymentsCounted', 'MafCeilingSet', "
