@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from shared.contracts import Event, EventEnvelope, events
 from shared.eventstore import EventStore, load_checkpoint
-from shared.eventstore.database import UpdateByKey
+from shared.eventstore.database import UpdateByKey, insert_rows
 from shared.eventstore.lag import lag
 from shared.eventstore.schema import checkpoints
 from shared.eventstore.schema import events as stored_events
@@ -190,14 +190,14 @@ class HeldWrites:
     parameters is held and written with the ones after it at once (a rebuild is mostly
     inserts, a payment run mostly marks: one round trip for many rows instead of one each).
     Held are an INSERT with its rows as parameters, the cheap way to write, or with
-    `.values(...)` of one row, written as one executemany; an upsert (`insert_on_conflict`)
-    with its rows as parameters, which runs together with the same statement object after it;
-    and an `UpdateByKey` with its rows, one statement for the rows of the same one.
+    `.values(...)` of one row, written at once (`insert_rows`); an upsert (`insert_on_conflict`)
+    with its rows as parameters, which runs as one executemany with the same statement object
+    after it; and an `UpdateByKey` with its rows, one statement for the rows of the same one.
 
     Held writes go out table by table, each table's in the order they came: read models have
     no foreign keys or triggers between their tables, so only a table's own order can change
     what it holds, and a batch interleaving two tables' writes (a payment, then its items
-    marked paid) still makes one executemany per table. Anything else the projection does
+    marked paid) still makes one write per table. Anything else the projection does
     first writes what is held, so it reads what it wrote."""
 
     def __init__(self, conn: AsyncConnection) -> None:
@@ -235,8 +235,15 @@ class HeldWrites:
                 statements, rows = zip(*run, strict=True)
                 if isinstance(statements[0], UpdateByKey):
                     await self.conn.execute(*statements[0].bound(self.conn, rows))
-                else:
+                elif _upsert(statements[0]):
+                    # Rows of two events may name the same key, which one upsert cannot.
                     await self.conn.execute(statements[0], list(rows))
+                else:
+                    await self.conn.execute(*insert_rows(self.conn, statements[0], rows))
+
+
+def _upsert(statement: Insert) -> bool:
+    return getattr(statement, "_post_values_clause", None) is not None
 
 
 def _held(statement: Any, args: tuple) -> tuple[Insert | UpdateByKey, list[dict[str, Any]]] | None:
@@ -257,7 +264,7 @@ def _held(statement: Any, args: tuple) -> tuple[Insert | UpdateByKey, list[dict[
             return None
         rows = [parameters] if isinstance(parameters, dict) else list(parameters)
         return statement, rows
-    if getattr(statement, "_post_values_clause", None) is not None:
+    if _upsert(statement):
         return None
     if not values or not all(isinstance(value, BindParameter) for value in values.values()):
         return None

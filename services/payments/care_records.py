@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.eventstore.database import insert_on_conflict, one_of
+from shared.eventstore.database import insert_on_conflict, insert_rows, one_of
 
 metadata = MetaData()
 
@@ -80,7 +80,7 @@ class Certificates:
 
     async def record(self, rows: list[dict]) -> None:
         if rows:
-            await self.conn.execute(insert(certificates), rows)
+            await self.conn.execute(*insert_rows(self.conn, insert(certificates), rows))
 
     async def of_person(self, person_id: str) -> dict[str, set[str]]:
         """The person's certificates recorded, by the batch whose stream holds them."""
@@ -113,16 +113,15 @@ class Certificates:
         if not co_payments:
             return
         statement = insert_on_conflict(self.conn)(co_payment_years)
-        await self.conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=[co_payment_years.c.person_id, co_payment_years.c.year],
-                set_={"total": co_payment_years.c.total + statement.excluded.total},
-            ),
-            [
-                {"person_id": person_id, "year": year, "total": amount}
-                for (person_id, year), amount in sorted(co_payments.items())
-            ],
+        added = statement.on_conflict_do_update(
+            index_elements=[co_payment_years.c.person_id, co_payment_years.c.year],
+            set_={"total": co_payment_years.c.total + statement.excluded.total},
         )
+        rows = [
+            {"person_id": person_id, "year": year, "total": amount}
+            for (person_id, year), amount in sorted(co_payments.items())
+        ]
+        await self.conn.execute(*insert_rows(self.conn, added, rows))
 
     async def count_households(
         self, co_payments: dict[HouseholdYearKey, Decimal]
@@ -167,6 +166,5 @@ class Certificates:
 
     async def visited_dentist(self, visits: set[tuple[str, int]]) -> None:
         if visits:
-            await self.conn.execute(
-                insert(dental_years), [{"person_id": p, "year": y} for p, y in sorted(visits)]
-            )
+            rows = [{"person_id": p, "year": y} for p, y in sorted(visits)]
+            await self.conn.execute(*insert_rows(self.conn, insert(dental_years), rows))

@@ -46,7 +46,7 @@ from sqlalchemy.sql import Select
 
 from services.payments.domain.payment_run import Item
 from services.payments.domain.personal_data import Owed
-from shared.eventstore.database import one_of
+from shared.eventstore.database import insert_rows, one_of
 from shared.eventstore.schema import UtcDateTime
 
 metadata = MetaData()
@@ -157,40 +157,37 @@ class Payables:
         self.conn = conn
 
     async def owe(self, items: Sequence[Item], due_on: date) -> None:
-        if items:
-            await self.conn.execute(
-                insert(payables),
-                [
-                    {
-                        "item_id": i.item_id,
-                        "kind": i.kind,
-                        "person_id": i.person_id,
-                        "booklet_id": i.booklet_id,
-                        "amount": i.amount,
-                        "payee": i.payee,
-                        "certificate_id": i.certificate_id,
-                        "care_date": i.care_date,
-                        "provider_riziv_number": i.provider_riziv_number,
-                        "provider_name": i.provider_name,
-                        "provider_iban": i.provider_iban,
-                        "due_on": due_on,
-                    }
-                    for i in items
-                ],
-            )
-            await self.conn.execute(
-                insert(unpaid_items),
-                [
-                    {
-                        "item_id": i.item_id,
-                        "payee": i.payee,
-                        "booklet_id": i.booklet_id,
-                        "due_on": due_on,
-                        "held": False,
-                    }
-                    for i in items
-                ],
-            )
+        if not items:
+            return
+        owed = [
+            {
+                "item_id": i.item_id,
+                "kind": i.kind,
+                "person_id": i.person_id,
+                "booklet_id": i.booklet_id,
+                "amount": i.amount,
+                "payee": i.payee,
+                "certificate_id": i.certificate_id,
+                "care_date": i.care_date,
+                "provider_riziv_number": i.provider_riziv_number,
+                "provider_name": i.provider_name,
+                "provider_iban": i.provider_iban,
+                "due_on": due_on,
+            }
+            for i in items
+        ]
+        unpaid = [
+            {
+                "item_id": i.item_id,
+                "payee": i.payee,
+                "booklet_id": i.booklet_id,
+                "due_on": due_on,
+                "held": False,
+            }
+            for i in items
+        ]
+        await self.conn.execute(*insert_rows(self.conn, insert(payables), owed))
+        await self.conn.execute(*insert_rows(self.conn, insert(unpaid_items), unpaid))
 
     async def payable(self, on: date, limit: int, after: Place | None = None) -> list[Item]:
         """Up to `limit` unpaid items due on `on`, those waiting for an account too (it may have
@@ -213,9 +210,8 @@ class Payables:
         )
         if taken.rowcount != len(paid):
             raise AlreadyPaid(f"{len(paid) - taken.rowcount} of {len(paid)} items")
-        await self.conn.execute(
-            insert(paid_items), [{"item_id": i, "payment_id": p} for i, p in paid.items()]
-        )
+        rows = [{"item_id": i, "payment_id": p} for i, p in paid.items()]
+        await self.conn.execute(*insert_rows(self.conn, insert(paid_items), rows))
 
     async def hold(self, items: Iterable[Item]) -> None:
         ids = [i.item_id for i in items]

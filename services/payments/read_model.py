@@ -388,7 +388,7 @@ _HELD = UpdateByKey(
 
 async def _paid(conn: AsyncConnection, payment_id: str, value_date, items) -> None:
     """The items shown paid by the payment: the rows of the payments a projection applies at
-    once go out as one executemany (shared.projections.HeldWrites)."""
+    once go out as one statement (shared.projections.HeldWrites)."""
     await conn.execute(
         insert(history_paid),
         [{"item_id": i.item_id, "payment_id": payment_id, "value_date": value_date} for i in items],
