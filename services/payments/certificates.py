@@ -120,7 +120,17 @@ async def _load(ctx: CommandContext, lines: list[NumberedCertificate]) -> _Known
     view = ctx.uow.view(Members)
     by_number = await view.find_all({n.certificate.national_register_number for n in lines})
     persons = {m.person_id for m in by_number.values()}
-    dental_years = await ctx.uow.view(Certificates).dental_years(persons)
+    # Only a dentist's certificate asks whether its person went last year: a batch's dentist
+    # patients are few of its persons, and a look-up by hundreds of ids can cost far more than
+    # by tens (shared.eventstore.database.one_of).
+    to_dentist = {
+        n.certificate.national_register_number
+        for n in lines
+        if dental.is_dental(n.certificate.code)
+    }
+    dental_years = await ctx.uow.view(Certificates).dental_years(
+        {m.person_id for number, m in by_number.items() if number in to_dentist}
+    )
     return _Known(
         members=by_number,
         entitlements=await view.entitlement_history(persons),
