@@ -83,7 +83,8 @@ class PostgresServer:
         name = f"test_{uuid.uuid4().hex[:16]}"
         conn = await asyncpg.connect(f"{self.url}/postgres")
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            # Collated as the deployment's databases are (deploy/postgres-init.sql).
+            await conn.execute(f"CREATE DATABASE \"{name}\" LC_COLLATE 'C' TEMPLATE template0")
         finally:
             await conn.close()
         return f"{self.url.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
