@@ -181,7 +181,7 @@ def insert_rows(
 
     On PostgreSQL one statement selects the rows from one array per field (`unnest`), where
     an executemany makes PostgreSQL execute the statement once per row: 500 rows of eleven
-    fields cost its backend 14 µs a row against 25 (measured, two indexes). Fields of a kind
+    fields cost its backend 14 µs a row against 25 (measured, three indexes). Fields of a kind
     an array does not carry (JSON, bytes) go as an executemany, as they do on SQLite."""
     table = statement.table
     fields = list(rows[0]) if rows else []
