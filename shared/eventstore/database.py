@@ -153,13 +153,7 @@ class UpdateByKey:
                 .values(**self.values, **{n: bindparam(f"by_{n}") for n in given})
             )
             return statement, [{f"by_{n}": v for n, v in row.items()} for row in by_key.values()]
-        arrays = {
-            n: bindparam(
-                f"by_{n}", [row[n] for row in by_key.values()], ARRAY(self.table.c[n].type)
-            )
-            for n in fields
-        }
-        joined = func.unnest(*arrays.values()).table_valued(*fields).render_derived(name="given")
+        joined, arrays = _unnested(self.table, list(by_key.values()))
         statement = (
             update(self.table)
             .where(
@@ -187,11 +181,18 @@ def insert_rows(
     fields = list(rows[0]) if rows else []
     if conn.dialect.name != "postgresql" or not all(_in_array(table.c[n].type) for n in fields):
         return statement, list(rows)
-    arrays = [
-        bindparam(f"rows_{n}", [row[n] for row in rows], ARRAY(table.c[n].type)) for n in fields
-    ]
-    given = func.unnest(*arrays).table_valued(*fields).render_derived(name="given")
+    given, _ = _unnested(table, rows)
     return statement.from_select(fields, select(given)), {}
+
+
+def _unnested(table: Table, rows: Sequence[Mapping[str, Any]]) -> tuple[Any, dict[str, Any]]:
+    """The rows as a table `given` with the first row's fields, passed as one array parameter
+    per field (`unnest`); and those parameters, by field."""
+    fields = list(rows[0])
+    arrays = {
+        n: bindparam(f"given_{n}", [row[n] for row in rows], ARRAY(table.c[n].type)) for n in fields
+    }
+    return func.unnest(*arrays.values()).table_valued(*fields).render_derived(name="given"), arrays
 
 
 def _in_array(kind: TypeEngine) -> bool:
